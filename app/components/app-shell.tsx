@@ -1,0 +1,182 @@
+import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
+import { Form, Link, NavLink, useRevalidator, useSubmit } from "@remix-run/react";
+import { clsx } from "clsx";
+import { type ReactNode, useEffect, useState } from "react";
+import { roleLabels } from "~/lib/format";
+import { useRealtime } from "~/lib/realtime";
+
+export interface ShellViewer {
+  user: { name: string; email: string };
+  tenant: { id: string; name: string; slug: string };
+  role: string;
+  memberships: { tenantSlug: string; tenantName: string; role: string }[];
+}
+
+/** Navigation depends on the role in the current tenant; only pages that exist are linked. */
+export function navFor(viewer: ShellViewer) {
+  const items = [{ to: "/dashboard", label: "Dashboard" }];
+  if (viewer.role === "TENANT_ADMIN") items.push({ to: "/organisation", label: "Organisation" });
+  if (viewer.memberships.some((m) => m.role === "SYSTEM_ADMIN")) items.push({ to: "/admin/tenants", label: "Tenants" });
+  items.push({ to: "/account", label: "Account" });
+  return items;
+}
+
+function ConnectionDot() {
+  const { status } = useRealtime();
+  const label = { connected: "Live updates on", connecting: "Connecting…", offline: "Offline: live updates paused" }[status];
+  return (
+    <span className="flex items-center gap-1.5 text-xs text-slate-500" title={label}>
+      <span aria-hidden className={clsx("h-2 w-2 rounded-full", status === "connected" ? "bg-emerald-500" : status === "connecting" ? "bg-amber-400" : "bg-slate-400")} />
+      <span className="sr-only sm:not-sr-only">{label}</span>
+    </span>
+  );
+}
+
+/** Refreshes loader data when an admin changes the tenant (flags, name) anywhere. */
+function TenantLiveRefresh() {
+  const { socket } = useRealtime();
+  const { revalidate } = useRevalidator();
+  useEffect(() => {
+    if (!socket) return;
+    const onUpdated = () => revalidate();
+    socket.on("tenant:updated", onUpdated);
+    return () => void socket.off("tenant:updated", onUpdated);
+  }, [socket, revalidate]);
+  return null;
+}
+
+function WaveToasts() {
+  const { socket } = useRealtime();
+  const [toasts, setToasts] = useState<{ id: number; text: string }[]>([]);
+  useEffect(() => {
+    if (!socket) return;
+    const onWave = (p: { from: { name: string } }) => {
+      const id = Date.now() + Math.random();
+      setToasts((t) => [...t, { id, text: `${p.from.name} waved at you 👋` }]);
+      setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), 6000);
+    };
+    socket.on("presence:waved", onWave);
+    return () => void socket.off("presence:waved", onWave);
+  }, [socket]);
+  return (
+    <div aria-live="polite" className="pointer-events-none fixed bottom-4 right-4 z-50 flex flex-col gap-2">
+      {toasts.map((t) => (
+        <div key={t.id} role="status" className="rounded-lg bg-slate-900 px-4 py-3 text-sm text-white shadow-lg">
+          {t.text}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function AppShell({ viewer, children }: { viewer: ShellViewer | null; children: ReactNode }) {
+  const submit = useSubmit();
+  const [menuOpen, setMenuOpen] = useState(false);
+  return (
+    <div className="min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3">
+          <div className="flex items-center gap-6">
+            <Link to={viewer ? "/dashboard" : "/"} className="flex items-center gap-2 font-semibold text-slate-900">
+              <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-brand-600 text-sm text-white">T</span>
+              Tandem
+            </Link>
+            {viewer ? (
+              <nav aria-label="Main" className="hidden gap-1 md:flex">
+                {navFor(viewer).map((item) => (
+                  <NavLink key={item.to} to={item.to} className={({ isActive }) => clsx("rounded-md px-3 py-1.5 text-sm font-medium", isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100")}>
+                    {item.label}
+                  </NavLink>
+                ))}
+              </nav>
+            ) : null}
+          </div>
+          {viewer ? (
+            <div className="flex items-center gap-4">
+              <ConnectionDot />
+              <DropdownMenu.Root>
+                <DropdownMenu.Trigger className="flex items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-slate-100" aria-label="Account menu">
+                  <span aria-hidden className="grid h-8 w-8 place-items-center rounded-full bg-brand-100 font-medium text-brand-900">{viewer.user.name.slice(0, 1).toUpperCase()}</span>
+                  <span className="hidden text-left sm:block">
+                    <span className="block font-medium leading-tight">{viewer.user.name}</span>
+                    <span className="block text-xs leading-tight text-slate-500">
+                      {roleLabels[viewer.role]} · {viewer.tenant.name}
+                    </span>
+                  </span>
+                </DropdownMenu.Trigger>
+                <DropdownMenu.Portal>
+                  <DropdownMenu.Content align="end" sideOffset={6} className="z-50 min-w-56 rounded-md bg-white p-1 text-sm shadow-lg ring-1 ring-slate-200">
+                    <DropdownMenu.Label className="px-2 py-1.5 text-xs text-slate-500">{viewer.user.email}</DropdownMenu.Label>
+                    {viewer.memberships.length > 1 ? (
+                      <>
+                        <DropdownMenu.Separator className="my-1 h-px bg-slate-100" />
+                        <DropdownMenu.Label className="px-2 py-1 text-xs font-medium text-slate-500">Switch organisation</DropdownMenu.Label>
+                        {viewer.memberships.map((m) => (
+                          <DropdownMenu.Item
+                            key={m.tenantSlug}
+                            disabled={m.tenantSlug === viewer.tenant.slug}
+                            onSelect={() => submit({ tenantSlug: m.tenantSlug }, { method: "post", action: "/switch-tenant" })}
+                            className="cursor-pointer rounded px-2 py-1.5 outline-none data-[disabled]:opacity-50 data-[highlighted]:bg-slate-100"
+                          >
+                            {m.tenantName} <span className="text-slate-500">({roleLabels[m.role]})</span>
+                          </DropdownMenu.Item>
+                        ))}
+                      </>
+                    ) : null}
+                    <DropdownMenu.Separator className="my-1 h-px bg-slate-100" />
+                    <DropdownMenu.Item asChild className="cursor-pointer rounded px-2 py-1.5 outline-none data-[highlighted]:bg-slate-100">
+                      <Link to="/account">Account and sessions</Link>
+                    </DropdownMenu.Item>
+                    <DropdownMenu.Item
+                      onSelect={() => submit(null, { method: "post", action: "/logout" })}
+                      className="cursor-pointer rounded px-2 py-1.5 text-red-700 outline-none data-[highlighted]:bg-red-50"
+                    >
+                      Log out
+                    </DropdownMenu.Item>
+                  </DropdownMenu.Content>
+                </DropdownMenu.Portal>
+              </DropdownMenu.Root>
+              <button type="button" className="rounded-md p-2 text-slate-600 hover:bg-slate-100 md:hidden" aria-expanded={menuOpen} aria-controls="mobile-nav" onClick={() => setMenuOpen((o) => !o)}>
+                <span className="sr-only">Menu</span>
+                <span aria-hidden>☰</span>
+              </button>
+            </div>
+          ) : (
+            <nav aria-label="Account" className="flex items-center gap-2 text-sm">
+              <Link to="/login" className="rounded-md px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-100">
+                Log in
+              </Link>
+              <Link to="/signup" className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700">
+                Sign up
+              </Link>
+            </nav>
+          )}
+        </div>
+        {viewer && menuOpen ? (
+          <nav id="mobile-nav" aria-label="Main (mobile)" className="border-t border-slate-100 px-4 py-2 md:hidden">
+            {navFor(viewer).map((item) => (
+              <NavLink key={item.to} to={item.to} onClick={() => setMenuOpen(false)} className="block rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
+                {item.label}
+              </NavLink>
+            ))}
+            <Form method="post" action="/logout">
+              <button className="block w-full rounded-md px-3 py-2 text-left text-sm font-medium text-red-700 hover:bg-red-50">Log out</button>
+            </Form>
+          </nav>
+        ) : null}
+      </header>
+      {viewer ? (
+        <>
+          <TenantLiveRefresh />
+          <WaveToasts />
+        </>
+      ) : null}
+      <main id="main" className="mx-auto max-w-6xl px-4 py-8">
+        {children}
+      </main>
+    </div>
+  );
+}

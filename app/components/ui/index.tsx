@@ -1,0 +1,128 @@
+import { clsx } from "clsx";
+import { forwardRef, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, useId } from "react";
+
+/** Tandem's small set of UI primitives (Tailwind), used by every page. */
+
+type ButtonVariant = "primary" | "secondary" | "danger" | "ghost";
+const buttonStyles: Record<ButtonVariant, string> = {
+  primary: "bg-brand-600 text-white hover:bg-brand-700 disabled:bg-brand-500/60",
+  secondary: "bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50",
+  danger: "bg-white text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50",
+  ghost: "text-slate-700 hover:bg-slate-100",
+};
+
+export const Button = forwardRef<HTMLButtonElement, ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant; busy?: boolean }>(
+  function Button({ variant = "primary", busy, className, children, disabled, ...props }, ref) {
+    return (
+      <button
+        ref={ref}
+        className={clsx("inline-flex items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-medium shadow-sm transition disabled:cursor-not-allowed", buttonStyles[variant], className)}
+        disabled={disabled || busy}
+        aria-busy={busy || undefined}
+        {...props}
+      >
+        {busy ? <Spinner /> : null}
+        {children}
+      </button>
+    );
+  },
+);
+
+export function Spinner({ label }: { label?: string }) {
+  return (
+    <span role={label ? "status" : undefined} className="inline-flex items-center gap-2">
+      <span aria-hidden className="h-4 w-4 animate-spin rounded-full border-2 border-current border-r-transparent" />
+      {label ? <span>{label}</span> : null}
+    </span>
+  );
+}
+
+export function Field({
+  label,
+  name,
+  errors,
+  hint,
+  ...props
+}: InputHTMLAttributes<HTMLInputElement> & { label: string; name: string; errors?: string[]; hint?: ReactNode }) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  const invalid = Boolean(errors?.length);
+  return (
+    <div className="space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <input
+        id={id}
+        name={name}
+        aria-invalid={invalid || undefined}
+        aria-describedby={clsx(invalid && errorId, hint && hintId) || undefined}
+        className={clsx(
+          "block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-inset",
+          invalid ? "ring-red-400 focus:ring-red-500" : "ring-slate-300 focus:ring-brand-500",
+        )}
+        {...props}
+      />
+      {hint ? (
+        <p id={hintId} className="text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      {invalid ? (
+        <p id={errorId} className="text-sm text-red-700">
+          {errors!.join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function Card({ title, description, actions, children, className }: { title?: ReactNode; description?: ReactNode; actions?: ReactNode; children?: ReactNode; className?: string }) {
+  return (
+    <section className={clsx("rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200", className)}>
+      {title || actions ? (
+        <header className="mb-4 flex items-start justify-between gap-4">
+          <div>
+            {title ? <h2 className="text-base font-semibold text-slate-900">{title}</h2> : null}
+            {description ? <p className="mt-1 text-sm text-slate-500">{description}</p> : null}
+          </div>
+          {actions}
+        </header>
+      ) : null}
+      {children}
+    </section>
+  );
+}
+
+export function Alert({ tone = "error", children }: { tone?: "error" | "success" | "info"; children: ReactNode }) {
+  const styles = { error: "bg-red-50 text-red-800 ring-red-200", success: "bg-emerald-50 text-emerald-800 ring-emerald-200", info: "bg-brand-50 text-brand-900 ring-brand-100" }[tone];
+  return (
+    <div role={tone === "error" ? "alert" : "status"} className={clsx("rounded-md px-4 py-3 text-sm ring-1 ring-inset", styles)}>
+      {children}
+    </div>
+  );
+}
+
+export function Badge({ children, tone = "slate" }: { children: ReactNode; tone?: "slate" | "green" | "brand" | "amber" }) {
+  const styles = { slate: "bg-slate-100 text-slate-700", green: "bg-emerald-100 text-emerald-800", brand: "bg-brand-100 text-brand-900", amber: "bg-amber-100 text-amber-900" }[tone];
+  return <span className={clsx("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium", styles)}>{children}</span>;
+}
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="rounded-lg border border-dashed border-slate-300 px-4 py-6 text-center">
+      <p className="text-sm font-medium text-slate-700">{title}</p>
+      {children ? <div className="mt-1 text-sm text-slate-500">{children}</div> : null}
+    </div>
+  );
+}
+
+export function PageHeader({ title, description }: { title: string; description?: ReactNode }) {
+  return (
+    <div className="mb-6">
+      <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{title}</h1>
+      {description ? <p className="mt-1 text-sm text-slate-600">{description}</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { isRouteErrorResponse, Link, Links, LiveReload, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError } from "@remix-run/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { httpBatchLink } from "@trpc/client";
+import { type ReactNode, useState } from "react";
+import { AppShell } from "~/components/app-shell";
+import { RealtimeProvider } from "~/lib/realtime";
+import { trpc } from "~/lib/trpc";
+import { callerFor } from "~/lib/viewer.server";
+import stylesheet from "~/tailwind.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const meta: MetaFunction = () => [{ title: "Tandem" }, { name: "description", content: "Tandem: find a coach, book a session and meet live." }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { viewer } = await callerFor(context, request);
+  return json({
+    viewer: viewer
+      ? { sessionId: viewer.sessionId, user: viewer.user, tenant: viewer.tenant, role: viewer.role, memberships: viewer.memberships }
+      : null,
+  });
+}
+
+function Document({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en" className="h-full">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="h-full">
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+        <LiveReload />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  const { viewer } = useLoaderData<typeof loader>();
+  const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, retry: 1 } } }));
+  const [trpcClient] = useState(() => trpc.createClient({ links: [httpBatchLink({ url: "/api/trpc" })] }));
+  return (
+    <Document>
+      <trpc.Provider client={trpcClient} queryClient={queryClient}>
+        <QueryClientProvider client={queryClient}>
+          <RealtimeProvider sessionKey={viewer?.sessionId ?? null}>
+            <AppShell viewer={viewer}>
+              <Outlet />
+            </AppShell>
+          </RealtimeProvider>
+        </QueryClientProvider>
+      </trpc.Provider>
+    </Document>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const message = isRouteErrorResponse(error)
+    ? status === 404
+      ? "We could not find that page."
+      : typeof error.data === "string" && error.data
+        ? error.data
+        : error.statusText
+    : "Something went wrong on our side. Please try again.";
+  return (
+    <Document>
+      <main className="mx-auto max-w-lg px-4 py-24 text-center">
+        <p className="text-sm font-semibold text-brand-600">{status}</p>
+        <h1 className="mt-2 text-2xl font-semibold">{status === 404 ? "Page not found" : "Something went wrong"}</h1>
+        <p className="mt-2 text-slate-600">{message}</p>
+        <Link to="/" className="mt-6 inline-block text-sm font-medium text-brand-700 underline">
+          Back to Tandem
+        </Link>
+      </main>
+    </Document>
+  );
+}

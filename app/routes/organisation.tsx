@@ -1,0 +1,85 @@
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Alert, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
+import { roleLabels } from "~/lib/format";
+import { parseMajorToMinor, parsePercentToBps } from "~/lib/money";
+import { formError, formFields, requireViewer } from "~/lib/viewer.server";
+
+export const meta: MetaFunction = () => [{ title: "Organisation · Tandem" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { api, viewer } = await requireViewer(context, request);
+  if (viewer.role !== "TENANT_ADMIN") throw new Response("Only organisation admins can manage the organisation.", { status: 403 });
+  const [settings, members] = await Promise.all([api.tenant.current(), api.tenant.members()]);
+  return json({ settings, members: members.members });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { api } = await requireViewer(context, request);
+  const f = await formFields(request);
+  const platformFeeBps = parsePercentToBps(f.platformFeePercent ?? "");
+  const minServicePriceMinor = parseMajorToMinor(f.minServicePrice ?? "");
+  const coachClientCapacity = /^\s*\d+\s*$/.test(f.coachClientCapacity ?? "") ? Number(f.coachClientCapacity) : null;
+  const local: Record<string, string[]> = {};
+  if (platformFeeBps === null) local.platformFeeBps = ["Enter a percentage such as 15 or 12.5."];
+  if (minServicePriceMinor === null) local.minServicePriceMinor = ["Enter an amount such as 25 or 25.50."];
+  if (coachClientCapacity === null) local.coachClientCapacity = ["Enter a whole number."];
+  if (Object.keys(local).length) return json({ ok: false as const, message: "Please correct the highlighted fields.", fieldErrors: local }, { status: 400 });
+  try {
+    await api.tenant.updateSettings({
+      name: f.name ?? "",
+      currency: f.currency ?? "",
+      platformFeeBps: platformFeeBps!,
+      minServicePriceMinor: minServicePriceMinor!,
+      coachClientCapacity: coachClientCapacity!,
+    });
+    return json({ ok: true as const, message: "Settings saved.", fieldErrors: {} as Record<string, string[]> });
+  } catch (error) {
+    const { status, body } = formError(error);
+    return json(body, { status });
+  }
+}
+
+export default function Organisation() {
+  const { settings, members } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const errors = result && !result.ok ? result.fieldErrors : {};
+  return (
+    <div>
+      <PageHeader title="Organisation" description={`Settings for ${settings.name} (${settings.slug}).`} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Settings" description="Fees and limits that apply to every coach in this organisation.">
+          <Form method="post" className="space-y-4" noValidate>
+            {result?.ok ? <Alert tone="success">{result.message}</Alert> : null}
+            {result && !result.ok ? <Alert>{result.message}</Alert> : null}
+            <Field label="Name" name="name" defaultValue={settings.name} required errors={errors.name} />
+            <Field label="Platform fee (%)" name="platformFeePercent" inputMode="decimal" defaultValue={(settings.platformFeeBps / 100).toString()} errors={errors.platformFeeBps} hint="Taken from each booking; coaches receive the rest. Default 15%." />
+            <Field label={`Minimum service price (${settings.currency})`} name="minServicePrice" inputMode="decimal" defaultValue={(settings.minServicePriceMinor / 100).toFixed(2)} errors={errors.minServicePriceMinor} />
+            <Field label="Currency" name="currency" defaultValue={settings.currency} maxLength={3} errors={errors.currency} hint="Three-letter ISO code, such as EUR or GBP." />
+            <Field label="Active clients per coach" name="coachClientCapacity" inputMode="numeric" defaultValue={String(settings.coachClientCapacity)} errors={errors.coachClientCapacity} />
+            <Button type="submit" busy={busy}>
+              Save settings
+            </Button>
+          </Form>
+        </Card>
+        <Card title="Members" description={`${members.length} member${members.length === 1 ? "" : "s"}.`}>
+          {members.length === 0 ? (
+            <EmptyState title="No members yet" />
+          ) : (
+            <ul aria-label="Members" className="divide-y divide-slate-100">
+              {members.map((m) => (
+                <li key={m.id} className="flex justify-between gap-3 py-2 text-sm">
+                  <span>
+                    <span className="font-medium">{m.user.name}</span> <span className="text-slate-500">{m.user.email}</span>
+                  </span>
+                  <span className="text-slate-600">{roleLabels[m.role]}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import type { RealtimeNotifier } from "../server/services/deps.ts";
+import type { ServerToClientEvents } from "./contracts.ts";
+import type { TandemServer } from "./handlers/presence.ts";
+
+/**
+ * What services use to reach browsers. Created before Socket.IO exists (services are built
+ * first) and bound once it is attached; until then, and in scripts, it does nothing.
+ */
+export function createRealtimeNotifier() {
+  let io: TandemServer | undefined;
+  const notifier: RealtimeNotifier & { bind(server: TandemServer): void } = {
+    bind(server) {
+      io = server;
+    },
+    disconnectSessions(sessionIds) {
+      if (!io || sessionIds.length === 0) return;
+      io.in(sessionIds.map((id) => `session:${id}`)).disconnectSockets(true);
+    },
+    emitToTenant(tenantId, event, payload) {
+      io?.to(`tenant:${tenantId}`).emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
+    },
+  };
+  return notifier;
+}

@@ -1,0 +1,39 @@
+import { readSessionToken } from "./auth/cookie.ts";
+import type { Db } from "./db/client.ts";
+import type { Env } from "./env.ts";
+import type { Logger } from "./log.ts";
+import { createServices, type RealtimeNotifier } from "./services/index.ts";
+import { createContext } from "./trpc/context.ts";
+import { appRouter, createCaller } from "./trpc/root.ts";
+
+/**
+ * The server-side object graph, built once per process by server/index.ts and handed to Remix
+ * as load context, to Socket.IO and to tests. Routes reach server code only through it.
+ */
+export function createTandem(options: { env: Env; db: Db; databaseUrl: string; databaseSchema?: string; log: Logger; realtime: RealtimeNotifier; now?: () => Date }) {
+  const { env, db, log, realtime } = options;
+  const services = createServices({ db, env, log, realtime, databaseUrl: options.databaseUrl, databaseSchema: options.databaseSchema, now: options.now ?? (() => new Date()) });
+  const deps = { env, db, services };
+
+  return {
+    env,
+    services,
+    router: appRouter,
+    createContext: (req: Request, resHeaders: Headers, ip: string) => createContext(deps, { req, resHeaders, ip }),
+    /**
+     * A server-side tRPC caller for loaders and actions. `resHeaders` collects Set-Cookie headers
+     * that the route must return.
+     */
+    async caller(req: Request, ip: string) {
+      const resHeaders = new Headers();
+      const ctx = await createContext(deps, { req, resHeaders, ip });
+      return { api: createCaller(ctx), viewer: ctx.viewer, resHeaders };
+    },
+    sessionTokenFrom: (req: Request) => readSessionToken(req.headers.get("cookie")),
+    async close() {
+      await services.close();
+    },
+  };
+}
+
+export type Tandem = ReturnType<typeof createTandem>;

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadEnv } from "./env";
+
+describe("loadEnv", () => {
+  it("gives the documented defaults with nothing configured", () => {
+    const env = loadEnv({});
+    expect(env.PORT).toBe(3000);
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.SESSION_IDLE_MINUTES).toBe(30);
+    expect(env.SESSION_ABSOLUTE_HOURS).toBe(12);
+    expect(env.LOGIN_MAX_FAILURES_PER_ACCOUNT).toBe(100);
+    expect(env.COOKIE_SECURE).toBe(false);
+    expect(env.DATA_DIR).toBe(".data");
+  });
+
+  it("names every invalid variable", () => {
+    let error: unknown;
+    try {
+      loadEnv({ PORT: "eighty", DATABASE_URL: "mysql://x@y/z", SESSION_IDLE_MINUTES: "0" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => p.variable).sort();
+    expect(problems).toEqual(["DATABASE_URL", "PORT", "SESSION_IDLE_MINUTES"]);
+    expect((error as ConfigError).message).toContain("PORT: must be a whole number from 0 to 65535");
+    expect((error as ConfigError).message).toContain("DATABASE_URL: must start with postgres:// or postgresql://");
+  });
+
+  it("turns secure cookies on for an https origin", () => {
+    expect(loadEnv({ APP_ORIGIN: "https://coach.example.com/" }).COOKIE_SECURE).toBe(true);
+    expect(loadEnv({ APP_ORIGIN: "https://coach.example.com/", COOKIE_SECURE: "false" }).COOKIE_SECURE).toBe(false);
+    expect(loadEnv({ APP_ORIGIN: "https://coach.example.com/" }).APP_ORIGIN).toBe("https://coach.example.com");
+  });
+});

@@ -1,0 +1,99 @@
+import { z } from "zod";
+
+/**
+ * The one place where configuration is read. Every variable is listed in .env.example.
+ * Invalid configuration is a ConfigError naming each offending variable; server/index.ts
+ * prints it and exits non-zero.
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === "true" || v === "1" || v === "yes"));
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: "custom", message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return undefined;
+      let parsed: URL;
+      try {
+        parsed = new URL(v);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be a URL" });
+        return z.NEVER;
+      }
+      if (!protocols.includes(parsed.protocol)) {
+        ctx.addIssue({ code: "custom", message: `must start with ${protocols.map((p) => `${p}//`).join(" or ")}` });
+        return z.NEVER;
+      }
+      return v;
+    });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("production"),
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().optional().transform((v) => (v ? v : undefined)),
+  APP_ORIGIN: url(["http:", "https:"]).transform((v) => (v ? new URL(v).origin : undefined)),
+  TRUST_PROXY: bool(false),
+  DATABASE_URL: url(["postgres:", "postgresql:"]),
+  DATA_DIR: z.string().default(".data"),
+  EMBEDDED_PG_PORT: int(5488, 1, 65535),
+  REDIS_URL: url(["redis:", "rediss:"]),
+  SESSION_IDLE_MINUTES: int(30, 1, 60 * 24 * 30),
+  SESSION_ABSOLUTE_HOURS: int(12, 1, 24 * 365),
+  COOKIE_SECURE: bool(false).optional(),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(100, 1, 1_000_000),
+  LOGIN_MAX_FAILURES_PER_IP: int(300, 1, 1_000_000),
+  SEED_DEMO: bool(true),
+  DEFAULT_TENANT_SLUG: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "must be a slug (lowercase letters, digits and dashes)")
+    .default("demo"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"], { error: "must be debug, info, warn, error or silent" }).default("info"),
+});
+
+type Parsed = z.output<typeof envSchema>;
+
+export type Env = Omit<Parsed, "COOKIE_SECURE"> & { COOKIE_SECURE: boolean };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      "Invalid configuration:\n" + problems.map((p) => `  ${p.variable}: ${p.message}`).join("\n") +
+        "\nSee .env.example for every variable and its meaning.",
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? "(environment)"), message: issue.message })),
+    );
+  }
+  const parsed = result.data;
+  return {
+    ...parsed,
+    // Secure cookies by default whenever the public origin is https.
+    COOKIE_SECURE: parsed.COOKIE_SECURE ?? (parsed.APP_ORIGIN?.startsWith("https:") ?? false),
+  };
+}

@@ -1,0 +1,25 @@
+import type { Db } from "../db/client.ts";
+import type { Env } from "../env.ts";
+import type { Logger } from "../log.ts";
+import type { ServerToClientEvents } from "../../realtime/contracts.ts";
+
+/** What the realtime layer offers to services (implemented in realtime/emitter.ts). */
+export interface RealtimeNotifier {
+  /** Close every live socket of these sessions (logout, revocation, password change). */
+  disconnectSessions(sessionIds: string[]): void;
+  /** Send an event to every socket of a tenant, on every node. */
+  emitToTenant<E extends keyof ServerToClientEvents>(tenantId: string, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void;
+}
+
+export interface ServiceDeps {
+  db: Db;
+  /** The connection string behind `db`, for libraries that need their own pool. */
+  databaseUrl: string;
+  /** PostgreSQL schema when not `public` (tests). */
+  databaseSchema?: string;
+  env: Env;
+  log: Logger;
+  realtime: RealtimeNotifier;
+  /** Injected so that tests can move time. */
+  now: () => Date;
+}

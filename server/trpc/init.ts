@@ -1,0 +1,78 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import { z, ZodError } from "zod";
+import type { Role } from "../db/client.ts";
+import { AppError } from "../errors.ts";
+import type { Context } from "./context.ts";
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    let fieldErrors: Record<string, string[]> | null = null;
+    let message = shape.message;
+    if (cause instanceof ZodError) {
+      fieldErrors = {};
+      for (const issue of cause.issues) {
+        const key = issue.path.length ? issue.path.join(".") : "_form";
+        (fieldErrors[key] ??= []).push(issue.message);
+      }
+      message = "Some fields need attention: " + Object.keys(fieldErrors).join(", ") + ".";
+    } else if (cause instanceof AppError && cause.fieldErrors) {
+      fieldErrors = cause.fieldErrors;
+    }
+    if (error.code === "INTERNAL_SERVER_ERROR") message = "Something went wrong on our side. Please try again.";
+    return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, fieldErrors } };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const codeMap = {
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+} as const;
+
+/** Service errors become tRPC errors with the same message; anything else is logged and hidden. */
+const mapErrors = t.middleware(async ({ next, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof AppError) {
+      throw new TRPCError({ code: codeMap[cause.code], message: cause.message, cause });
+    }
+    if (result.error.code === "INTERNAL_SERVER_ERROR") {
+      console.error(`tRPC ${path} failed:`, result.error.cause ?? result.error);
+    }
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.viewer) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please log in to continue." });
+  return next({ ctx: { ...ctx, viewer: ctx.viewer, user: ctx.viewer.user, tenant: ctx.viewer.tenant } });
+});
+
+/** Allowed only to the given roles in the caller's current tenant. */
+export const roleProcedure = (...roles: Role[]) =>
+  authedProcedure.use(({ ctx, next }) => {
+    if (!roles.includes(ctx.viewer.role)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "Your role in this organisation does not allow that." });
+    }
+    return next();
+  });
+
+/** System administration: tenants and their feature flags. */
+export const systemAdminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.viewer.memberships.some((m) => m.role === "SYSTEM_ADMIN")) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only system administrators can do that." });
+  }
+  return next();
+});
+
+export { z };
