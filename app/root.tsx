@@ -9,7 +9,10 @@ import { trpc } from "~/lib/trpc";
 import { callerFor } from "~/lib/viewer.server";
 import stylesheet from "~/tailwind.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesheet },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 export const meta: MetaFunction = () => [{ title: "Tandem" }, { name: "description", content: "Tandem: find a coach, book a session and meet live." }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {

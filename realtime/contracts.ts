@@ -22,6 +22,9 @@ export const clientEvents = {
 export type ClientEventName = keyof typeof clientEvents;
 export type ClientPayload<E extends ClientEventName> = z.input<(typeof clientEvents)[E]>;
 
+export const sessionEndReasons = ["logged-out", "revoked", "password-changed"] as const;
+export type SessionEndReason = (typeof sessionEndReasons)[number];
+
 export interface PresenceMember {
   userId: string;
   name: string;
@@ -39,6 +42,8 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   "presence:update": (payload: { room: string; members: PresenceMember[] }) => void;
   "presence:waved": (payload: { from: PresenceMember; room: string }) => void;
+  /** The session behind this socket has ended; the socket is closed right after. */
+  "session:ended": (payload: { reason: SessionEndReason }) => void;
   "tenant:updated": (payload: { tenantId: string; name: string; featureCoaches: boolean; featurePremiumCoachServices: boolean }) => void;
 }
 

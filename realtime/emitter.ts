@@ -12,9 +12,11 @@ export function createRealtimeNotifier() {
     bind(server) {
       io = server;
     },
-    disconnectSessions(sessionIds) {
+    disconnectSessions(sessionIds, reason) {
       if (!io || sessionIds.length === 0) return;
-      io.in(sessionIds.map((id) => `session:${id}`)).disconnectSockets(true);
+      const rooms = sessionIds.map((id) => `session:${id}`);
+      io.to(rooms).emit("session:ended", { reason });
+      io.in(rooms).disconnectSockets(true);
     },
     emitToTenant(tenantId, event, payload) {
       io?.to(`tenant:${tenantId}`).emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));

@@ -13,6 +13,15 @@ export const roleLabels: Record<string, string> = {
   SYSTEM_ADMIN: "System admin",
 };
 
+export const rolePlurals: Record<string, string> = {
+  CLIENT: "Clients",
+  COACH: "Coaches",
+  CERTIFIED_COACH: "Certified coaches",
+  PERSONAL_TRAINER: "Personal trainers",
+  TENANT_ADMIN: "Organisation admins",
+  SYSTEM_ADMIN: "System admins",
+};
+
 export function describeUserAgent(ua: string | null): string {
   if (!ua) return "Unknown device";
   const browser = /Edg\//.test(ua) ? "Edge" : /Chrome\//.test(ua) ? "Chrome" : /Firefox\//.test(ua) ? "Firefox" : /Safari\//.test(ua) ? "Safari" : "Browser";

@@ -22,9 +22,11 @@ export function RealtimeProvider({ sessionKey, children }: { sessionKey: string 
     setStatus("connecting");
     s.on("connect", () => setStatus("connected"));
     s.on("connect_error", () => setStatus("offline"));
+    s.on("session:ended", ({ reason }) => window.location.assign(`/login?ended=${reason}`));
     s.on("disconnect", (reason) => {
       setStatus("offline");
-      if (reason === "io server disconnect") window.location.reload();
+      // The server closed the socket without ending the session (a restart): try again shortly.
+      if (reason === "io server disconnect") setTimeout(() => s.connect(), 2000);
     });
     setSocket(s);
     return () => {

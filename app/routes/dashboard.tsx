@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Link, useLoaderData } from "@remix-run/react";
 import { OnlineNow } from "~/components/online-now";
 import { Badge, Card, PageHeader } from "~/components/ui";
-import { roleLabels } from "~/lib/format";
+import { roleLabels, rolePlurals } from "~/lib/format";
 import { requireViewer } from "~/lib/viewer.server";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard · Tandem" }];
@@ -66,9 +66,9 @@ export default function Dashboard() {
           {summary.members ? (
             <Card title="Your organisation" actions={<Link className="text-sm font-medium text-brand-700 underline" to="/organisation">Settings</Link>}>
               <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-3" aria-label="Members by role">
-                {Object.entries(roleLabels).map(([key, label]) => (
+                {Object.entries(rolePlurals).map(([key, label]) => (
                   <div key={key}>
-                    <dt className="text-slate-500">{label}s</dt>
+                    <dt className="text-slate-500">{label}</dt>
                     <dd className="text-xl font-semibold">{summary.members?.[key as keyof typeof summary.members] ?? 0}</dd>
                   </div>
                 ))}

@@ -23,6 +23,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return redirect(safeRedirect(fields.redirectTo), { headers: resHeaders });
 }
 
+const endedMessages: Record<string, string> = {
+  "logged-out": "You have been logged out.",
+  revoked: "This session was signed out from another browser.",
+  "password-changed": "Your password was changed, so this session was signed out. Log in with the new password.",
+  expired: "Your session has expired. Please log in again.",
+};
+
 export default function Login() {
   const result = useActionData<typeof action>();
   const [params] = useSearchParams();
@@ -34,6 +41,7 @@ export default function Login() {
         <Form method="post" className="space-y-4" noValidate>
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
           {params.get("tenant") ? <input type="hidden" name="tenantSlug" value={params.get("tenant") ?? ""} /> : null}
+          {!result && endedMessages[params.get("ended") ?? ""] ? <Alert tone="info">{endedMessages[params.get("ended") ?? ""]}</Alert> : null}
           {result && !result.ok && !Object.keys(errors).length ? <Alert>{result.message}</Alert> : null}
           <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={result && "email" in result ? result.email : ""} errors={errors.email} autoFocus />
           <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={errors.password} />

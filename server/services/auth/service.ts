@@ -169,7 +169,7 @@ export function createAuthService(deps: ServiceDeps, limiter: LoginLimiter = cre
 
     async logOut(sessionId: string): Promise<void> {
       await db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: now() } });
-      deps.realtime.disconnectSessions([sessionId]);
+      deps.realtime.disconnectSessions([sessionId], "logged-out");
     },
 
     /** The user's live sessions, newest activity first. */
@@ -186,7 +186,7 @@ export function createAuthService(deps: ServiceDeps, limiter: LoginLimiter = cre
     async revokeSession(userId: string, sessionId: string): Promise<void> {
       const { count } = await db.session.updateMany({ where: { id: sessionId, userId, revokedAt: null }, data: { revokedAt: now() } });
       if (count === 0) throw notFound("That session");
-      deps.realtime.disconnectSessions([sessionId]);
+      deps.realtime.disconnectSessions([sessionId], "revoked");
     },
 
     /** Changes the password and signs out every other session of the user. */
@@ -207,7 +207,7 @@ export function createAuthService(deps: ServiceDeps, limiter: LoginLimiter = cre
         await tx.session.updateMany({ where: { id: { in: live.map((s) => s.id) } }, data: { revokedAt: at } });
         return live.map((s) => s.id);
       });
-      deps.realtime.disconnectSessions(others);
+      deps.realtime.disconnectSessions(others, "password-changed");
       return { revoked: others.length };
     },
 

@@ -1,0 +1,69 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, logIn } from "../helpers/browser.ts";
+import { createTestDatabase } from "../helpers/db.ts";
+import { type RunningServer, startServer } from "../helpers/server.ts";
+
+let server: RunningServer;
+let browser: Browser;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startServer({ DATABASE_URL: database.url });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await database?.drop();
+});
+
+describe("accounts in the browser", () => {
+  it("signs up, logs out and logs back in", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/signup`);
+    await expect(page.getByText("You are joining Tandem Demo.")).toBeTruthy();
+    await page.getByLabel("Your name").fill("Robin Newcomer");
+    await page.getByLabel("Email").fill("robin@example.test");
+    await page.getByLabel("Password").fill("short");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.getByText("Use at least 10 characters.").waitFor();
+
+    await page.getByLabel("Password").fill("a sound passphrase");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL(`${server.url}/dashboard`);
+    await page.getByRole("heading", { name: "Welcome, Robin" }).waitFor();
+    expect(await page.getByText("Client at Tandem Demo").count()).toBe(1);
+
+    await page.getByRole("button", { name: "Account menu" }).click();
+    await page.getByRole("menuitem", { name: "Log out" }).click();
+    await page.waitForURL(/\/login\?ended=logged-out$/);
+    await page.getByText("You have been logged out.").waitFor();
+    await page.goto(`${server.url}/dashboard`);
+    await page.waitForURL(/\/login\?redirectTo=%2Fdashboard/);
+
+    await page.getByLabel("Email").fill("robin@example.test");
+    await page.getByLabel("Password").fill("wrong password!");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.getByRole("alert").filter({ hasText: "The email or password is incorrect." }).waitFor();
+
+    await page.getByLabel("Password").fill("a sound passphrase");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(`${server.url}/dashboard`);
+    await page.getByRole("heading", { name: "Welcome, Robin" }).waitFor();
+    await context.close();
+  });
+
+  it("serves the seeded demo accounts with role-aware navigation", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await logIn(page, server.url, "admin@tandem.test", "tandem-demo");
+    const nav = page.getByRole("navigation", { name: "Main" });
+    expect(await nav.getByRole("link", { name: "Organisation" }).count()).toBe(1);
+    expect(await nav.getByRole("link", { name: "Tenants" }).count()).toBe(0);
+    await context.close();
+  });
+});

@@ -1,0 +1,71 @@
+import { createTandem, type Tandem } from "../../server/app.ts";
+import { createDb, type Db } from "../../server/db/client.ts";
+import { loadEnv } from "../../server/env.ts";
+import { createLogger } from "../../server/log.ts";
+import type { RealtimeNotifier } from "../../server/services/index.ts";
+import { createTestDatabase } from "./db.ts";
+
+/** A clock the test moves by hand. */
+export function testClock(start = new Date("2026-03-01T09:00:00Z")) {
+  let t = start.getTime();
+  return {
+    now: () => new Date(t),
+    advance(ms: number) {
+      t += ms;
+    },
+  };
+}
+
+/** Records what services asked the realtime layer to do. */
+export function recordingNotifier() {
+  const events: { kind: string; args: unknown[] }[] = [];
+  const notifier: RealtimeNotifier = {
+    disconnectSessions: (ids, reason) => void events.push({ kind: "disconnectSessions", args: [ids, reason] }),
+    emitToTenant: (tenantId, event, payload) => void events.push({ kind: "emitToTenant", args: [tenantId, event, payload] }),
+  };
+  return { notifier, events };
+}
+
+export interface TestApp {
+  tandem: Tandem;
+  db: Db;
+  clock: ReturnType<typeof testClock>;
+  realtime: ReturnType<typeof recordingNotifier>;
+  /** A tRPC caller as the holder of this session token (or anonymous), as a loader would make it. */
+  as(token?: string, ip?: string): Promise<Awaited<ReturnType<Tandem["caller"]>>>;
+  close(): Promise<void>;
+}
+
+/** The whole server-side object graph on a fresh database, without HTTP. */
+export async function createTestApp(envOverrides: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", ...envOverrides });
+  const db = createDb(database.url);
+  const clock = testClock();
+  const realtime = recordingNotifier();
+  const tandem = createTandem({ env, db, databaseUrl: database.url, log: createLogger("silent"), realtime: realtime.notifier, now: clock.now });
+  return {
+    tandem,
+    db,
+    clock,
+    realtime,
+    as(token, ip = "203.0.113.7") {
+      const headers = new Headers({ "user-agent": "vitest" });
+      if (token) headers.set("cookie", `tandem_session=${token}`);
+      return tandem.caller(new Request("http://localhost/test", { headers }), ip);
+    },
+    async close() {
+      await tandem.close();
+      await db.$disconnect();
+      await database.drop();
+    },
+  };
+}
+
+/** Reads the session token from the Set-Cookie a sign-in procedure added. */
+export function tokenFrom(resHeaders: Headers): string {
+  const cookie = resHeaders.get("set-cookie") ?? "";
+  const match = /tandem_session=([^;]+)/.exec(cookie);
+  if (!match?.[1]) throw new Error(`No session cookie in ${JSON.stringify(cookie)}`);
+  return match[1];
+}

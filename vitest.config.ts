@@ -1,0 +1,37 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * `unit` holds unit and integration tests (real PostgreSQL: DATABASE_URL, or an embedded one
+ * started by tests/setup/global-db.ts). `e2e` drives the built server in headless Chromium.
+ */
+export default defineConfig({
+  resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
+  test: {
+    reporters: ["default", "./tests/setup/summary-reporter.ts"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["server/**/*.test.ts", "app/**/*.test.ts", "realtime/**/*.test.ts", "tests/integration/**/*.test.ts"],
+          globalSetup: ["./tests/setup/global-db.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: "forks",
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.e2e.ts"],
+          globalSetup: ["./tests/setup/global-db.ts", "./tests/setup/global-e2e.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+          pool: "forks",
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
