@@ -6,7 +6,7 @@ import type { RealtimeNotifier } from "../../server/services/index.ts";
 import { createTestDatabase } from "./db.ts";
 
 /** A clock the test moves by hand. */
-export function testClock(start = new Date("2026-03-01T09:00:00Z")) {
+export function testClock(start = new Date()) {
   let t = start.getTime();
   return {
     now: () => new Date(t),
@@ -28,6 +28,7 @@ export function recordingNotifier() {
 
 export interface TestApp {
   tandem: Tandem;
+  databaseUrl: string;
   db: Db;
   clock: ReturnType<typeof testClock>;
   realtime: ReturnType<typeof recordingNotifier>;
@@ -37,15 +38,16 @@ export interface TestApp {
 }
 
 /** The whole server-side object graph on a fresh database, without HTTP. */
-export async function createTestApp(envOverrides: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(envOverrides: Record<string, string> = {}, options: { notifier?: RealtimeNotifier } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", ...envOverrides });
   const db = createDb(database.url);
   const clock = testClock();
   const realtime = recordingNotifier();
-  const tandem = createTandem({ env, db, databaseUrl: database.url, log: createLogger("silent"), realtime: realtime.notifier, now: clock.now });
+  const tandem = createTandem({ env, db, databaseUrl: database.url, log: createLogger("silent"), realtime: options.notifier ?? realtime.notifier, now: clock.now });
   return {
     tandem,
+    databaseUrl: database.url,
     db,
     clock,
     realtime,
