@@ -33,3 +33,13 @@ describe("loadEnv", () => {
     expect(loadEnv({ APP_ORIGIN: "https://coach.example.com/" }).APP_ORIGIN).toBe("https://coach.example.com");
   });
 });
+
+describe(".env.example", () => {
+  it("documents every variable, and only those", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { ENV_VARIABLES } = await import("./env");
+    const text = await readFile(new URL("../.env.example", import.meta.url), "utf8");
+    const listed = [...text.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...ENV_VARIABLES].sort());
+  });
+});

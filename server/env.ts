@@ -71,6 +71,9 @@ const envSchema = z.object({
 
 type Parsed = z.output<typeof envSchema>;
 
+/** Every variable Tandem reads (each must be documented in .env.example). */
+export const ENV_VARIABLES = Object.keys(envSchema.shape);
+
 export type Env = Omit<Parsed, "COOKIE_SECURE"> & { COOKIE_SECURE: boolean };
 
 export class ConfigError extends Error {
