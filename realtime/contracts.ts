@@ -44,6 +44,7 @@ export interface ServerToClientEvents {
   "presence:waved": (payload: { from: PresenceMember; room: string }) => void;
   /** The session behind this socket has ended; the socket is closed right after. */
   "session:ended": (payload: { reason: SessionEndReason }) => void;
+  "notification:new": (payload: { id: string; kind: string; title: string; body: string; link: string | null }) => void;
   "tenant:updated": (payload: { tenantId: string; name: string; featureCoaches: boolean; featurePremiumCoachServices: boolean }) => void;
 }
 

@@ -18,6 +18,9 @@ export function createRealtimeNotifier() {
       io.to(rooms).emit("session:ended", { reason });
       io.in(rooms).disconnectSockets(true);
     },
+    emitToUser(userId, event, payload) {
+      io?.to(`user:${userId}`).emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
+    },
     emitToTenant(tenantId, event, payload) {
       io?.to(`tenant:${tenantId}`).emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
     },

@@ -1,4 +1,3 @@
-import { readSessionToken } from "./auth/cookie.ts";
 import type { Db } from "./db/client.ts";
 import type { Env } from "./env.ts";
 import type { Logger } from "./log.ts";
@@ -29,7 +28,6 @@ export function createTandem(options: { env: Env; db: Db; databaseUrl: string; d
       const ctx = await createContext(deps, { req, resHeaders, ip });
       return { api: createCaller(ctx), viewer: ctx.viewer, resHeaders };
     },
-    sessionTokenFrom: (req: Request) => readSessionToken(req.headers.get("cookie")),
     async close() {
       await services.close();
     },

@@ -1,14 +1,27 @@
 import { createAuthService } from "./auth/service.ts";
+import { createCoachService } from "./coaches/service.ts";
 import type { ServiceDeps } from "./deps.ts";
+import { createDirectoryService } from "./directory/service.ts";
+import { createFavouriteService } from "./favourites/service.ts";
+import { createNotificationService } from "./notifications/service.ts";
+import { createOfferingService } from "./offerings/service.ts";
+import { createReviewService } from "./reviews/service.ts";
 import { createTenantService } from "./tenants/service.ts";
 
 /** Every domain service, built once per process from the same dependencies. */
 export function createServices(deps: ServiceDeps) {
   const auth = createAuthService(deps);
   const tenants = createTenantService(deps);
+  const notifications = createNotificationService(deps);
   return {
     auth,
     tenants,
+    notifications,
+    coaches: createCoachService(deps, notifications),
+    offerings: createOfferingService(deps),
+    directory: createDirectoryService(deps),
+    favourites: createFavouriteService(deps),
+    reviews: createReviewService(deps, notifications),
     async close() {
       await auth.close();
     },

@@ -67,6 +67,17 @@ export const roleProcedure = (...roles: Role[]) =>
     return next();
   });
 
+/**
+ * Coaching features: signed in, and the tenant's `coaches` flag is on. `ctx.actor` is the
+ * viewer as the coaching policies see it.
+ */
+export const coachingProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.viewer.tenant.featureCoaches) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Coaching is not enabled in this organisation." });
+  }
+  return next({ ctx: { actor: { userId: ctx.viewer.user.id, tenantId: ctx.viewer.tenant.id, role: ctx.viewer.role } } });
+});
+
 /** System administration: tenants and their feature flags. */
 export const systemAdminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer.memberships.some((m) => m.role === "SYSTEM_ADMIN")) {

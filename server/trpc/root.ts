@@ -1,7 +1,14 @@
 import { createCallerFactory, router } from "./init.ts";
 import { adminRouter } from "./routers/admin/index.ts";
 import { authRouter } from "./routers/auth/index.ts";
+import { coachRouter } from "./routers/coach/index.ts";
+import { coachAdminRouter } from "./routers/coach-admin/index.ts";
 import { dashboardRouter } from "./routers/dashboard/index.ts";
+import { directoryRouter } from "./routers/directory/index.ts";
+import { favouritesRouter } from "./routers/favourites/index.ts";
+import { notificationsRouter } from "./routers/notifications/index.ts";
+import { offeringsRouter } from "./routers/offerings/index.ts";
+import { reviewsRouter } from "./routers/reviews/index.ts";
 import { tenantRouter } from "./routers/tenant/index.ts";
 
 /** One router per domain; a new domain adds a folder under routers/ and a line here. */
@@ -10,6 +17,13 @@ export const appRouter = router({
   tenant: tenantRouter,
   admin: adminRouter,
   dashboard: dashboardRouter,
+  notifications: notificationsRouter,
+  coach: coachRouter,
+  coachAdmin: coachAdminRouter,
+  offerings: offeringsRouter,
+  directory: directoryRouter,
+  favourites: favouritesRouter,
+  reviews: reviewsRouter,
 });
 
 export type AppRouter = typeof appRouter;

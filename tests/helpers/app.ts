@@ -22,6 +22,7 @@ export function recordingNotifier() {
   const notifier: RealtimeNotifier = {
     disconnectSessions: (ids, reason) => void events.push({ kind: "disconnectSessions", args: [ids, reason] }),
     emitToTenant: (tenantId, event, payload) => void events.push({ kind: "emitToTenant", args: [tenantId, event, payload] }),
+    emitToUser: (userId, event, payload) => void events.push({ kind: "emitToUser", args: [userId, event, payload] }),
   };
   return { notifier, events };
 }

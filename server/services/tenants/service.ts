@@ -8,6 +8,8 @@ export interface TenantSettingsInput {
   minServicePriceMinor: number;
   currency: string;
   coachClientCapacity: number;
+  eligibilityMinExercises?: number;
+  eligibilityMinJournalDays?: number;
 }
 
 export interface TenantFlagsInput {
@@ -25,6 +27,8 @@ const settingsSelect = {
   minServicePriceMinor: true,
   currency: true,
   coachClientCapacity: true,
+  eligibilityMinExercises: true,
+  eligibilityMinJournalDays: true,
   updatedAt: true,
 } as const;
 

@@ -7,6 +7,8 @@ export const tenantSettingsInput = z.object({
   minServicePriceMinor: z.number().int("Use minor units (cents), a whole number.").min(0, "The minimum price cannot be negative.").max(10_000_000, "That minimum price is too high."),
   currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, "Use a three-letter ISO currency code, such as EUR."),
   coachClientCapacity: z.number().int("Use a whole number.").min(1, "A coach needs room for at least 1 client.").max(500, "At most 500 clients per coach."),
+  eligibilityMinExercises: z.number().int("Use a whole number.").min(0, "Cannot be negative.").max(1000, "At most 1000.").optional(),
+  eligibilityMinJournalDays: z.number().int("Use a whole number.").min(0, "Cannot be negative.").max(3650, "At most 3650 days.").optional(),
 });
 
 export const tenantRouter = router({
