@@ -22,3 +22,49 @@ export async function createUser(app: TestApp, tenant: { id: string; slug: strin
   if (role !== "CLIENT") await app.db.membership.update({ where: { tenantId_userId: { tenantId: tenant.id, userId: user.id } }, data: { role } });
   return { user, email, token, caller: () => app.as(token) };
 }
+
+/** An approved coach (as if an admin approved their application), optionally with one active service. */
+export async function createCoach(
+  app: TestApp,
+  tenant: { id: string; slug: string },
+  options: { name?: string; role?: Role; specialties?: string[]; topics?: string[]; languages?: string[]; sessionTypes?: ("VIDEO" | "PHONE" | "CHAT" | "IN_PERSON")[]; location?: string; bio?: string; priceMinor?: number | null } = {},
+) {
+  const account = await createUser(app, tenant, options.role ?? "COACH", { name: options.name });
+  const profile = await app.db.coachProfile.create({
+    data: {
+      tenantId: tenant.id,
+      userId: account.user.id,
+      status: "APPROVED",
+      motivation: "Seeded by a test factory.",
+      displayName: options.name ?? account.user.name,
+      bio: options.bio ?? "",
+      specialties: options.specialties ?? ["anxiety"],
+      topics: options.topics ?? ["stress"],
+      languages: options.languages ?? ["en"],
+      sessionTypes: options.sessionTypes ?? ["VIDEO"],
+      location: options.location ?? null,
+      minPriceMinor: options.priceMinor === null ? null : (options.priceMinor ?? 6000),
+    },
+  });
+  let service = null;
+  if (options.priceMinor !== null) {
+    service = await app.db.service.create({
+      data: { tenantId: tenant.id, coachProfileId: profile.id, name: "Coaching session", priceMinor: options.priceMinor ?? 6000, currency: "EUR", durationMinutes: 60, delivery: "ONLINE", sessionType: "VIDEO" },
+    });
+  }
+  return { ...account, profile, service };
+}
+
+/** A booking that has taken place (the booking flow itself comes with scheduling). */
+export async function createCompletedBooking(app: TestApp, coach: { profile: { id: string; tenantId: string }; service: { id: string } | null }, clientId: string) {
+  const startsAt = new Date(Date.now() - 3 * 24 * 3_600_000);
+  return app.db.booking.create({
+    data: { tenantId: coach.profile.tenantId, coachProfileId: coach.profile.id, clientId, serviceId: coach.service?.id ?? null, status: "COMPLETED", startsAt, endsAt: new Date(startsAt.getTime() + 3_600_000) },
+  });
+}
+
+/** Journal days and exercises so that a member meets the default eligibility rules (10 exercises, 30 days). */
+export async function makeEligible(app: TestApp, tenantId: string, userId: string, days = 30, exercises = 10) {
+  await app.db.journalEntry.createMany({ data: Array.from({ length: days }, (_, i) => ({ tenantId, userId, entryDate: new Date(Date.UTC(2026, 0, 1 + i)) })) });
+  await app.db.exerciseCompletion.createMany({ data: Array.from({ length: exercises }, (_, i) => ({ tenantId, userId, title: `Exercise ${i + 1}` })) });
+}

@@ -2,7 +2,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../../server/trpc/root.ts";
 import { createTestApp, type TestApp, tokenFrom } from "../helpers/app.ts";
-import { createTenant, createUser, PASSWORD } from "../helpers/factories.ts";
+import { createCoach, createCompletedBooking, createTenant, createUser, makeEligible, PASSWORD } from "../helpers/factories.ts";
 
 /**
  * Tenant isolation: a user of tenant A can never read or change tenant B's data, through
@@ -14,6 +14,9 @@ let a: Awaited<ReturnType<typeof createTenant>>;
 let b: Awaited<ReturnType<typeof createTenant>>;
 type U = Awaited<ReturnType<typeof createUser>>;
 let adminA: U, clientA: U, adminB: U, clientB: U, sysadmin: U;
+type C = Awaited<ReturnType<typeof createCoach>>;
+let coachA: C, coachB: C, certifiedA: C;
+let bookingB: { id: string }, reviewB: { id: string }, credentialB: { id: string };
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -24,13 +27,145 @@ beforeAll(async () => {
   adminB = await createUser(app, b, "TENANT_ADMIN", { email: "admin@beta.test" });
   clientB = await createUser(app, b, "CLIENT", { email: "client@beta.test" });
   sysadmin = await createUser(app, a, "SYSTEM_ADMIN", { email: "root@alpha.test" });
+  coachA = await createCoach(app, a, { name: "Alpha Coach", specialties: ["shared"] });
+  certifiedA = await createCoach(app, a, { name: "Alpha Certified", role: "CERTIFIED_COACH" });
+  coachB = await createCoach(app, b, { name: "Beta Coach", specialties: ["shared"] });
+  bookingB = await createCompletedBooking(app, coachB, clientB.user.id);
+  reviewB = await (await app.as(clientB.token)).api.reviews.create({ bookingId: bookingB.id, rating: 5, text: "Great coach in Beta.", anonymous: false });
+  credentialB = await (await app.as(coachB.token)).api.coach.addCredential({ type: "Beta cert", issuer: "Beta body", number: "", expiresOn: null });
+  await app.tandem.services.notifications.notify({ tenantId: b.id, userId: clientB.user.id, kind: "test", title: "Beta only" });
 });
 afterAll(() => app?.close());
 
 const as = async (u: U) => (await app.as(u.token)).api;
 const settingsOf = (id: string) => app.db.tenant.findUniqueOrThrow({ where: { id } });
 
+const notFoundOrForbidden = { code: expect.stringMatching(/^(NOT_FOUND|FORBIDDEN)$/) };
+const profileOf = (c: C) => app.db.coachProfile.findUniqueOrThrow({ where: { id: c.profile.id } });
+const offering = { name: "Session", description: "", priceMinor: 5000, durationMinutes: 60, delivery: "ONLINE" as const, sessionType: "VIDEO" as const, premiumOnly: false };
+
 const covered: Record<string, () => Promise<void>> = {
+  // ---- marketplace: every id from tenant B is "not found" in tenant A ----
+  "coach.myStatus": async () => {
+    expect((await (await as(clientA)).coach.myStatus()).profile).toBeNull();
+    expect((await (await as(coachA)).coach.myStatus()).profile?.tenantId).toBe(a.id);
+  },
+  "coach.submitApplication": async () => {
+    const applicant = await createUser(app, a);
+    await makeEligible(app, a.id, applicant.user.id);
+    const profile = await (await as(applicant)).coach.submitApplication({ motivation: "x".repeat(60), specialties: ["focus"], credentialsSummary: "" });
+    expect(profile.tenantId).toBe(a.id);
+    expect((await (await as(adminB)).coachAdmin.reviewQueue()).map((p) => p.id)).not.toContain(profile.id);
+  },
+  "coach.profile": async () => expect((await (await as(coachA)).coach.profile()).id).toBe(coachA.profile.id),
+  "coach.updateProfile": async () => {
+    const before = await profileOf(coachB);
+    await (await as(coachA)).coach.updateProfile({ displayName: "Alpha Coach", bio: "Updated", specialties: ["shared"], topics: [], languages: ["en"], location: null, timeZone: "Europe/Berlin", yearsExperience: 3, education: "", approach: "", sessionTypes: ["VIDEO"] });
+    expect(await profileOf(coachB)).toEqual(before);
+  },
+  "coach.certification": async () => {
+    await expect((await as(clientA)).coach.certification()).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await (await as(coachA)).coach.certification()).items.length).toBe(3);
+  },
+  "coach.credentials": async () => expect((await (await as(coachA)).coach.credentials()).map((c) => c.id)).not.toContain(credentialB.id),
+  "coach.addCredential": async () => {
+    const created = await (await as(coachA)).coach.addCredential({ type: "Alpha cert", issuer: "Alpha body", number: "", expiresOn: null });
+    expect(created.tenantId).toBe(a.id);
+  },
+  "coachAdmin.reviewQueue": async () => {
+    for (const p of await (await as(adminA)).coachAdmin.reviewQueue()) expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: p.id } })).tenantId).toBe(a.id);
+  },
+  "coachAdmin.decide": async () => {
+    const applicant = await createUser(app, b);
+    await makeEligible(app, b.id, applicant.user.id);
+    const pending = await (await as(applicant)).coach.submitApplication({ motivation: "y".repeat(60), specialties: ["focus"], credentialsSummary: "" });
+    await expect((await as(adminA)).coachAdmin.decide({ coachId: pending.id, approve: true, reason: null })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe("PENDING");
+  },
+  "coachAdmin.coaches": async () => expect((await (await as(adminA)).coachAdmin.coaches()).map((c) => c.id)).not.toContain(coachB.profile.id),
+  "coachAdmin.suspend": async () => {
+    await expect((await as(adminA)).coachAdmin.suspend({ coachId: coachB.profile.id, reason: "cross-tenant" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await profileOf(coachB)).status).toBe("APPROVED");
+  },
+  "coachAdmin.reinstate": async () => {
+    await expect((await as(adminA)).coachAdmin.reinstate({ coachId: coachB.profile.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
+  "coachAdmin.setFeeOverride": async () => {
+    await expect((await as(adminA)).coachAdmin.setFeeOverride({ coachId: coachB.profile.id, platformFeeBps: 0 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await profileOf(coachB)).platformFeeBpsOverride).toBeNull();
+  },
+  "coachAdmin.setFeatured": async () => {
+    await expect((await as(adminA)).coachAdmin.setFeatured({ coachId: coachB.profile.id, rank: 1 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
+  "coachAdmin.credentials": async () => expect((await (await as(adminA)).coachAdmin.credentials()).map((c) => c.id)).not.toContain(credentialB.id),
+  "coachAdmin.verifyCredential": async () => {
+    await expect((await as(adminA)).coachAdmin.verifyCredential({ credentialId: credentialB.id, verified: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.credential.findUniqueOrThrow({ where: { id: credentialB.id } })).status).toBe("UNVERIFIED");
+  },
+  "coachAdmin.certificationCandidates": async () => expect((await (await as(certifiedA)).coachAdmin.certificationCandidates()).map((c) => c.id)).not.toContain(coachB.profile.id),
+  "coachAdmin.certify": async () => {
+    await expect((await as(certifiedA)).coachAdmin.certify({ coachId: coachB.profile.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
+  "coachAdmin.reviews": async () => expect((await (await as(adminA)).coachAdmin.reviews()).map((r) => r.id)).not.toContain(reviewB.id),
+  "coachAdmin.hideReview": async () => {
+    await expect((await as(adminA)).coachAdmin.hideReview({ reviewId: reviewB.id, reason: "cross-tenant" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.review.findUniqueOrThrow({ where: { id: reviewB.id } })).hiddenAt).toBeNull();
+  },
+  "offerings.mine": async () => {
+    for (const s of await (await as(coachA)).offerings.mine()) expect(s.tenantId).toBe(a.id);
+  },
+  "offerings.create": async () => expect((await (await as(coachA)).offerings.create(offering)).tenantId).toBe(a.id),
+  "offerings.update": async () => {
+    await expect((await as(coachA)).offerings.update({ ...offering, serviceId: coachB.service!.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
+  "offerings.setArchived": async () => {
+    await expect((await as(coachA)).offerings.setArchived({ serviceId: coachB.service!.id, archived: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.service.findUniqueOrThrow({ where: { id: coachB.service!.id } })).status).toBe("ACTIVE");
+  },
+  "directory.search": async () => {
+    const found = (await (await as(clientA)).directory.search({ specialty: "shared" })).results.map((r) => r.id);
+    expect(found).toEqual([coachA.profile.id]);
+  },
+  "directory.featured": async () => {
+    await (await as(adminB)).coachAdmin.setFeatured({ coachId: coachB.profile.id, rank: 1 });
+    expect((await (await as(clientA)).directory.featured()).map((c) => c.id)).not.toContain(coachB.profile.id);
+  },
+  "directory.facets": async () => {
+    await (await as(coachB)).coach.updateProfile({ displayName: "Beta Coach", bio: "", specialties: ["beta-only"], topics: [], languages: ["fi"], location: null, timeZone: "UTC", yearsExperience: null, education: "", approach: "", sessionTypes: ["VIDEO"] });
+    const facets = await (await as(clientA)).directory.facets();
+    expect(facets.specialties).not.toContain("beta-only");
+    expect(facets.languages).not.toContain("fi");
+  },
+  "directory.profile": async () => {
+    await expect((await as(clientA)).directory.profile({ coachId: coachB.profile.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
+  "favourites.list": async () => {
+    await (await as(clientB)).favourites.add({ coachId: coachB.profile.id });
+    expect(await (await as(clientA)).favourites.list()).toEqual([]);
+  },
+  "favourites.add": async () => {
+    await expect((await as(clientA)).favourites.add({ coachId: coachB.profile.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
+  "favourites.remove": async () => {
+    await (await as(clientA)).favourites.remove({ coachId: coachB.profile.id });
+    expect(await app.db.favourite.count({ where: { coachProfileId: coachB.profile.id } })).toBe(1); // clientB's stays
+  },
+  "reviews.reviewable": async () => expect((await (await as(clientA)).reviews.reviewable()).map((r) => r.id)).not.toContain(bookingB.id),
+  "reviews.create": async () => {
+    await expect((await as(clientA)).reviews.create({ bookingId: bookingB.id, rating: 1, text: "Cross-tenant review", anonymous: false })).rejects.toMatchObject(notFoundOrForbidden);
+  },
+  "reviews.respond": async () => {
+    await expect((await as(coachA)).reviews.respond({ reviewId: reviewB.id, response: "Not my review" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
+  "reviews.mine": async () => expect((await (await as(coachA)).reviews.mine()).map((r) => r.id)).not.toContain(reviewB.id),
+  "notifications.list": async () => expect((await (await as(clientA)).notifications.list()).map((n) => n.title)).not.toContain("Beta only"),
+  "notifications.unreadCount": async () => expect(await (await as(clientB)).notifications.unreadCount()).toBe(1),
+  "notifications.markAllRead": async () => {
+    await (await as(clientA)).notifications.markAllRead();
+    expect(await (await as(clientB)).notifications.unreadCount()).toBe(1);
+  },
+
+  // ---- foundation ----
   "auth.me": async () => {
     const me = await (await as(clientA)).auth.me();
     expect(me?.tenant.id).toBe(a.id);

@@ -32,7 +32,7 @@ export const credentialInput = z.object({
 /** The coach's own side: applying, the profile, credentials and the certification checklist. */
 export const coachRouter = router({
   myStatus: coachingProcedure.query(({ ctx }) => ctx.services.coaches.myStatus(ctx.actor)),
-  apply: coachingProcedure.input(applyInput).mutation(({ ctx, input }) => ctx.services.coaches.apply(ctx.actor, input)),
+  submitApplication: coachingProcedure.input(applyInput).mutation(({ ctx, input }) => ctx.services.coaches.apply(ctx.actor, input)),
   profile: coachingProcedure.query(({ ctx }) => ctx.services.coaches.ownProfile(ctx.actor)),
   updateProfile: coachingProcedure.input(profileInput).mutation(({ ctx, input }) => ctx.services.coaches.updateProfile(ctx.actor, input)),
   certification: coachingProcedure.query(async ({ ctx }) => {
