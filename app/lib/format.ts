@@ -1,7 +1,8 @@
 /** Formats an instant in the viewer's own time zone, naming the zone. */
 export function formatDateTime(value: Date | string, timeZone: string, locale = "en-GB"): string {
   const date = typeof value === "string" ? new Date(value) : value;
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone, timeZoneName: "short" }).format(date);
+  // dateStyle/timeStyle cannot be combined with timeZoneName (a TypeError), so the parts are named one by one.
+  return new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone, timeZoneName: "short" }).format(date);
 }
 
 export const roleLabels: Record<string, string> = {

@@ -48,11 +48,16 @@ function Sessions() {
               <p className="font-medium">
                 {describeUserAgent(s.userAgent)} {s.current ? <Badge tone="green">This browser</Badge> : null}
               </p>
-              <p className="text-slate-500">
+              <p id={`session-${s.id}-details`} className="text-slate-500">
                 {s.tenantName} · IP {s.ip ?? "unknown"} · signed in {formatDateTime(s.createdAt, tz)} · last active {formatDateTime(s.lastSeenAt, tz)}
               </p>
             </div>
-            <Button variant="danger" busy={revoke.isPending && revoke.variables?.sessionId === s.id} onClick={() => revoke.mutate({ sessionId: s.id })}>
+            <Button
+              variant="danger"
+              aria-describedby={`session-${s.id}-details`}
+              busy={revoke.isPending && revoke.variables?.sessionId === s.id}
+              onClick={() => revoke.mutate({ sessionId: s.id })}
+            >
               {s.current ? "Sign out here" : "Revoke"}
             </Button>
           </li>

@@ -29,7 +29,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
 function FlagSwitches({ tenant }: { tenant: { id: string; name: string; featureCoaches: boolean; featurePremiumCoachServices: boolean } }) {
   const { revalidate } = useRevalidator();
   const setFlags = trpc.admin.setTenantFlags.useMutation({ onSuccess: () => revalidate() });
-  const pending = setFlags.isPending ? setFlags.variables : undefined;
+  // Show the value being saved, and once saved keep showing it until the revalidated loader data
+  // arrives (otherwise the switch flips back to the old value for a moment).
+  const pending = setFlags.isPending || setFlags.isSuccess ? setFlags.variables : undefined;
+  const { reset } = setFlags;
+  useEffect(() => reset(), [reset, tenant.featureCoaches, tenant.featurePremiumCoachServices]);
   return (
     <div className="space-y-2">
       <Switch

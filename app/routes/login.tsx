@@ -37,7 +37,7 @@ export default function Login() {
   const errors = result && !result.ok ? result.fieldErrors : {};
   return (
     <div className="mx-auto max-w-sm">
-      <Card title="Log in to Tandem">
+      <Card titleAs="h1" title="Log in to Tandem">
         <Form method="post" className="space-y-4" noValidate>
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
           {params.get("tenant") ? <input type="hidden" name="tenantSlug" value={params.get("tenant") ?? ""} /> : null}

@@ -69,11 +69,12 @@ export default function Organisation() {
           ) : (
             <ul aria-label="Members" className="divide-y divide-slate-100">
               {members.map((m) => (
-                <li key={m.id} className="flex justify-between gap-3 py-2 text-sm">
-                  <span>
-                    <span className="font-medium">{m.user.name}</span> <span className="text-slate-500">{m.user.email}</span>
+                <li key={m.id} className="flex items-start justify-between gap-3 py-2 text-sm">
+                  <span className="min-w-0">
+                    <span className="font-medium">{m.user.name}</span>{" "}
+                    <span className="block break-words text-slate-500 sm:inline">{m.user.email}</span>
                   </span>
-                  <span className="text-slate-600">{roleLabels[m.role]}</span>
+                  <span className="shrink-0 text-right text-slate-600">{roleLabels[m.role]}</span>
                 </li>
               ))}
             </ul>

@@ -45,7 +45,7 @@ export default function SignUp() {
   useEffect(() => setTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone), []);
   return (
     <div className="mx-auto max-w-sm">
-      <Card title="Create your account" description={`You are joining ${tenant.name}.`}>
+      <Card titleAs="h1" title="Create your account" description={`You are joining ${tenant.name}.`}>
         <Form method="post" className="space-y-4" noValidate>
           <input type="hidden" name="tenantSlug" value={tenant.slug} />
           <input type="hidden" name="timeZone" value={timeZone} />

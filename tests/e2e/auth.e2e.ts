@@ -25,7 +25,7 @@ describe("accounts in the browser", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${server.url}/signup`);
-    await expect(page.getByText("You are joining Tandem Demo.")).toBeTruthy();
+    await page.getByText("You are joining Tandem Demo.").waitFor();
     await page.getByLabel("Your name").fill("Robin Newcomer");
     await page.getByLabel("Email").fill("robin@example.test");
     await page.getByLabel("Password").fill("short");

@@ -89,9 +89,10 @@ describe("sessions in the browser", () => {
       expect(await whoHolds(tokenB)).toBeNull();
       const dashboard = await fetch(`${server.url}/dashboard`, { headers: { cookie: `tandem_session=${tokenB}` }, redirect: "manual" });
       expect(dashboard.status).toBe(302);
-      expect(dashboard.headers.get("location")).toMatch(/^\/login\b/);
+      expect(dashboard.headers.get("location")).toBe("/login?redirectTo=%2Fdashboard&ended=expired");
       await pageB.goto(`${server.url}/dashboard`);
       await pageB.waitForURL(/\/login\?/);
+      await pageB.getByRole("button", { name: "Log in" }).waitFor();
       expect(await whoHolds(await sessionCookie(a))).toBe("certified@tandem.test");
     } finally {
       await close();
@@ -119,10 +120,19 @@ describe("sessions in the browser", () => {
 
       await page.reload();
       await page.waitForURL(/\/login\?/);
-      expect(new URL(page.url()).searchParams.get("redirectTo")).toBe("/dashboard");
-      await page.getByRole("button", { name: "Log in" }).waitFor();
+      const params = new URL(page.url()).searchParams;
+      expect(params.get("redirectTo")).toBe("/dashboard");
+      expect(params.get("ended")).toBe("expired");
+      await page.getByRole("status").filter({ hasText: "Your session has expired. Please log in again." }).waitFor();
       expect(await page.getByRole("heading", { name: /^Welcome/ }).count()).toBe(0);
       expect(await whoHolds(token)).toBeNull();
+
+      // Logging in again goes back where the person was.
+      await page.getByLabel("Email").fill("coach@tandem.test");
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.waitForURL(`${server.url}/dashboard`);
+      await page.getByRole("heading", { name: "Welcome, Casey" }).waitFor();
     } finally {
       await context.close();
     }

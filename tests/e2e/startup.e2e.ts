@@ -18,7 +18,7 @@ describe("start-up configuration", () => {
   it("exits non-zero and names each invalid variable", () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", "server/index.ts"], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, PORT: "eighty", SESSION_IDLE_MINUTES: "0", REDIS_URL: "http://not-redis" },
+      env: { PATH: process.env.PATH, NODE_ENV: "production", PORT: "eighty", SESSION_IDLE_MINUTES: "0", REDIS_URL: "http://not-redis" },
       encoding: "utf8",
       timeout: 30_000,
     });

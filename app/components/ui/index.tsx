@@ -78,13 +78,36 @@ export function Field({
   );
 }
 
-export function Card({ title, description, actions, children, className }: { title?: ReactNode; description?: ReactNode; actions?: ReactNode; children?: ReactNode; className?: string }) {
+/**
+ * A titled section of a page; its title names it (a labelled region for assistive technology).
+ * `titleAs="h1"` when the card is the whole page (log in, sign up), so that the page has its h1.
+ */
+export function Card({
+  title,
+  titleAs: Title = "h2",
+  description,
+  actions,
+  children,
+  className,
+}: {
+  title?: ReactNode;
+  titleAs?: "h1" | "h2";
+  description?: ReactNode;
+  actions?: ReactNode;
+  children?: ReactNode;
+  className?: string;
+}) {
+  const titleId = useId();
   return (
-    <section className={clsx("rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200", className)}>
+    <section aria-labelledby={title ? titleId : undefined} className={clsx("rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200", className)}>
       {title || actions ? (
         <header className="mb-4 flex items-start justify-between gap-4">
           <div>
-            {title ? <h2 className="text-base font-semibold text-slate-900">{title}</h2> : null}
+            {title ? (
+              <Title id={titleId} className="text-base font-semibold text-slate-900">
+                {title}
+              </Title>
+            ) : null}
             {description ? <p className="mt-1 text-sm text-slate-500">{description}</p> : null}
           </div>
           {actions}

@@ -33,6 +33,9 @@ const HOUR = 60 * 60;
 
 export function createLoginLimiter(connectionString: string, env: Env, schema?: string): LoginLimiter {
   const pool = new pg.Pool({ connectionString, max: 3 });
+  // An idle connection the server drops (restart, failover, shutdown) must not crash the process;
+  // the pool replaces it on the next query.
+  pool.on("error", (error) => console.warn(`login limiter: idle database connection lost: ${error.message}`));
   const common = { storeClient: pool, storeType: "pool", tableName: "rate_limits", tableCreated: true, duration: HOUR, ...(schema ? { schemaName: schema } : {}) };
   const perAccount = new RateLimiterPostgres({ ...common, keyPrefix: "login_account", points: env.LOGIN_MAX_FAILURES_PER_ACCOUNT });
   const perIp = new RateLimiterPostgres({ ...common, keyPrefix: "login_ip", points: env.LOGIN_MAX_FAILURES_PER_IP });
