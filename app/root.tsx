@@ -1,5 +1,5 @@
 import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, Links, LiveReload, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, Link, Links, LiveReload, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { httpBatchLink } from "@trpc/client";
 import { type ReactNode, useState } from "react";
@@ -16,8 +16,9 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: "Tandem" }, { name: "description", content: "Tandem: find a coach, book a session and meet live." }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { viewer } = await callerFor(context, request);
+  const { viewer, api } = await callerFor(context, request);
   return json({
+    unread: viewer ? await api.notifications.unreadCount() : 0,
     viewer: viewer
       ? { sessionId: viewer.sessionId, user: viewer.user, tenant: viewer.tenant, role: viewer.role, memberships: viewer.memberships }
       : null,
@@ -44,7 +45,7 @@ function Document({ children }: { children: ReactNode }) {
 }
 
 export default function App() {
-  const { viewer } = useLoaderData<typeof loader>();
+  const { viewer, unread } = useLoaderData<typeof loader>();
   const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, retry: 1 } } }));
   const [trpcClient] = useState(() => trpc.createClient({ links: [httpBatchLink({ url: "/api/trpc" })] }));
   return (
@@ -52,7 +53,7 @@ export default function App() {
       <trpc.Provider client={trpcClient} queryClient={queryClient}>
         <QueryClientProvider client={queryClient}>
           <RealtimeProvider sessionKey={viewer?.sessionId ?? null}>
-            <AppShell viewer={viewer}>
+            <AppShell viewer={viewer} unread={unread}>
               <Outlet />
             </AppShell>
           </RealtimeProvider>
@@ -62,8 +63,11 @@ export default function App() {
   );
 }
 
+const errorTitles: Record<number, string> = { 403: "You do not have access to this page", 404: "Page not found" };
+
 export function ErrorBoundary() {
   const error = useRouteError();
+  const rootData = useRouteLoaderData<typeof loader>("root");
   const status = isRouteErrorResponse(error) ? error.status : 500;
   const message = isRouteErrorResponse(error)
     ? status === 404
@@ -72,15 +76,32 @@ export function ErrorBoundary() {
         ? error.data
         : error.statusText
     : "Something went wrong on our side. Please try again.";
+  const content = (
+    <div className="mx-auto max-w-lg py-16 text-center">
+      <p className="text-sm font-semibold text-brand-600">{status}</p>
+      <h1 className="mt-2 text-2xl font-semibold">{errorTitles[status] ?? "Something went wrong"}</h1>
+      <p className="mt-2 text-slate-600">{message}</p>
+      <Link to="/" className="mt-6 inline-block text-sm font-medium text-brand-700 underline">
+        Back to Tandem
+      </Link>
+    </div>
+  );
+  // A response a loader threw on purpose (403, 404…): keep the navigation so that this is not a
+  // dead end. Anything unexpected gets a bare page, in case the shell itself is what failed.
+  if (isRouteErrorResponse(error)) {
+    const viewer = rootData?.viewer ?? null;
+    return (
+      <Document>
+        <RealtimeProvider sessionKey={viewer?.sessionId ?? null}>
+          <AppShell viewer={viewer}>{content}</AppShell>
+        </RealtimeProvider>
+      </Document>
+    );
+  }
   return (
     <Document>
-      <main className="mx-auto max-w-lg px-4 py-24 text-center">
-        <p className="text-sm font-semibold text-brand-600">{status}</p>
-        <h1 className="mt-2 text-2xl font-semibold">{status === 404 ? "Page not found" : "Something went wrong"}</h1>
-        <p className="mt-2 text-slate-600">{message}</p>
-        <Link to="/" className="mt-6 inline-block text-sm font-medium text-brand-700 underline">
-          Back to Tandem
-        </Link>
+      <main id="main" className="px-4">
+        {content}
       </main>
     </Document>
   );

@@ -14,6 +14,7 @@ import { applyMigrations } from "./db/migrations.ts";
 import { ConfigError, type Env, loadEnv } from "./env.ts";
 import { isCrossSiteMutation, originAllowed } from "./http/origin.ts";
 import { createJobQueue } from "./jobs/queue.ts";
+import { startRecurringJobs } from "./jobs/recurring.ts";
 import { createLogger } from "./log.ts";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "./services/seed/service.ts";
 
@@ -49,6 +50,7 @@ export async function main(env: Env) {
   const jobs = createJobQueue({ connectionString: databaseUrl, log });
   const tandem = createTandem({ env, db, databaseUrl, log, realtime: notifier, jobs });
   await jobs.start();
+  await startRecurringJobs(jobs, tandem.services, log);
   if (env.SEED_DEMO && (await seedDemo({ db }, env.DEFAULT_TENANT_SLUG))) {
     const lines = DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(16)} ${a.email.padEnd(24)} ${DEMO_PASSWORD}`);
     log.info(`Seeded the demo organisation "${env.DEFAULT_TENANT_SLUG}" with one account per role:\n${lines.join("\n")}`);

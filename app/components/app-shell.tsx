@@ -7,18 +7,49 @@ import { useRealtime } from "~/lib/realtime";
 
 export interface ShellViewer {
   user: { name: string; email: string };
-  tenant: { id: string; name: string; slug: string };
+  tenant: { id: string; name: string; slug: string; featureCoaches: boolean };
   role: string;
   memberships: { tenantSlug: string; tenantName: string; role: string }[];
 }
 
-/** Navigation depends on the role in the current tenant; only pages that exist are linked. */
+/** Navigation depends on the role in the current tenant and its flags; only pages that exist are linked. */
 export function navFor(viewer: ShellViewer) {
   const items = [{ to: "/dashboard", label: "Dashboard" }];
-  if (viewer.role === "TENANT_ADMIN") items.push({ to: "/organisation", label: "Organisation" });
+  const coaching = viewer.tenant.featureCoaches;
+  const coachRole = viewer.role === "COACH" || viewer.role === "CERTIFIED_COACH" || viewer.role === "PERSONAL_TRAINER";
+  if (coaching && viewer.role === "CLIENT") {
+    items.push({ to: "/coaches", label: "Find a coach" }, { to: "/favourites", label: "Saved" }, { to: "/reviews", label: "Reviews" }, { to: "/coaching/apply", label: "Become a coach" });
+  }
+  if (coaching && coachRole) {
+    items.push({ to: "/coaching/profile", label: "Profile" }, { to: "/coaching/services", label: "Services" }, { to: "/coaching/reviews", label: "My reviews" });
+  }
+  if (coaching && (viewer.role === "CERTIFIED_COACH" || viewer.role === "TENANT_ADMIN")) items.push({ to: "/coaching/review", label: "Applications" });
+  if (viewer.role === "TENANT_ADMIN") {
+    if (coaching) items.push({ to: "/coaching/coaches", label: "Coaches" });
+    items.push({ to: "/organisation", label: "Organisation" });
+  }
   if (viewer.memberships.some((m) => m.role === "SYSTEM_ADMIN")) items.push({ to: "/admin/tenants", label: "Tenants" });
   items.push({ to: "/account", label: "Account" });
   return items;
+}
+
+/** Unread notifications, kept live by the `notification:new` socket event. */
+function NotificationBell({ initial }: { initial: number }) {
+  const { socket } = useRealtime();
+  const [unread, setUnread] = useState(initial);
+  useEffect(() => setUnread(initial), [initial]);
+  useEffect(() => {
+    if (!socket) return;
+    const onNew = () => setUnread((n) => n + 1);
+    socket.on("notification:new", onNew);
+    return () => void socket.off("notification:new", onNew);
+  }, [socket]);
+  return (
+    <Link to="/notifications" className="relative rounded-md p-2 text-slate-600 hover:bg-slate-100" aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}>
+      <span aria-hidden>🔔</span>
+      {unread ? <span aria-hidden className="absolute -right-0.5 -top-0.5 min-w-5 rounded-full bg-red-600 px-1 text-center text-xs font-semibold text-white">{unread}</span> : null}
+    </Link>
+  );
 }
 
 function ConnectionDot() {
@@ -69,7 +100,7 @@ function WaveToasts() {
   );
 }
 
-export function AppShell({ viewer, children }: { viewer: ShellViewer | null; children: ReactNode }) {
+export function AppShell({ viewer, unread = 0, children }: { viewer: ShellViewer | null; unread?: number; children: ReactNode }) {
   const submit = useSubmit();
   const [menuOpen, setMenuOpen] = useState(false);
   return (
@@ -85,7 +116,7 @@ export function AppShell({ viewer, children }: { viewer: ShellViewer | null; chi
               Tandem
             </Link>
             {viewer ? (
-              <nav aria-label="Main" className="hidden gap-1 md:flex">
+              <nav aria-label="Main" className="hidden gap-1 lg:flex">
                 {navFor(viewer).map((item) => (
                   <NavLink key={item.to} to={item.to} className={({ isActive }) => clsx("rounded-md px-3 py-1.5 text-sm font-medium", isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100")}>
                     {item.label}
@@ -97,6 +128,7 @@ export function AppShell({ viewer, children }: { viewer: ShellViewer | null; chi
           {viewer ? (
             <div className="flex items-center gap-4">
               <ConnectionDot />
+              <NotificationBell initial={unread} />
               <DropdownMenu.Root>
                 <DropdownMenu.Trigger className="flex items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-slate-100" aria-label="Account menu">
                   <span aria-hidden className="grid h-8 w-8 place-items-center rounded-full bg-brand-100 font-medium text-brand-900">{viewer.user.name.slice(0, 1).toUpperCase()}</span>
@@ -139,7 +171,7 @@ export function AppShell({ viewer, children }: { viewer: ShellViewer | null; chi
                   </DropdownMenu.Content>
                 </DropdownMenu.Portal>
               </DropdownMenu.Root>
-              <button type="button" className="rounded-md p-2 text-slate-600 hover:bg-slate-100 md:hidden" aria-expanded={menuOpen} aria-controls="mobile-nav" onClick={() => setMenuOpen((o) => !o)}>
+              <button type="button" className="rounded-md p-2 text-slate-600 hover:bg-slate-100 lg:hidden" aria-expanded={menuOpen} aria-controls="mobile-nav" onClick={() => setMenuOpen((o) => !o)}>
                 <span className="sr-only">Menu</span>
                 <span aria-hidden>☰</span>
               </button>
@@ -156,7 +188,7 @@ export function AppShell({ viewer, children }: { viewer: ShellViewer | null; chi
           )}
         </div>
         {viewer && menuOpen ? (
-          <nav id="mobile-nav" aria-label="Main (mobile)" className="border-t border-slate-100 px-4 py-2 md:hidden">
+          <nav id="mobile-nav" aria-label="Main (mobile)" className="border-t border-slate-100 px-4 py-2 lg:hidden">
             {navFor(viewer).map((item) => (
               <NavLink key={item.to} to={item.to} onClick={() => setMenuOpen(false)} className="block rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
                 {item.label}

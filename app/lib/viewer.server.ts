@@ -1,17 +1,24 @@
 import { type AppLoadContext, redirect } from "@remix-run/node";
+// A pure cookie parser (no state), so importing it does not duplicate the server object graph (ADR 004).
+import { readSessionToken } from "../../server/auth/cookie.ts";
 
 /** A server-side tRPC caller for this request (loaders and actions never go over HTTP). */
 export function callerFor(context: AppLoadContext, request: Request) {
   return context.tandem.caller(request, context.clientIp);
 }
 
-/** The signed-in viewer, or a redirect to the login page that comes back here afterwards. */
+/**
+ * The signed-in viewer, or a redirect to the login page that comes back here afterwards. A
+ * session cookie that no longer resolves (idle or past its lifetime, or ended while this tab
+ * was offline) is said so on the login page.
+ */
 export async function requireViewer(context: AppLoadContext, request: Request) {
   const caller = await callerFor(context, request);
   if (!caller.viewer) {
     const url = new URL(request.url);
     const back = url.pathname + url.search;
-    throw redirect(`/login?redirectTo=${encodeURIComponent(back)}`);
+    const ended = readSessionToken(request.headers.get("cookie")) ? "&ended=expired" : "";
+    throw redirect(`/login?redirectTo=${encodeURIComponent(back)}${ended}`);
   }
   return { ...caller, viewer: caller.viewer };
 }
@@ -51,4 +58,10 @@ export async function formFields(request: Request): Promise<Record<string, strin
 export function safeRedirect(to: string | null | undefined, fallback = "/dashboard"): string {
   if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
   return to;
+}
+
+/** For loaders: a tRPC error becomes an error page with the error's own message and status. */
+export function errorResponse(error: unknown): Response {
+  const { status, body } = formError(error);
+  return new Response(body.ok ? "" : body.message, { status });
 }

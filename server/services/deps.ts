@@ -1,5 +1,6 @@
 import type { Db } from "../db/client.ts";
 import type { Env } from "../env.ts";
+import type { Storage } from "../integrations/storage/index.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
 import type { ServerToClientEvents, SessionEndReason } from "../../realtime/contracts.ts";
@@ -25,6 +26,8 @@ export interface ServiceDeps {
   realtime: RealtimeNotifier;
   /** Injected so that tests can move time. */
   now: () => Date;
+  /** Uploaded files: coach photos, credential documents. */
+  storage: Storage;
   /**
    * Background jobs (server/jobs, pg-boss). Absent where no queue runs (most tests): a service
    * that needs it must say so clearly rather than skip the work.

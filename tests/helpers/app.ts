@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { createTandem, type Tandem } from "../../server/app.ts";
 import { createDb, type Db } from "../../server/db/client.ts";
 import { loadEnv } from "../../server/env.ts";
@@ -41,7 +44,8 @@ export interface TestApp {
 /** The whole server-side object graph on a fresh database, without HTTP. */
 export async function createTestApp(envOverrides: Record<string, string> = {}, options: { notifier?: RealtimeNotifier } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", ...envOverrides });
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), "tandem-test-data-"));
+  const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", DATA_DIR: dataDir, ...envOverrides });
   const db = createDb(database.url);
   const clock = testClock();
   const realtime = recordingNotifier();
@@ -61,6 +65,7 @@ export async function createTestApp(envOverrides: Record<string, string> = {}, o
       await tandem.close();
       await db.$disconnect();
       await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { createCoach, createCompletedBooking, createTenant, createUser, makeEligible } from "../helpers/factories.ts";
@@ -258,5 +259,51 @@ describe("credentials", () => {
     await app.tandem.services.coaches.sendExpiryReminders(30);
     expect(await app.db.outboxMessage.count({ where: { to: coach.email, subject: { contains: "ICF PCC" } } })).toBe(1);
     await expect((await api(coach)).coach.addCredential({ type: "X", issuer: "Y", number: "", expiresOn: "30-06-2027" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+  });
+});
+
+describe("uploads", () => {
+  const png = async (w: number, h: number) => new Blob([new Uint8Array(await sharp({ create: { width: w, height: h, channels: 3, background: "#3366cc" } }).png().toBuffer())], { type: "image/png" });
+  const pdf = new Blob([new TextEncoder().encode("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")], { type: "application/pdf" });
+
+  it("turns a photo into a 400x400 WebP served only within the tenant, and refuses what is not an image", async () => {
+    const coach = await createCoach(app, tenant, { name: "Photo Genic" });
+    const c = await api(coach);
+    const updated = await c.coach.uploadPhoto({ photo: await png(1200, 800) });
+    expect(updated.photoKey).toMatch(new RegExp(`^avatars/${tenant.id}/${coach.profile.id}-[0-9a-f-]+\\.webp$`));
+    const stored = await app.tandem.services.coaches.photo({ tenantId: tenant.id }, updated.photoKey!);
+    const meta = await sharp(await stored!.bytes()).metadata();
+    expect([meta.format, meta.width, meta.height, meta.exif]).toEqual(["webp", 400, 400, undefined]);
+    expect(await app.tandem.services.coaches.photo({ tenantId: "00000000-0000-0000-0000-000000000000" }, updated.photoKey!)).toBeNull();
+
+    await expect(c.coach.uploadPhoto({ photo: new File([await pdf.arrayBuffer()], "me.png", { type: "image/png" }) })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      cause: { fieldErrors: { photo: [expect.stringContaining("this file is a PDF")] } },
+    });
+    expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: coach.profile.id } })).photoKey).toBe(updated.photoKey);
+
+    const second = await c.coach.uploadPhoto({ photo: await png(300, 300) });
+    expect(await app.tandem.services.coaches.photo({ tenantId: tenant.id }, updated.photoKey!)).toBeNull(); // the old one is gone
+    expect(second.photoKey).not.toBe(updated.photoKey);
+  });
+
+  it("stores a credential document checked by content, for the coach and admins only", async () => {
+    const coach = await createCoach(app, tenant, { name: "Doc Holder" });
+    const credential = await (await api(coach)).coach.addCredential({ type: "ICF ACC", issuer: "ICF", number: "", expiresOn: null, document: new File([await pdf.arrayBuffer()], "acc.pdf") });
+    expect(credential).toMatchObject({ documentName: "acc.pdf", documentType: "application/pdf" });
+    const actor = (u: { user: { id: string } }, role: "COACH" | "TENANT_ADMIN") => ({ userId: u.user.id, tenantId: tenant.id, role });
+    const forCoach = await app.tandem.services.coaches.credentialDocument(actor(coach, "COACH"), credential.id);
+    expect((await forCoach.object.bytes()).subarray(0, 5).toString()).toBe("%PDF-");
+    await expect(app.tandem.services.coaches.credentialDocument(actor(admin, "TENANT_ADMIN"), credential.id)).resolves.toMatchObject({ name: "acc.pdf" });
+    const other = await createCoach(app, tenant);
+    await expect(app.tandem.services.coaches.credentialDocument(actor(other, "COACH"), credential.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+
+    const zip = new File([new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...new Array(60).fill(0)])], "cert.pdf");
+    const before = await app.db.credential.count();
+    await expect((await api(coach)).coach.addCredential({ type: "Zip", issuer: "Nobody", number: "", expiresOn: null, document: zip })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      cause: { fieldErrors: { document: [expect.stringContaining("ZIP archive")] } },
+    });
+    expect(await app.db.credential.count()).toBe(before); // nothing half-written
   });
 });

@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../../server/trpc/root.ts";
 import { createTestApp, type TestApp, tokenFrom } from "../helpers/app.ts";
@@ -71,6 +72,12 @@ const covered: Record<string, () => Promise<void>> = {
   "coach.addCredential": async () => {
     const created = await (await as(coachA)).coach.addCredential({ type: "Alpha cert", issuer: "Alpha body", number: "", expiresOn: null });
     expect(created.tenantId).toBe(a.id);
+  },
+  "coach.uploadPhoto": async () => {
+    const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#888" } }).png().toBuffer();
+    const updated = await (await as(coachA)).coach.uploadPhoto({ photo: new Blob([new Uint8Array(image)]) });
+    expect(updated.photoKey?.startsWith(`avatars/${a.id}/`)).toBe(true);
+    expect(await app.tandem.services.coaches.photo({ tenantId: b.id }, updated.photoKey!)).toBeNull();
   },
   "coachAdmin.reviewQueue": async () => {
     for (const p of await (await as(adminA)).coachAdmin.reviewQueue()) expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: p.id } })).tenantId).toBe(a.id);

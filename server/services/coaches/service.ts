@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { CoachStatus, Prisma } from "../../db/client.ts";
+import { ImageProcessingError, inspectUpload, resizeImage } from "../../integrations/storage/uploads.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import { type Actor, canAdministerCoaches, canCertify, canReviewApplications, isCoachRole } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -31,8 +33,11 @@ export interface CredentialInput {
   issuer: string;
   number: string;
   expiresOn: Date | null;
-  document?: { key: string; name: string; type: string; size: number } | null;
+  document?: { name: string; bytes: Uint8Array } | null;
 }
+
+export const PHOTO_MAX_BYTES = 5 * 1024 * 1024;
+export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
 
 const HOUR = 3_600_000;
 
@@ -40,7 +45,7 @@ const HOUR = 3_600_000;
  * Coach applications, the coach status machine, profiles, credentials and certification.
  * Every function takes the acting viewer; tenant scoping comes from `actor.tenantId`.
  */
-export function createCoachService({ db, now }: ServiceDeps, notifications: NotificationService) {
+export function createCoachService({ db, now, storage, log }: ServiceDeps, notifications: NotificationService) {
   async function profileInTenant(tenantId: string, profileId: string) {
     const profile = await db.coachProfile.findFirst({ where: { id: profileId, tenantId } });
     if (!profile) throw notFound("That coach");
@@ -225,9 +230,30 @@ export function createCoachService({ db, now }: ServiceDeps, notifications: Noti
       return db.coachProfile.update({ where: { id: profile.id }, data: { ...input, location: input.location?.trim() || null } });
     },
 
-    async setPhoto(actor: Actor, photoKey: string) {
+    /** Checks the real file type and size, stores a 400x400 WebP without metadata, replaces the old photo. */
+    async uploadPhoto(actor: Actor, bytes: Uint8Array) {
       const profile = await ownProfile(actor);
-      return db.coachProfile.update({ where: { id: profile.id }, data: { photoKey } });
+      if (profile.status !== "APPROVED" && profile.status !== "SUSPENDED") throw forbidden("You can add a photo once your application is approved.");
+      const check = await inspectUpload(bytes, { allowed: ["image/jpeg", "image/png", "image/webp"], maxBytes: PHOTO_MAX_BYTES });
+      if (!check.ok) throw new AppError("BAD_REQUEST", check.message, { photo: [check.message] });
+      let resized;
+      try {
+        resized = await resizeImage(bytes, { width: 400, height: 400 });
+      } catch (error) {
+        if (error instanceof ImageProcessingError) throw new AppError("BAD_REQUEST", error.message, { photo: [error.message] });
+        throw error;
+      }
+      const key = `avatars/${actor.tenantId}/${profile.id}-${randomUUID()}.webp`;
+      await storage.put(key, resized.bytes, resized.contentType);
+      const updated = await db.coachProfile.update({ where: { id: profile.id }, data: { photoKey: key } });
+      if (profile.photoKey) await storage.delete(profile.photoKey).catch((e: unknown) => log.warn("old photo not deleted", { key: profile.photoKey, error: String(e) }));
+      return updated;
+    },
+
+    /** A profile photo, for members of the photo's tenant. */
+    async photo(actor: Pick<Actor, "tenantId">, key: string) {
+      if (!key.startsWith(`avatars/${actor.tenantId}/`)) return null;
+      return storage.get(key);
     },
 
     async setFeeOverride(actor: Actor, profileId: string, platformFeeBps: number | null) {
@@ -269,22 +295,36 @@ export function createCoachService({ db, now }: ServiceDeps, notifications: Noti
 
     // ---- credentials ----
 
+    /** Adds a credential; its document (PDF, JPEG or PNG, checked by content) is stored first. */
     async addCredential(actor: Actor, input: CredentialInput) {
       const profile = await ownProfile(actor);
-      return db.credential.create({
-        data: {
-          tenantId: actor.tenantId,
-          coachProfileId: profile.id,
-          type: input.type,
-          issuer: input.issuer,
-          number: input.number,
-          expiresOn: input.expiresOn,
-          documentKey: input.document?.key ?? null,
-          documentName: input.document?.name ?? null,
-          documentType: input.document?.type ?? null,
-          documentSize: input.document?.size ?? null,
-        },
-      });
+      let document: { key: string; name: string; type: string; size: number } | null = null;
+      if (input.document) {
+        const check = await inspectUpload(input.document.bytes, { allowed: ["application/pdf", "image/jpeg", "image/png"], maxBytes: DOCUMENT_MAX_BYTES });
+        if (!check.ok) throw new AppError("BAD_REQUEST", check.message, { document: [check.message] });
+        const key = `credentials/${actor.tenantId}/${profile.id}/${randomUUID()}.${check.ext}`;
+        await storage.put(key, input.document.bytes, check.contentType);
+        document = { key, name: input.document.name.slice(0, 200) || `document.${check.ext}`, type: check.contentType, size: check.size };
+      }
+      try {
+        return await db.credential.create({
+          data: {
+            tenantId: actor.tenantId,
+            coachProfileId: profile.id,
+            type: input.type,
+            issuer: input.issuer,
+            number: input.number,
+            expiresOn: input.expiresOn,
+            documentKey: document?.key ?? null,
+            documentName: document?.name ?? null,
+            documentType: document?.type ?? null,
+            documentSize: document?.size ?? null,
+          },
+        });
+      } catch (error) {
+        if (document) await storage.delete(document.key).catch(() => undefined); // no orphan file
+        throw error;
+      }
     },
 
     async myCredentials(actor: Actor) {
@@ -319,7 +359,9 @@ export function createCoachService({ db, now }: ServiceDeps, notifications: Noti
       const credential = await db.credential.findFirst({ where: { id: credentialId, tenantId: actor.tenantId }, include: { coachProfile: { select: { userId: true } } } });
       if (!credential?.documentKey) throw notFound("That document");
       if (credential.coachProfile.userId !== actor.userId && !canAdministerCoaches(actor)) throw notFound("That document");
-      return { key: credential.documentKey, name: credential.documentName ?? "document", type: credential.documentType ?? "application/octet-stream" };
+      const object = await storage.get(credential.documentKey);
+      if (!object) throw notFound("That document");
+      return { object, name: credential.documentName ?? "document", type: credential.documentType ?? object.contentType };
     },
 
     /** Credentials that expire within `days` and have had no reminder yet (for the daily reminder job). */

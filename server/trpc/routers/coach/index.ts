@@ -22,11 +22,16 @@ export const profileInput = z.object({
   sessionTypes: z.array(sessionType).max(4).transform((t) => [...new Set(t)]),
 });
 
+const upload = (what: string) => z.instanceof(Blob, { error: `Attach the ${what} as a file.` });
+const bytesOf = async (blob: Blob) => new Uint8Array(await blob.arrayBuffer());
+
 export const credentialInput = z.object({
   type: z.string().trim().min(2, "Name the credential, e.g. ICF ACC.").max(120),
   issuer: z.string().trim().min(2, "Name who issued it.").max(120),
   number: z.string().trim().max(80).default(""),
   expiresOn: z.iso.date("Use a date such as 2027-06-30.").nullable().transform((d) => (d ? new Date(d) : null)),
+  /** Only through a server-side caller or a multipart form; JSON cannot carry it. */
+  document: upload("document").optional(),
 });
 
 /** The coach's own side: applying, the profile, credentials and the certification checklist. */
@@ -40,5 +45,12 @@ export const coachRouter = router({
     return ctx.services.coaches.certificationChecklist(ctx.actor.tenantId, profile.id);
   }),
   credentials: coachingProcedure.query(({ ctx }) => ctx.services.coaches.myCredentials(ctx.actor)),
-  addCredential: coachingProcedure.input(credentialInput).mutation(({ ctx, input }) => ctx.services.coaches.addCredential(ctx.actor, input)),
+  addCredential: coachingProcedure.input(credentialInput).mutation(async ({ ctx, input }) => {
+    const { document, ...fields } = input;
+    const file = document ? { name: document instanceof File ? document.name : "document", bytes: await bytesOf(document) } : null;
+    return ctx.services.coaches.addCredential(ctx.actor, { ...fields, document: file });
+  }),
+  uploadPhoto: coachingProcedure
+    .input(z.object({ photo: upload("photo") }))
+    .mutation(async ({ ctx, input }) => ctx.services.coaches.uploadPhoto(ctx.actor, await bytesOf(input.photo))),
 });

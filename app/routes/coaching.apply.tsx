@@ -1,0 +1,99 @@
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Checklist } from "~/components/checklist";
+import { Alert, Badge, Button, Card, Field, PageHeader } from "~/components/ui";
+import { formatDateTime } from "~/lib/format";
+import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
+
+export const meta: MetaFunction = () => [{ title: "Become a coach · Tandem" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { api, viewer } = await requireViewer(context, request);
+  try {
+    return json({ status: await api.coach.myStatus(), timeZone: viewer.user.timeZone, role: viewer.role });
+  } catch (error) {
+    throw errorResponse(error);
+  }
+}
+
+const splitTags = (v: string | undefined) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { api } = await requireViewer(context, request);
+  const f = await formFields(request);
+  try {
+    await api.coach.submitApplication({ motivation: f.motivation ?? "", specialties: splitTags(f.specialties), credentialsSummary: f.credentialsSummary ?? "" });
+    return json({ ok: true as const, message: "Thank you! Your application is waiting for review; you will hear from us within 48 hours.", fieldErrors: {} as Record<string, string[]> });
+  } catch (error) {
+    const { status, body } = formError(error);
+    return json(body, { status });
+  }
+}
+
+const statusText = { PENDING: "Waiting for review", APPROVED: "Approved", REJECTED: "Not approved", SUSPENDED: "Suspended" } as const;
+
+export default function Apply() {
+  const { status, timeZone, role } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const errors = result && !result.ok ? result.fieldErrors : {};
+  const profile = status.profile;
+  const canApply = role === "CLIENT" && (!profile || profile.status === "REJECTED");
+  return (
+    <div>
+      <PageHeader title="Become a coach" description="Tell us why you want to coach. Organisation admins and certified coaches review every application." />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          {profile ? (
+            <Card title="Your application">
+              <p className="text-sm">
+                Status: <Badge tone={profile.status === "APPROVED" ? "green" : profile.status === "PENDING" ? "amber" : "slate"}>{statusText[profile.status]}</Badge>{" "}
+                <span className="text-slate-500">· sent {formatDateTime(profile.appliedAt, timeZone)}</span>
+              </p>
+              {profile.statusReason ? <p className="mt-2 text-sm text-slate-700">Reason: {profile.statusReason}</p> : null}
+              {profile.status === "APPROVED" ? (
+                <p className="mt-2 text-sm">
+                  <Link to="/coaching/profile" className="font-medium text-brand-700 underline">
+                    Fill in your coach profile
+                  </Link>
+                </p>
+              ) : null}
+            </Card>
+          ) : null}
+          {canApply ? (
+            <Card title={profile ? "Apply again" : "Your application"}>
+              <Form method="post" className="space-y-4" noValidate>
+                {result?.ok ? <Alert tone="success">{result.message}</Alert> : null}
+                {result && !result.ok ? <Alert>{result.message}</Alert> : null}
+                <div className="space-y-1">
+                  <label htmlFor="motivation" className="block text-sm font-medium text-slate-700">
+                    Why do you want to become a coach?
+                  </label>
+                  <textarea
+                    id="motivation"
+                    name="motivation"
+                    rows={6}
+                    required
+                    aria-invalid={errors.motivation ? true : undefined}
+                    aria-describedby={errors.motivation ? "motivation-error" : undefined}
+                    className="block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
+                  />
+                  {errors.motivation ? <p id="motivation-error" className="text-sm text-red-700">{errors.motivation.join(" ")}</p> : <p className="text-xs text-slate-500">At least 50 characters.</p>}
+                </div>
+                <Field label="Specialties" name="specialties" hint="Separate with commas, e.g. burnout, career change." errors={errors.specialties} required />
+                <Field label="Credentials" name="credentialsSummary" hint="Certifications or training you hold (you can upload documents once approved)." errors={errors.credentialsSummary} />
+                <Button type="submit" busy={busy}>
+                  Send application
+                </Button>
+              </Form>
+            </Card>
+          ) : null}
+        </div>
+        <Card title="Eligibility" description="What this organisation asks of new coaches.">
+          <Checklist label="Eligibility criteria" items={status.eligibility.rules} />
+          <p className="mt-3 text-sm font-medium">{status.eligibility.eligible ? "You meet every criterion." : "You can apply once every criterion is met."}</p>
+        </Card>
+      </div>
+    </div>
+  );
+}
