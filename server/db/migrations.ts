@@ -109,7 +109,29 @@ const defaultSchemaPath = (): string => path.resolve("prisma/schema.prisma");
  * Applies the pending migrations from the migrations folder (like `prisma migrate deploy`).
  * Idempotent; concurrent callers are serialised by the engine's advisory lock.
  */
-export async function applyMigrations(options: ApplyMigrationsOptions): Promise<{ applied: string[] }> {
+/**
+ * The WASM schema engine is not re-entrant: two engines working at once in one process corrupt
+ * each other's memory (seen as invalid UTF-8 panics). Every engine use in this process goes
+ * through one queue, kept on globalThis so that it holds even if this module is loaded twice.
+ */
+const ENGINE_QUEUE = Symbol.for("tandem.schemaEngineQueue");
+function serialised<T>(work: () => Promise<T>): Promise<T> {
+  const holder = globalThis as unknown as Record<symbol, Promise<unknown> | undefined>;
+  const previous = holder[ENGINE_QUEUE] ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(work);
+  holder[ENGINE_QUEUE] = run;
+  return run;
+}
+
+export function applyMigrations(options: ApplyMigrationsOptions): Promise<{ applied: string[] }> {
+  return serialised(() => applyMigrationsNow(options));
+}
+
+export function createMigration(options: CreateMigrationOptions): Promise<{ dir: string | null; sql: string }> {
+  return serialised(() => createMigrationNow(options));
+}
+
+async function applyMigrationsNow(options: ApplyMigrationsOptions): Promise<{ applied: string[] }> {
   const schema = options.schema ?? "public";
   assertSchemaName(schema);
   const migrationsList = await readMigrationsList(path.resolve(options.migrationsDir ?? defaultMigrationsDir()));
@@ -138,7 +160,7 @@ export async function applyMigrations(options: ApplyMigrationsOptions): Promise<
  * stock PrismaPg shadow database replays into the main database, see the header.)
  * When nothing changed, nothing is written and `dir` is null.
  */
-export async function createMigration(options: CreateMigrationOptions): Promise<{ dir: string | null; sql: string }> {
+async function createMigrationNow(options: CreateMigrationOptions): Promise<{ dir: string | null; sql: string }> {
   const slug = slugifyMigrationName(options.name);
   const migrationsDir = path.resolve(options.migrationsDir ?? defaultMigrationsDir());
   const files = await readSchemaFiles(path.resolve(options.schemaPath ?? defaultSchemaPath()));
@@ -259,7 +281,13 @@ function assertSchemaName(schema: string): void {
 
 type EngineModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
 
-let engineModule: Promise<EngineModule> | undefined;
+/**
+ * The loaded engine, kept on globalThis: the wasm-bindgen glue module is shared process-wide, so
+ * if this file is evaluated twice (test runners load a module once per project) a second
+ * instantiation would swap the glue's memory under the first one's engines.
+ */
+const ENGINE_MODULE = Symbol.for("tandem.schemaEngineModule");
+const engineHolder = globalThis as unknown as Record<symbol, Promise<EngineModule> | undefined>;
 
 /**
  * Instantiates the Wasm module once per process (wasm-bindgen keeps global state; loading it twice
@@ -267,7 +295,7 @@ let engineModule: Promise<EngineModule> | undefined;
  * do without a flag, so we wire it up by hand the way Prisma's CLI does.
  */
 function loadEngineModule(): Promise<EngineModule> {
-  engineModule ??= (async () => {
+  const engineModule = (engineHolder[ENGINE_MODULE] ??= (async () => {
     // The engine's panic hook writes its message here (Prisma's CLI installs the same global).
     Object.assign(globalThis, { PRISMA_WASM_PANIC_REGISTRY: panicRegistry });
     const runtime: EngineModule = await import("@prisma/schema-engine-wasm/schema_engine_bg");
@@ -287,9 +315,9 @@ function loadEngineModule(): Promise<EngineModule> {
     const start = instance.exports.__wbindgen_start;
     if (typeof start === "function") start();
     return runtime;
-  })();
+  })());
   engineModule.catch(() => {
-    engineModule = undefined;
+    engineHolder[ENGINE_MODULE] = undefined;
   });
   return engineModule;
 }

@@ -36,18 +36,29 @@ export function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-export default async function setup(project: TestProject) {
-  let embedded: EmbeddedDatabase | undefined;
-  let tmp: string | undefined;
-  let adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) {
-    tmp = await mkdtemp(path.join(os.tmpdir(), "tandem-test-pg-"));
-    embedded = await startEmbeddedPostgres({ dataDir: tmp, port: await freePort(), ephemeral: true });
-    adminUrl = embedded.adminConnectionString;
-    console.log(`[tests] DATABASE_URL is not set: using an embedded PostgreSQL in ${tmp}`);
-  } else {
-    console.log(`[tests] using the PostgreSQL at ${new URL(adminUrl).host} (DATABASE_URL)`);
+/** One embedded server for every project of the run (their global setups share this process). */
+interface SharedServer {
+  ready: Promise<{ adminUrl: string; embedded?: EmbeddedDatabase; tmp?: string }>;
+  users: number;
+}
+const SHARED = Symbol.for("tandem.testPostgres");
+
+async function startServer(): Promise<{ adminUrl: string; embedded?: EmbeddedDatabase; tmp?: string }> {
+  if (process.env.DATABASE_URL) {
+    console.log(`[tests] using the PostgreSQL at ${new URL(process.env.DATABASE_URL).host} (DATABASE_URL)`);
+    return { adminUrl: process.env.DATABASE_URL };
   }
+  const tmp = await mkdtemp(path.join(os.tmpdir(), "tandem-test-pg-"));
+  const embedded = await startEmbeddedPostgres({ dataDir: tmp, port: await freePort(), ephemeral: true });
+  console.log(`[tests] DATABASE_URL is not set: using an embedded PostgreSQL in ${tmp}`);
+  return { adminUrl: embedded.adminConnectionString, embedded, tmp };
+}
+
+export default async function setup(project: TestProject) {
+  const holder = globalThis as unknown as Record<symbol, SharedServer | undefined>;
+  const shared = (holder[SHARED] ??= { ready: startServer(), users: 0 });
+  shared.users++;
+  const { adminUrl, embedded, tmp } = await shared.ready;
 
   const template = `tandem_tpl_${process.pid}_${project.name}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -64,10 +75,16 @@ export default async function setup(project: TestProject) {
   project.provide("dbTemplate", template);
 
   return async () => {
-    const leftovers = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`tandem_t_${process.pid}_%`]);
-    for (const { datname } of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await admin.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+    const last = --shared.users === 0;
+    if (last) {
+      // Databases a crashed test file left behind (named after this run's process).
+      const leftovers = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`tandem_t_${process.pid}_%`]);
+      for (const { datname } of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
     await admin.end();
+    if (!last) return; // another project still uses the server
+    holder[SHARED] = undefined;
     await embedded?.stop();
     if (tmp) await rm(tmp, { recursive: true, force: true });
   };
