@@ -32,15 +32,29 @@ export default function Dashboard() {
         <div className="space-y-6 lg:col-span-2">
           {role === "CLIENT" ? (
             <Card title="Your coaching" description="Your organisation's coaching offer.">
-              <p className="text-sm text-slate-700">
-                {tenant.featureCoaches
-                  ? "Coaching is open in your organisation. Coaches, bookings and sessions will show here once you have them."
-                  : "Your organisation has not opened coaching yet."}
-              </p>
+              {tenant.featureCoaches ? (
+                <ul className="space-y-2 text-sm">
+                  <li>
+                    <Link className="font-medium text-brand-700 underline" to="/coaches">Find a coach</Link> by specialty, topic, language or price.
+                  </li>
+                  <li>
+                    <Link className="font-medium text-brand-700 underline" to="/favourites">Saved coaches</Link> you want to come back to.
+                  </li>
+                  <li>
+                    <Link className="font-medium text-brand-700 underline" to="/coaching/apply">Become a coach</Link> yourself: see which criteria you meet.
+                  </li>
+                </ul>
+              ) : (
+                <p className="text-sm text-slate-700">Your organisation has not opened coaching yet.</p>
+              )}
             </Card>
           ) : null}
           {isCoach ? (
-            <Card title="Your practice" description={role === "CERTIFIED_COACH" ? "Certified coaches can also host group sessions and review new coaches." : undefined}>
+            <Card
+              title="Your practice"
+              description={role === "CERTIFIED_COACH" ? "Certified coaches also review new coaches' applications." : undefined}
+              actions={tenant.featureCoaches ? <Link className="text-sm font-medium text-brand-700 underline" to="/coaching/profile">Edit profile</Link> : null}
+            >
               <dl className="grid grid-cols-2 gap-4 text-sm">
                 <div>
                   <dt className="text-slate-500">Role</dt>

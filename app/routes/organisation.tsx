@@ -19,11 +19,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const f = await formFields(request);
   const platformFeeBps = parsePercentToBps(f.platformFeePercent ?? "");
   const minServicePriceMinor = parseMajorToMinor(f.minServicePrice ?? "");
-  const coachClientCapacity = /^\s*\d+\s*$/.test(f.coachClientCapacity ?? "") ? Number(f.coachClientCapacity) : null;
+  const whole = (v: string | undefined) => (/^\s*\d+\s*$/.test(v ?? "") ? Number(v) : null);
+  const coachClientCapacity = whole(f.coachClientCapacity);
+  const eligibilityMinExercises = whole(f.eligibilityMinExercises);
+  const eligibilityMinJournalDays = whole(f.eligibilityMinJournalDays);
   const local: Record<string, string[]> = {};
   if (platformFeeBps === null) local.platformFeeBps = ["Enter a percentage such as 15 or 12.5."];
   if (minServicePriceMinor === null) local.minServicePriceMinor = ["Enter an amount such as 25 or 25.50."];
   if (coachClientCapacity === null) local.coachClientCapacity = ["Enter a whole number."];
+  if (eligibilityMinExercises === null) local.eligibilityMinExercises = ["Enter a whole number."];
+  if (eligibilityMinJournalDays === null) local.eligibilityMinJournalDays = ["Enter a whole number."];
   if (Object.keys(local).length) return json({ ok: false as const, message: "Please correct the highlighted fields.", fieldErrors: local }, { status: 400 });
   try {
     await api.tenant.updateSettings({
@@ -32,6 +37,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       platformFeeBps: platformFeeBps!,
       minServicePriceMinor: minServicePriceMinor!,
       coachClientCapacity: coachClientCapacity!,
+      eligibilityMinExercises: eligibilityMinExercises!,
+      eligibilityMinJournalDays: eligibilityMinJournalDays!,
     });
     return json({ ok: true as const, message: "Settings saved.", fieldErrors: {} as Record<string, string[]> });
   } catch (error) {
@@ -58,6 +65,11 @@ export default function Organisation() {
             <Field label={`Minimum service price (${settings.currency})`} name="minServicePrice" inputMode="decimal" defaultValue={(settings.minServicePriceMinor / 100).toFixed(2)} errors={errors.minServicePriceMinor} />
             <Field label="Currency" name="currency" defaultValue={settings.currency} maxLength={3} errors={errors.currency} hint="Three-letter ISO code, such as EUR or GBP." />
             <Field label="Active clients per coach" name="coachClientCapacity" inputMode="numeric" defaultValue={String(settings.coachClientCapacity)} errors={errors.coachClientCapacity} />
+            <fieldset className="space-y-3">
+              <legend className="text-sm font-semibold text-slate-800">Who may apply to coach</legend>
+              <Field label="Completed exercises at least" name="eligibilityMinExercises" inputMode="numeric" defaultValue={String(settings.eligibilityMinExercises)} errors={errors.eligibilityMinExercises} />
+              <Field label="Days of journaling at least" name="eligibilityMinJournalDays" inputMode="numeric" defaultValue={String(settings.eligibilityMinJournalDays)} errors={errors.eligibilityMinJournalDays} />
+            </fieldset>
             <Button type="submit" busy={busy}>
               Save settings
             </Button>
