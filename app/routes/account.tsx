@@ -1,8 +1,8 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useRef, useEffect } from "react";
 import { Alert, Badge, Button, Card, Field, PageHeader, Spinner } from "~/components/ui";
 import { describeUserAgent, formatDateTime } from "~/lib/format";
+import { useResetOnSuccess } from "~/lib/forms";
 import { trpc } from "~/lib/trpc";
 import { formError, formFields, requireViewer } from "~/lib/viewer.server";
 
@@ -72,10 +72,7 @@ export default function Account() {
   const { user } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (result?.ok) formRef.current?.reset();
-  }, [result]);
+  const formRef = useResetOnSuccess(result);
   const errors = result && !result.ok ? result.fieldErrors : {};
   return (
     <div>

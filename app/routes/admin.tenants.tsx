@@ -1,8 +1,9 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useEffect } from "react";
 import { Alert, Button, Card, Field, PageHeader } from "~/components/ui";
 import { Switch } from "~/components/ui/switch";
+import { useResetOnSuccess } from "~/lib/forms";
 import { trpc } from "~/lib/trpc";
 import { formError, formFields, requireViewer } from "~/lib/viewer.server";
 
@@ -57,10 +58,7 @@ export default function Tenants() {
   const { tenants } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const formRef = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (result?.ok) formRef.current?.reset();
-  }, [result]);
+  const formRef = useResetOnSuccess(result);
   const errors = result && !result.ok ? result.fieldErrors : {};
   return (
     <div>
