@@ -67,19 +67,35 @@ export function createDirectoryService({ db }: ServiceDeps) {
       if (query.minRating !== undefined) where.push(Prisma.sql`c."ratingAvg" >= ${query.minRating}`);
 
       const sort = query.sort ?? (tsq ? "relevance" : "rating");
-      const order =
+      const relevance = sort === "relevance" && tsq !== null;
+      // The sort keys, selected by the inner query and ordered on in both queries.
+      const keys =
         sort === "price"
-          ? Prisma.sql`c."minPriceMinor" ASC NULLS LAST, c."ratingAvg" DESC, c."id"`
-          : sort === "relevance" && tsq
-            ? Prisma.sql`ts_rank_cd(c."searchVector", ${tsq}) DESC, c."ratingAvg" DESC, c."id"`
-            : Prisma.sql`c."ratingAvg" DESC, c."ratingCount" DESC, c."id"`;
+          ? Prisma.sql`c."minPriceMinor", c."ratingAvg"`
+          : relevance
+            ? Prisma.sql`ts_rank_cd(c."searchVector", ${tsq}) AS "rank", c."ratingAvg"`
+            : Prisma.sql`c."ratingAvg", c."ratingCount"`;
+      const orderBy = (col: (name: string) => Prisma.Sql) =>
+        sort === "price"
+          ? Prisma.sql`${col("minPriceMinor")} ASC NULLS LAST, ${col("ratingAvg")} DESC, ${col("id")}`
+          : relevance
+            ? Prisma.sql`${col("rank")} DESC, ${col("ratingAvg")} DESC, ${col("id")}`
+            : Prisma.sql`${col("ratingAvg")} DESC, ${col("ratingCount")} DESC, ${col("id")}`;
 
+      // Two steps (docs/performance.md): the inner query filters, counts and picks the page on
+      // narrow rows (id and sort keys, often straight from an index); only the page's rows are
+      // then read in full for the cards (bio, arrays, the "verified" EXISTS).
       const rows = await db.$queryRaw<(DirectoryCard & { total: bigint })[]>`
-        SELECT ${cardColumns}, count(*) OVER () AS "total"
-        FROM "CoachProfile" c
-        WHERE ${Prisma.join(where, " AND ")}
-        ORDER BY ${order}
-        LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
+        SELECT ${cardColumns}, p."total"
+        FROM (
+          SELECT c."id", ${keys}, count(*) OVER () AS "total"
+          FROM "CoachProfile" c
+          WHERE ${Prisma.join(where, " AND ")}
+          ORDER BY ${orderBy((name) => Prisma.raw(name === "rank" ? `"rank"` : `c."${name}"`))}
+          LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}
+        ) p
+        JOIN "CoachProfile" c ON c."id" = p."id"
+        ORDER BY ${orderBy((name) => Prisma.raw(`p."${name}"`))}`;
       const total = rows[0] ? Number(rows[0].total) : 0;
       return {
         results: rows.map(({ total: _t, ...card }) => card),
