@@ -158,6 +158,10 @@ describe("directory search", () => {
 
     expect(await ids({ q: "sleeping" })).toEqual(["Mila Mind"]); // stemmed: sleeping ~ sleepers
     expect(await ids({ q: "nadia" })).toEqual(["Nadia Nutrition"]);
+    const james = await mk({ name: "James Thomas", bio: "Career transitions.", specialties: ["career"], topics: ["career"], priceMinor: 7000 });
+    expect(await ids({ q: "James" })).toEqual(["James Thomas"]); // english stemming makes 'jame'; the name is found all the same
+    expect(await ids({ q: "thomas career" })).toEqual(["James Thomas"]);
+    await app.db.coachProfile.update({ where: { id: james.profile.id }, data: { status: "SUSPENDED" } });
     expect(await ids({ specialty: "strength" })).toEqual(["Frank Fitness"]);
     expect(await ids({ topic: "mindfulness" })).toEqual(["Mila Mind"]);
     expect(await ids({ sessionType: "PHONE" })).toEqual(["Mila Mind"]);
