@@ -242,3 +242,20 @@ describe("createJobQueue", () => {
     expect(() => jobs.register("Bad Name", z.object({}), async () => undefined)).toThrow(/Invalid job name/);
   });
 });
+
+describe("several nodes starting at once", () => {
+  it("all start, each with the same job types, however their queue creation interleaves", async () => {
+    const fresh = await createTestDatabase();
+    const nodes = Array.from({ length: 4 }, () => createJobQueue({ connectionString: fresh.url, log: createLogger("silent"), pollingIntervalSeconds: 0.5 }));
+    try {
+      for (const node of nodes) {
+        for (const name of ["a.first", "a.second", "a.third"]) node.register(name, z.object({}), async () => {}, { policy: "short" });
+      }
+      const results = await Promise.allSettled(nodes.map((n) => n.start()));
+      expect(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok"))).toEqual(["ok", "ok", "ok", "ok"]);
+    } finally {
+      for (const node of nodes) await node.stop({ graceful: false });
+      await fresh.drop();
+    }
+  }, 60_000);
+});

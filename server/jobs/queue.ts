@@ -136,6 +136,19 @@ function jsonForm(name: string, payload: unknown): unknown {
   return JSON.parse(text) as unknown;
 }
 
+const isDeadlock = (error: unknown) => typeof error === "object" && error !== null && (error as { code?: unknown }).code === "40P01";
+
+export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isDeadlock(error) || attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, 50 * attempt + Math.random() * 100));
+    }
+  }
+}
+
 export function createJobQueue(options: JobQueueOptions): JobQueue {
   const { log } = options;
   const schemaName = options.schema ?? "pgboss";
@@ -172,8 +185,12 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       retryBackoff: o.retryBackoff ?? true,
       expireInSeconds: o.expireInSeconds ?? 15 * 60,
     };
-    await boss.createQueue(reg.name, queue);
-    await boss.updateQueue(reg.name, queue);
+    // Nodes starting together create the same queue at once; PostgreSQL may end that in a
+    // deadlock for one of them, which is safe to retry.
+    await retryOnDeadlock(async () => {
+      await boss.createQueue(reg.name, queue);
+      await boss.updateQueue(reg.name, queue);
+    });
     for (let i = 0; i < (o.concurrency ?? 1); i++) {
       const id = await boss.work<unknown>(reg.name, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds }, async (jobs) => {
         for (const job of jobs) await run(reg, job);
