@@ -45,6 +45,8 @@ export interface ServerToClientEvents {
   /** The session behind this socket has ended; the socket is closed right after. */
   "session:ended": (payload: { reason: SessionEndReason }) => void;
   "notification:new": (payload: { id: string; kind: string; title: string; body: string; link: string | null }) => void;
+  /** A coach's free times changed (a slot was held, booked or freed): booking pages refresh. */
+  "availability:changed": (payload: { coachId: string }) => void;
   "tenant:updated": (payload: { tenantId: string; name: string; featureCoaches: boolean; featurePremiumCoachServices: boolean }) => void;
 }
 

@@ -1,4 +1,5 @@
 import { createAuthService } from "./auth/service.ts";
+import { createBookingService } from "./bookings/service.ts";
 import { createCoachService } from "./coaches/service.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { createDirectoryService } from "./directory/service.ts";
@@ -22,6 +23,7 @@ export function createServices(deps: ServiceDeps) {
     directory: createDirectoryService(deps),
     favourites: createFavouriteService(deps),
     reviews: createReviewService(deps, notifications),
+    bookings: createBookingService(deps),
     async close() {
       await auth.close();
     },

@@ -1,0 +1,244 @@
+import { randomBytes } from "node:crypto";
+import type { BookingStatus, Prisma } from "../../db/client.ts";
+import { AppError, forbidden, notFound } from "../../errors.ts";
+import type { Actor } from "../../policies/coaching.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { type Availability, availabilitySchema, computeSlots, type TimeRange } from "../scheduling/slots.ts";
+import { resolveFeeBps, splitPayment } from "./money.ts";
+import { assertBookingTransition } from "./status.ts";
+
+export type AvailabilityInput = Omit<Availability, "timeOff">;
+
+const DAY = 86_400_000;
+
+/** A unique violation of the exclusion constraint (pg error 23P01) under the pg driver adapter. */
+function isOverlap(error: unknown): boolean {
+  const text = JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})) + String(error);
+  return text.includes("booking_no_overlap") || text.includes("23P01");
+}
+
+/**
+ * Availability, free slots and the booking lifecycle up to confirmation. The database's
+ * exclusion constraint is the last word on overlaps; the slot engine decides what is offered.
+ */
+export function createBookingService({ db, now, realtime, jobs, log }: ServiceDeps) {
+  async function coachInTenant(tenantId: string, coachProfileId: string) {
+    const coach = await db.coachProfile.findFirst({ where: { id: coachProfileId, tenantId, status: "APPROVED" }, select: { id: true, userId: true, platformFeeBpsOverride: true, displayName: true } });
+    if (!coach) throw notFound("That coach");
+    return coach;
+  }
+
+  async function ownCoachProfile(actor: Actor) {
+    const profile = await db.coachProfile.findUnique({ where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } }, select: { id: true, status: true, timeZone: true } });
+    if (!profile || (profile.status !== "APPROVED" && profile.status !== "SUSPENDED")) throw forbidden("Only approved coaches set availability.");
+    return profile;
+  }
+
+  async function loadAvailability(coachProfileId: string): Promise<Availability | null> {
+    const row = await db.coachAvailability.findUnique({ where: { coachProfileId } });
+    if (!row) return null;
+    const timeOff = await db.timeOff.findMany({ where: { coachProfileId, endsAt: { gt: now() } }, select: { startsAt: true, endsAt: true } });
+    return {
+      timeZone: row.timeZone,
+      weekly: row.weekly as unknown as Availability["weekly"],
+      overrides: row.overrides as unknown as Availability["overrides"],
+      timeOff: timeOff.map((t) => ({ start: t.startsAt, end: t.endsAt })),
+      bufferBeforeMinutes: row.bufferBeforeMinutes,
+      bufferAfterMinutes: row.bufferAfterMinutes,
+      minNoticeMinutes: row.minNoticeMinutes,
+      horizonDays: row.horizonDays,
+      dailyCap: row.dailyCap,
+    };
+  }
+
+  /** Time the coach is taken: confirmed bookings and holds that have not expired. */
+  async function busyRanges(tx: Pick<typeof db, "booking">, coachProfileId: string, from: Date, to: Date): Promise<TimeRange[]> {
+    const at = now();
+    const rows = await tx.booking.findMany({
+      where: {
+        coachProfileId,
+        startsAt: { lt: to },
+        endsAt: { gt: from },
+        OR: [{ status: "CONFIRMED" }, { status: "PENDING", OR: [{ holdExpiresAt: null }, { holdExpiresAt: { gt: at } }] }],
+      },
+      select: { startsAt: true, endsAt: true },
+    });
+    return rows.map((r) => ({ start: r.startsAt, end: r.endsAt }));
+  }
+
+  async function freeSlots(coachProfileId: string, durationMinutes: number, window: { from?: Date; to?: Date } = {}) {
+    const availability = await loadAvailability(coachProfileId);
+    if (!availability) return [];
+    const at = now();
+    const from = window.from ?? at;
+    const to = window.to ?? new Date(at.getTime() + availability.horizonDays * DAY);
+    // Busy ranges a day either side, so that buffers and daily caps see their neighbours.
+    const busy = await busyRanges(db, coachProfileId, new Date(from.getTime() - DAY), new Date(to.getTime() + DAY));
+    return computeSlots({ availability, durationMinutes, busy, now: at, from, to });
+  }
+
+  /** Releases holds of this coach that ran out, so that their time is free again. */
+  async function releaseExpiredHolds(tx: Prisma.TransactionClient, coachProfileId: string) {
+    const expired = await tx.booking.updateMany({
+      where: { coachProfileId, status: "PENDING", holdExpiresAt: { lte: now() } },
+      data: { status: "CANCELLED", cancelledAt: now(), cancellationReason: "The hold expired before payment." },
+    });
+    return expired.count;
+  }
+
+  async function transition(bookingId: string, from: BookingStatus, to: BookingStatus, data: Prisma.BookingUpdateManyMutationInput = {}) {
+    assertBookingTransition(from, to);
+    const { count } = await db.booking.updateMany({ where: { id: bookingId, status: from }, data: { ...data, status: to } });
+    if (count === 0) throw new AppError("CONFLICT", "This booking changed just now. Reload and try again.");
+  }
+
+  return {
+    freeSlots,
+
+    async myAvailability(actor: Actor) {
+      const profile = await ownCoachProfile(actor);
+      const row = await db.coachAvailability.findUnique({ where: { coachProfileId: profile.id } });
+      const timeOff = await db.timeOff.findMany({ where: { coachProfileId: profile.id, endsAt: { gt: now() } }, orderBy: { startsAt: "asc" } });
+      return { availability: row ?? { timeZone: profile.timeZone, weekly: [], overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 720, horizonDays: 60, dailyCap: null }, timeOff };
+    },
+
+    async setAvailability(actor: Actor, input: AvailabilityInput) {
+      const profile = await ownCoachProfile(actor);
+      const parsed = availabilitySchema.safeParse({ ...input, timeOff: [] });
+      if (!parsed.success) {
+        const fieldErrors: Record<string, string[]> = {};
+        for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".") || "_form"] ??= []).push(issue.message);
+        throw new AppError("BAD_REQUEST", "Some availability settings need attention.", fieldErrors);
+      }
+      const a = parsed.data;
+      const data = {
+        timeZone: a.timeZone,
+        weekly: a.weekly as unknown as Prisma.InputJsonValue,
+        overrides: a.overrides as unknown as Prisma.InputJsonValue,
+        bufferBeforeMinutes: a.bufferBeforeMinutes,
+        bufferAfterMinutes: a.bufferAfterMinutes,
+        minNoticeMinutes: a.minNoticeMinutes,
+        horizonDays: a.horizonDays,
+        dailyCap: a.dailyCap ?? null,
+      };
+      const row = await db.coachAvailability.upsert({ where: { coachProfileId: profile.id }, update: data, create: { ...data, coachProfileId: profile.id, tenantId: actor.tenantId } });
+      realtime.emitToTenant(actor.tenantId, "availability:changed", { coachId: profile.id });
+      return row;
+    },
+
+    async addTimeOff(actor: Actor, input: { startsAt: Date; endsAt: Date; reason: string }) {
+      const profile = await ownCoachProfile(actor);
+      if (input.endsAt <= input.startsAt) throw new AppError("BAD_REQUEST", "Time off must end after it starts.", { endsAt: ["Must be after the start."] });
+      const row = await db.timeOff.create({ data: { ...input, tenantId: actor.tenantId, coachProfileId: profile.id } });
+      realtime.emitToTenant(actor.tenantId, "availability:changed", { coachId: profile.id });
+      return row;
+    },
+
+    async removeTimeOff(actor: Actor, timeOffId: string) {
+      const profile = await ownCoachProfile(actor);
+      const { count } = await db.timeOff.deleteMany({ where: { id: timeOffId, coachProfileId: profile.id } });
+      if (count === 0) throw notFound("That time off");
+      realtime.emitToTenant(actor.tenantId, "availability:changed", { coachId: profile.id });
+    },
+
+    /** Free start times of a coach's service, for clients of the same tenant. */
+    async slotsForService(tenantId: string, serviceId: string, window: { from?: Date; to?: Date }) {
+      const service = await db.service.findFirst({ where: { id: serviceId, tenantId, status: "ACTIVE", coachProfile: { status: "APPROVED" } }, select: { coachProfileId: true, durationMinutes: true } });
+      if (!service) throw notFound("That service");
+      return freeSlots(service.coachProfileId, service.durationMinutes, window);
+    },
+
+    /**
+     * Books a free slot: a PENDING booking that holds the time until it is paid or the hold runs
+     * out. Offered slots only; the exclusion constraint settles a race between two clients.
+     */
+    async hold(actor: Actor, input: { serviceId: string; startsAt: Date; sessionType?: "VIDEO" | "PHONE" | "CHAT" | "IN_PERSON"; topic: string; clientNotes: string }) {
+      const service = await db.service.findFirst({
+        where: { id: input.serviceId, tenantId: actor.tenantId, status: "ACTIVE" },
+        include: { coachProfile: { select: { id: true, status: true, userId: true, platformFeeBpsOverride: true } } },
+      });
+      if (!service || service.coachProfile.status !== "APPROVED") throw notFound("That service");
+      if (service.coachProfile.userId === actor.userId) throw forbidden("You cannot book yourself.");
+      if (service.premiumOnly) {
+        const membership = await db.membership.findFirst({ where: { tenantId: actor.tenantId, userId: actor.userId }, select: { premium: true } });
+        if (!membership?.premium) throw forbidden("This service is for premium members.");
+      }
+      const sessionType = input.sessionType ?? service.sessionType;
+      if (service.delivery === "IN_PERSON" ? sessionType !== "IN_PERSON" : sessionType === "IN_PERSON") {
+        throw new AppError("BAD_REQUEST", "That session type is not offered for this service.", { sessionType: ["Not offered for this service."] });
+      }
+      const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { platformFeeBps: true, bookingHoldMinutes: true } });
+      const startsAt = input.startsAt;
+      const endsAt = new Date(startsAt.getTime() + service.durationMinutes * 60_000);
+      const offered = await freeSlots(service.coachProfileId, service.durationMinutes, { from: startsAt, to: new Date(startsAt.getTime() + 60_000) });
+      if (!offered.some((s) => s.start.getTime() === startsAt.getTime())) {
+        throw new AppError("CONFLICT", "This time is no longer available. Please choose another time.", { startsAt: ["This time is no longer available."] });
+      }
+      const money = splitPayment(service.priceMinor, resolveFeeBps(service.coachProfile.platformFeeBpsOverride, tenant.platformFeeBps));
+      const holdExpiresAt = new Date(now().getTime() + tenant.bookingHoldMinutes * 60_000);
+      let booking;
+      try {
+        booking = await db.$transaction(async (tx) => {
+          await releaseExpiredHolds(tx, service.coachProfileId);
+          return tx.booking.create({
+            data: {
+              tenantId: actor.tenantId,
+              coachProfileId: service.coachProfileId,
+              clientId: actor.userId,
+              serviceId: service.id,
+              status: "PENDING",
+              startsAt,
+              endsAt,
+              ...money,
+              currency: service.currency,
+              sessionType,
+              topic: input.topic,
+              clientNotes: input.clientNotes,
+              room: randomBytes(16).toString("base64url"),
+              holdExpiresAt,
+            },
+          });
+        });
+      } catch (error) {
+        if (isOverlap(error)) throw new AppError("CONFLICT", "This time was just taken. Please choose another time.", { startsAt: ["This time was just taken."] });
+        throw error;
+      }
+      if (jobs) {
+        await jobs.send("bookings.expire-hold", { bookingId: booking.id }, { startAfter: holdExpiresAt }).catch((e: unknown) => log.error("could not schedule the hold expiry", { bookingId: booking.id, error: String(e) }));
+      }
+      realtime.emitToTenant(actor.tenantId, "availability:changed", { coachId: service.coachProfileId });
+      return booking;
+    },
+
+    /** Ends a hold that was not paid in time (run by the job queue; safe to repeat). */
+    async expireHold(bookingId: string) {
+      const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { status: true, holdExpiresAt: true, tenantId: true, coachProfileId: true } });
+      if (!booking || booking.status !== "PENDING" || !booking.holdExpiresAt || booking.holdExpiresAt > now()) return { expired: false };
+      await transition(bookingId, "PENDING", "CANCELLED", { cancelledAt: now(), cancellationReason: "The hold expired before payment." });
+      realtime.emitToTenant(booking.tenantId, "availability:changed", { coachId: booking.coachProfileId });
+      return { expired: true };
+    },
+
+    /** Payment arrived (from the payment provider's confirmation path); repeating it changes nothing. */
+    async confirmPaid(bookingId: string) {
+      const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { status: true } });
+      if (!booking) throw notFound("That booking");
+      if (booking.status === "CONFIRMED") return { confirmed: false, alreadyConfirmed: true };
+      await transition(bookingId, "PENDING", "CONFIRMED", { confirmedAt: now(), holdExpiresAt: null });
+      return { confirmed: true, alreadyConfirmed: false };
+    },
+
+    /** The viewer's bookings as client, soonest first. */
+    mine(actor: Actor) {
+      return db.booking.findMany({
+        where: { tenantId: actor.tenantId, clientId: actor.userId },
+        orderBy: { startsAt: "asc" },
+        select: { id: true, status: true, startsAt: true, endsAt: true, priceMinor: true, currency: true, sessionType: true, holdExpiresAt: true, coachProfile: { select: { id: true, displayName: true } }, service: { select: { name: true } } },
+      });
+    },
+
+    releaseExpiredHolds: (coachProfileId: string) => db.$transaction((tx) => releaseExpiredHolds(tx, coachProfileId)),
+  };
+}
+
+export type BookingService = ReturnType<typeof createBookingService>;
