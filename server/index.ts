@@ -15,6 +15,7 @@ import { ConfigError, type Env, loadEnv } from "./env.ts";
 import { isCrossSiteMutation, originAllowed } from "./http/origin.ts";
 import { createJobQueue } from "./jobs/queue.ts";
 import { startRecurringJobs } from "./jobs/recurring.ts";
+import { registerJobs } from "./jobs/registry.ts";
 import { createLogger } from "./log.ts";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "./services/seed/service.ts";
 
@@ -49,6 +50,7 @@ export async function main(env: Env) {
   const notifier = createRealtimeNotifier();
   const jobs = createJobQueue({ connectionString: databaseUrl, log });
   const tandem = createTandem({ env, db, databaseUrl, log, realtime: notifier, jobs });
+  registerJobs(jobs, tandem.services, log);
   await jobs.start();
   await startRecurringJobs(jobs, tandem.services, log);
   if (env.SEED_DEMO && (await seedDemo({ db }, env.DEFAULT_TENANT_SLUG))) {

@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from "./init.ts";
 import { adminRouter } from "./routers/admin/index.ts";
 import { authRouter } from "./routers/auth/index.ts";
+import { bookingsRouter } from "./routers/bookings/index.ts";
 import { coachRouter } from "./routers/coach/index.ts";
 import { coachAdminRouter } from "./routers/coach-admin/index.ts";
 import { dashboardRouter } from "./routers/dashboard/index.ts";
@@ -24,6 +25,7 @@ export const appRouter = router({
   directory: directoryRouter,
   favourites: favouritesRouter,
   reviews: reviewsRouter,
+  bookings: bookingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

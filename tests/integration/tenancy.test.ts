@@ -172,6 +172,33 @@ const covered: Record<string, () => Promise<void>> = {
     expect(await (await as(clientB)).notifications.unreadCount()).toBe(1);
   },
 
+  // ---- bookings ----
+  "bookings.myAvailability": async () => {
+    await (await as(coachB)).bookings.setAvailability({ timeZone: "Europe/Helsinki", weekly: [{ weekday: 1, start: "09:00", end: "17:00" }], overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 0, horizonDays: 30, dailyCap: null });
+    expect((await (await as(coachA)).bookings.myAvailability()).availability.timeZone).not.toBe("Europe/Helsinki");
+  },
+  "bookings.setAvailability": async () => {
+    await (await as(coachA)).bookings.setAvailability({ timeZone: "Europe/Paris", weekly: [], overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 0, horizonDays: 30, dailyCap: null });
+    expect((await app.db.coachAvailability.findUniqueOrThrow({ where: { coachProfileId: coachB.profile.id } })).timeZone).toBe("Europe/Helsinki");
+  },
+  "bookings.addTimeOff": async () => {
+    const off = await (await as(coachA)).bookings.addTimeOff({ startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z", reason: "" });
+    expect(off.coachProfileId).toBe(coachA.profile.id);
+  },
+  "bookings.removeTimeOff": async () => {
+    const off = await (await as(coachB)).bookings.addTimeOff({ startsAt: "2030-02-01T00:00:00Z", endsAt: "2030-02-02T00:00:00Z", reason: "" });
+    await expect((await as(coachA)).bookings.removeTimeOff({ timeOffId: off.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await app.db.timeOff.count({ where: { id: off.id } })).toBe(1);
+  },
+  "bookings.slots": async () => {
+    await expect((await as(clientA)).bookings.slots({ serviceId: coachB.service!.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
+  "bookings.hold": async () => {
+    await expect((await as(clientA)).bookings.hold({ serviceId: coachB.service!.id, startsAt: "2030-01-07T09:00:00Z", topic: "", clientNotes: "" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await app.db.booking.count({ where: { coachProfileId: coachB.profile.id, clientId: clientA.user.id } })).toBe(0);
+  },
+  "bookings.mine": async () => expect((await (await as(clientA)).bookings.mine()).map((b) => b.id)).not.toContain(bookingB.id),
+
   // ---- foundation ----
   "auth.me": async () => {
     const me = await (await as(clientA)).auth.me();

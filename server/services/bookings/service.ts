@@ -48,6 +48,7 @@ export function createBookingService({ db, now, realtime, jobs, log }: ServiceDe
       minNoticeMinutes: row.minNoticeMinutes,
       horizonDays: row.horizonDays,
       dailyCap: row.dailyCap,
+      slotStepMinutes: row.slotStepMinutes,
     };
   }
 
@@ -99,7 +100,7 @@ export function createBookingService({ db, now, realtime, jobs, log }: ServiceDe
       const profile = await ownCoachProfile(actor);
       const row = await db.coachAvailability.findUnique({ where: { coachProfileId: profile.id } });
       const timeOff = await db.timeOff.findMany({ where: { coachProfileId: profile.id, endsAt: { gt: now() } }, orderBy: { startsAt: "asc" } });
-      return { availability: row ?? { timeZone: profile.timeZone, weekly: [], overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 720, horizonDays: 60, dailyCap: null }, timeOff };
+      return { availability: row ?? { timeZone: profile.timeZone, weekly: [], overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 720, horizonDays: 60, dailyCap: null, slotStepMinutes: 15 }, timeOff };
     },
 
     async setAvailability(actor: Actor, input: AvailabilityInput) {
@@ -120,6 +121,7 @@ export function createBookingService({ db, now, realtime, jobs, log }: ServiceDe
         minNoticeMinutes: a.minNoticeMinutes,
         horizonDays: a.horizonDays,
         dailyCap: a.dailyCap ?? null,
+        slotStepMinutes: a.slotStepMinutes ?? 15,
       };
       const row = await db.coachAvailability.upsert({ where: { coachProfileId: profile.id }, update: data, create: { ...data, coachProfileId: profile.id, tenantId: actor.tenantId } });
       realtime.emitToTenant(actor.tenantId, "availability:changed", { coachId: profile.id });

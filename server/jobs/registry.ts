@@ -1,0 +1,12 @@
+import { z } from "zod";
+import type { Logger } from "../log.ts";
+import type { Services } from "../services/index.ts";
+import type { JobQueue } from "./queue.ts";
+
+/** Job types whose handlers are plain service calls. Registered before the queue starts. */
+export function registerJobs(jobs: JobQueue, services: Services, log: Logger) {
+  jobs.register("bookings.expire-hold", z.object({ bookingId: z.uuid() }), async ({ bookingId }) => {
+    const { expired } = await services.bookings.expireHold(bookingId);
+    if (expired) log.info("booking hold expired", { bookingId });
+  });
+}

@@ -1,0 +1,44 @@
+import { coachingProcedure, router, z } from "../../init.ts";
+import { id, sessionType } from "../inputs.ts";
+
+const instant = z.iso.datetime({ offset: true, error: "Use an ISO date-time such as 2026-06-01T09:00:00Z." }).transform((s) => new Date(s));
+const hhmm = z.string();
+
+export const availabilityInput = z.object({
+  timeZone: z.string(),
+  weekly: z.array(z.object({ weekday: z.number().int(), start: hhmm, end: hhmm })).max(100),
+  overrides: z.array(z.object({ date: z.string(), intervals: z.array(z.object({ start: hhmm, end: hhmm })).max(10) })).max(366),
+  bufferBeforeMinutes: z.number().int(),
+  bufferAfterMinutes: z.number().int(),
+  minNoticeMinutes: z.number().int(),
+  horizonDays: z.number().int(),
+  dailyCap: z.number().int().nullable(),
+  slotStepMinutes: z.number().int().optional(),
+});
+
+/** Availability, free slots and holds. The slot engine's own schema checks the details and names the fields. */
+export const bookingsRouter = router({
+  myAvailability: coachingProcedure.query(({ ctx }) => ctx.services.bookings.myAvailability(ctx.actor)),
+  setAvailability: coachingProcedure
+    .input(availabilityInput)
+    .mutation(({ ctx, input }) => ctx.services.bookings.setAvailability(ctx.actor, input as Parameters<typeof ctx.services.bookings.setAvailability>[1])),
+  addTimeOff: coachingProcedure
+    .input(z.object({ startsAt: instant, endsAt: instant, reason: z.string().trim().max(200).default("") }))
+    .mutation(({ ctx, input }) => ctx.services.bookings.addTimeOff(ctx.actor, input)),
+  removeTimeOff: coachingProcedure.input(z.object({ timeOffId: id("time off") })).mutation(({ ctx, input }) => ctx.services.bookings.removeTimeOff(ctx.actor, input.timeOffId)),
+  slots: coachingProcedure
+    .input(z.object({ serviceId: id("service"), from: instant.optional(), to: instant.optional() }))
+    .query(({ ctx, input }) => ctx.services.bookings.slotsForService(ctx.actor.tenantId, input.serviceId, { from: input.from, to: input.to })),
+  hold: coachingProcedure
+    .input(
+      z.object({
+        serviceId: id("service"),
+        startsAt: instant,
+        sessionType: sessionType.optional(),
+        topic: z.string().trim().max(200, "At most 200 characters.").default(""),
+        clientNotes: z.string().trim().max(4000, "At most 4000 characters.").default(""),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.services.bookings.hold(ctx.actor, input)),
+  mine: coachingProcedure.query(({ ctx }) => ctx.services.bookings.mine(ctx.actor)),
+});

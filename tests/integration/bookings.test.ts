@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
+
+let app: TestApp;
+let tenant: Awaited<ReturnType<typeof createTenant>>;
+let coach: Awaited<ReturnType<typeof createCoach>>;
+type U = Awaited<ReturnType<typeof createUser>>;
+let ann: U, bob: U;
+const api = async (u: U) => (await app.as(u.token)).api;
+
+// Monday 1 June 2026, 06:00 UTC (08:00 in Amsterdam); the coach works 09:00–12:00 Amsterdam time.
+const MONDAY = new Date("2026-06-01T06:00:00Z");
+
+beforeAll(async () => {
+  app = await createTestApp();
+  app.clock.advance(MONDAY.getTime() - app.clock.now().getTime());
+  tenant = await createTenant(app);
+  await app.db.tenant.update({ where: { id: tenant.id }, data: { platformFeeBps: 1000 } });
+  coach = await createCoach(app, tenant, { name: "Sched Uled", priceMinor: 6001 });
+  ann = await createUser(app, tenant, "CLIENT", { name: "Ann" });
+  bob = await createUser(app, tenant, "CLIENT", { name: "Bob" });
+  await (await api(coach)).bookings.setAvailability({
+    timeZone: "Europe/Amsterdam",
+    weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday: weekday as 1, start: "09:00", end: "12:00" })),
+    overrides: [],
+    bufferBeforeMinutes: 0,
+    bufferAfterMinutes: 15,
+    minNoticeMinutes: 60,
+    horizonDays: 14,
+    dailyCap: null,
+    slotStepMinutes: 30,
+  });
+});
+afterAll(() => app?.close());
+
+const slotsOn = async (u: U, day: string) =>
+  (await (await api(u)).bookings.slots({ serviceId: coach.service!.id, from: `${day}T00:00:00Z`, to: `${day}T23:59:59Z` })).map((s) => new Date(s.start).toISOString().slice(11, 16));
+
+describe("free slots and holds", () => {
+  it("offers the coach's hours in their zone, minus notice", async () => {
+    // 08:00 local now, one hour's notice: 09:00 local (07:00Z) is just reachable; 60-min service, 30-min grid.
+    expect(await slotsOn(ann, "2026-06-01")).toEqual(["07:00", "07:30", "08:00", "08:30", "09:00"]);
+  });
+
+  it("holds a slot with the fee taken from the tenant, and the slot disappears for everyone (with its buffer)", async () => {
+    const booking = await (await api(ann)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-02T07:00:00.000Z", topic: "Career", clientNotes: "First session" });
+    expect(booking).toMatchObject({ status: "PENDING", priceMinor: 6001, platformFeeMinor: 600, coachPayoutMinor: 5401, currency: "EUR", sessionType: "VIDEO" });
+    expect(booking.holdExpiresAt && new Date(booking.holdExpiresAt).getTime() - app.clock.now().getTime()).toBe(15 * 60_000);
+    expect(booking.room).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    // 07:00–08:00Z is held, and the 15-minute buffer after it pushes the next start to 08:30Z.
+    expect(await slotsOn(bob, "2026-06-02")).toEqual(["08:30", "09:00"]);
+    expect(app.realtime.events).toContainEqual({ kind: "emitToTenant", args: [tenant.id, "availability:changed", { coachId: coach.profile.id }] });
+  });
+
+  it("refuses a time that is not offered, and a taken one with a clear message", async () => {
+    await expect((await api(bob)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-02T07:00:00.000Z", topic: "", clientNotes: "" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "This time is no longer available. Please choose another time.",
+    });
+    await expect((await api(bob)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-02T07:10:00.000Z", topic: "", clientNotes: "" })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("lets exactly one of two clients racing for the same slot win", async () => {
+    const attempts = await Promise.allSettled(
+      [ann, bob, ann, bob].map(async (u) => (await api(u)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-03T07:00:00.000Z", topic: "", clientNotes: "" })),
+    );
+    expect(attempts.filter((a) => a.status === "fulfilled")).toHaveLength(1);
+    for (const a of attempts.filter((x) => x.status === "rejected")) {
+      expect((a as PromiseRejectedResult).reason).toMatchObject({ code: "CONFLICT" });
+    }
+    expect(await app.db.booking.count({ where: { coachProfileId: coach.profile.id, startsAt: new Date("2026-06-03T07:00:00Z"), status: { in: ["PENDING", "CONFIRMED"] } } })).toBe(1);
+  });
+
+  it("frees the slot when the hold expires, and a late payment cannot confirm it", async () => {
+    const held = await (await api(ann)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-04T08:00:00.000Z", topic: "", clientNotes: "" });
+    expect(await app.tandem.services.bookings.expireHold(held.id)).toEqual({ expired: false }); // not yet
+    app.clock.advance(16 * 60_000);
+    expect(await slotsOn(bob, "2026-06-04")).toContain("08:00"); // an expired hold no longer blocks
+    expect(await app.tandem.services.bookings.expireHold(held.id)).toEqual({ expired: true });
+    expect(await app.tandem.services.bookings.expireHold(held.id)).toEqual({ expired: false }); // repeating is harmless
+    await expect(app.tandem.services.bookings.confirmPaid(held.id)).rejects.toMatchObject({ code: "CONFLICT" });
+    const again = await (await api(bob)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-04T08:00:00.000Z", topic: "", clientNotes: "" });
+    expect(again.status).toBe("PENDING");
+  });
+
+  it("confirms once on payment; a repeated confirmation changes nothing", async () => {
+    const held = await (await api(ann)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-05T07:30:00.000Z", topic: "", clientNotes: "" });
+    expect(await app.tandem.services.bookings.confirmPaid(held.id)).toEqual({ confirmed: true, alreadyConfirmed: false });
+    expect(await app.tandem.services.bookings.confirmPaid(held.id)).toEqual({ confirmed: false, alreadyConfirmed: true });
+    const mine = await (await api(ann)).bookings.mine();
+    expect(mine.find((b) => b.id === held.id)).toMatchObject({ status: "CONFIRMED", holdExpiresAt: null });
+  });
+
+  it("keeps premium-only services for premium members", async () => {
+    await app.db.tenant.update({ where: { id: tenant.id }, data: { featurePremiumCoachServices: true } });
+    const premium = await app.db.service.create({ data: { tenantId: tenant.id, coachProfileId: coach.profile.id, name: "VIP", priceMinor: 20000, currency: "EUR", durationMinutes: 30, delivery: "ONLINE", sessionType: "VIDEO", premiumOnly: true } });
+    const input = { serviceId: premium.id, startsAt: "2026-06-08T07:00:00.000Z", topic: "", clientNotes: "" };
+    await expect((await api(bob)).bookings.hold(input)).rejects.toMatchObject({ code: "FORBIDDEN", message: "This service is for premium members." });
+    await app.db.membership.updateMany({ where: { userId: bob.user.id }, data: { premium: true } });
+    expect((await (await api(bob)).bookings.hold(input)).status).toBe("PENDING");
+  });
+
+  it("validates availability with field errors and does not save bad settings", async () => {
+    const before = await app.db.coachAvailability.findUniqueOrThrow({ where: { coachProfileId: coach.profile.id } });
+    const error = await (await api(coach)).bookings
+      .setAvailability({ timeZone: "Mars/Base", weekly: [{ weekday: 1, start: "12:00", end: "09:00" }], overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 0, horizonDays: 14, dailyCap: null })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "BAD_REQUEST" });
+    const fields = Object.keys((error as { cause: { fieldErrors: Record<string, string[]> } }).cause.fieldErrors);
+    expect(fields).toEqual(expect.arrayContaining(["timeZone"]));
+    expect(fields.some((f) => f.startsWith("weekly.0"))).toBe(true);
+    expect(await app.db.coachAvailability.findUniqueOrThrow({ where: { coachProfileId: coach.profile.id } })).toEqual(before);
+    await expect((await api(ann)).bookings.setAvailability({ timeZone: "UTC", weekly: [], overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 0, horizonDays: 14, dailyCap: null })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+describe("hold expiry through the job queue", () => {
+  it("cancels an unpaid hold when its job runs", async () => {
+    const { createJobQueue } = await import("../../server/jobs/queue.ts");
+    const { registerJobs } = await import("../../server/jobs/registry.ts");
+    const { createLogger } = await import("../../server/log.ts");
+    const jobs = createJobQueue({ connectionString: app.databaseUrl, log: createLogger("silent"), pollingIntervalSeconds: 0.5 });
+    registerJobs(jobs, app.tandem.services, createLogger("silent"));
+    await jobs.start();
+    try {
+      const held = await (await api(ann)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-09T09:00:00.000Z", topic: "", clientNotes: "" });
+      app.clock.advance(20 * 60_000);
+      await jobs.send("bookings.expire-hold", { bookingId: held.id });
+      const deadline = Date.now() + 15_000;
+      let status = held.status as string;
+      while (status !== "CANCELLED" && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        status = (await app.db.booking.findUniqueOrThrow({ where: { id: held.id } })).status;
+      }
+      expect(status).toBe("CANCELLED");
+      await expect(jobs.send("bookings.expire-hold", { bookingId: "not-a-uuid" })).rejects.toThrow();
+    } finally {
+      await jobs.stop({ graceful: false });
+    }
+  }, 30_000);
+});
