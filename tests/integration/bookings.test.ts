@@ -140,3 +140,15 @@ describe("hold expiry through the job queue", () => {
     }
   }, 30_000);
 });
+
+describe("booking detail", () => {
+  it("shows the booking to its client and coach only, with the policy and without the room name", async () => {
+    const held = await (await api(ann)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-10T07:00:00.000Z", topic: "", clientNotes: "" });
+    const forClient = await (await api(ann)).bookings.detail({ bookingId: held.id });
+    expect(forClient).toMatchObject({ viewerIsClient: true, holdActive: true, hasRoom: true });
+    expect(forClient.policy).toContain("at least 24 hours before the start for a full refund");
+    expect("room" in forClient).toBe(false);
+    expect((await (await api(coach)).bookings.detail({ bookingId: held.id })).viewerIsClient).toBe(false);
+    await expect((await api(bob)).bookings.detail({ bookingId: held.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

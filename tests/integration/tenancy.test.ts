@@ -197,6 +197,11 @@ const covered: Record<string, () => Promise<void>> = {
     await expect((await as(clientA)).bookings.hold({ serviceId: coachB.service!.id, startsAt: "2030-01-07T09:00:00Z", topic: "", clientNotes: "" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await app.db.booking.count({ where: { coachProfileId: coachB.profile.id, clientId: clientA.user.id } })).toBe(0);
   },
+  "bookings.detail": async () => {
+    await expect((await as(clientA)).bookings.detail({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(coachA)).bookings.detail({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await (await as(clientB)).bookings.detail({ bookingId: bookingB.id })).viewerIsClient).toBe(true);
+  },
   "bookings.mine": async () => expect((await (await as(clientA)).bookings.mine()).map((b) => b.id)).not.toContain(bookingB.id),
 
   // ---- foundation ----

@@ -5,6 +5,7 @@ import type { Actor } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { type Availability, availabilitySchema, computeSlots, type TimeRange } from "../scheduling/slots.ts";
 import { resolveFeeBps, splitPayment } from "./money.ts";
+import { describePolicy } from "./policy.ts";
 import { assertBookingTransition } from "./status.ts";
 
 export type AvailabilityInput = Omit<Availability, "timeOff">;
@@ -237,6 +238,24 @@ export function createBookingService({ db, now, realtime, jobs, log }: ServiceDe
         orderBy: { startsAt: "asc" },
         select: { id: true, status: true, startsAt: true, endsAt: true, priceMinor: true, currency: true, sessionType: true, holdExpiresAt: true, coachProfile: { select: { id: true, displayName: true } }, service: { select: { name: true } } },
       });
+    },
+
+    /** One booking, for its client or its coach; anyone else gets "not found". */
+    async detail(actor: Actor, bookingId: string) {
+      const booking = await db.booking.findFirst({
+        where: { id: bookingId, tenantId: actor.tenantId, OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }] },
+        include: { coachProfile: { select: { id: true, displayName: true, userId: true } }, service: { select: { name: true, durationMinutes: true } } },
+      });
+      if (!booking) throw notFound("That booking");
+      const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true } });
+      const { room, ...rest } = booking;
+      return {
+        ...rest,
+        viewerIsClient: booking.clientId === actor.userId,
+        holdActive: booking.status === "PENDING" && booking.holdExpiresAt !== null && booking.holdExpiresAt > now(),
+        policy: describePolicy({ fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent }),
+        hasRoom: room !== null,
+      };
     },
 
     releaseExpiredHolds: (coachProfileId: string) => db.$transaction((tx) => releaseExpiredHolds(tx, coachProfileId)),

@@ -41,4 +41,5 @@ export const bookingsRouter = router({
     )
     .mutation(({ ctx, input }) => ctx.services.bookings.hold(ctx.actor, input)),
   mine: coachingProcedure.query(({ ctx }) => ctx.services.bookings.mine(ctx.actor)),
+  detail: coachingProcedure.input(z.object({ bookingId: id("booking") })).query(({ ctx, input }) => ctx.services.bookings.detail(ctx.actor, input.bookingId)),
 });

@@ -1,0 +1,129 @@
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { BOOKING_STEPS, Steps } from "~/components/steps";
+import { Alert, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
+import { sessionTypeLabels } from "~/lib/coaching";
+import { useLiveAvailability } from "~/lib/live";
+import { formatMinor } from "~/lib/money";
+import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
+import { formatSlotForViewer, groupSlotsByLocalDate } from "../../server/services/scheduling/slots.ts";
+
+export const meta: MetaFunction = () => [{ title: "Book a session · Tandem" }];
+
+const WEEK = 7 * 86_400_000;
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { api, viewer } = await requireViewer(context, request);
+  const week = Math.max(0, Math.min(52, Number(new URL(request.url).searchParams.get("week") ?? 0) || 0));
+  try {
+    const { coach } = await api.directory.profile({ coachId: params.coachId ?? "" });
+    const service = coach.services.find((s) => s.id === params.serviceId);
+    if (!service) throw new Response("This service is not offered.", { status: 404 });
+    const from = new Date(Date.now() + week * WEEK);
+    const slots = await api.bookings.slots({ serviceId: service.id, from: from.toISOString(), to: new Date(from.getTime() + WEEK).toISOString() });
+    const tz = viewer.user.timeZone;
+    const days = groupSlotsByLocalDate(
+      slots.map((s) => ({ start: new Date(s.start), end: new Date(s.end) })),
+      tz,
+    ).map((g) => ({
+      date: g.date,
+      label: formatSlotForViewer(g.slots[0]!, tz).date,
+      slots: g.slots.map((s) => ({ start: s.start.toISOString(), ...formatSlotForViewer(s, tz) })),
+    }));
+    return json({ coach: { id: coach.id, displayName: coach.displayName }, service, days, week, timeZone: tz });
+  } catch (error) {
+    if (error instanceof Response) throw error;
+    throw errorResponse(error);
+  }
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { api } = await requireViewer(context, request);
+  const f = await formFields(request);
+  if (!f.startsAt) return json({ ok: false as const, message: "Choose a date and time.", fieldErrors: { startsAt: ["Choose a date and time."] } as Record<string, string[]> }, { status: 400 });
+  try {
+    const booking = await api.bookings.hold({
+      serviceId: f.serviceId ?? "",
+      startsAt: f.startsAt,
+      sessionType: (f.sessionType || undefined) as "VIDEO" | "PHONE" | "CHAT" | "IN_PERSON" | undefined,
+      topic: f.topic ?? "",
+      clientNotes: f.clientNotes ?? "",
+    });
+    return redirect(`/bookings/${booking.id}`);
+  } catch (error) {
+    const { status, body } = formError(error);
+    return json(body.ok ? { ok: false as const, message: "", fieldErrors: {} } : body, { status });
+  }
+}
+
+export default function Book() {
+  const { coach, service, days, week, timeZone } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const [params] = useSearchParams();
+  useLiveAvailability(coach.id);
+  const errors = result && !result.ok ? result.fieldErrors : {};
+  const weekLink = (w: number) => {
+    const next = new URLSearchParams(params);
+    next.set("week", String(w));
+    return `?${next.toString()}`;
+  };
+  const types = service.delivery === "IN_PERSON" ? ["IN_PERSON"] : ["VIDEO", "PHONE", "CHAT"];
+  return (
+    <div>
+      <PageHeader title={`Book ${service.name}`} description={<>with <Link className="text-brand-700 underline" to={`/coaches/${coach.id}`}>{coach.displayName}</Link> · {service.durationMinutes} minutes · {formatMinor(service.priceMinor, service.currency)}</>} />
+      <Steps steps={BOOKING_STEPS} current={0} />
+      <Form method="post" className="grid gap-6 lg:grid-cols-3" noValidate>
+        <input type="hidden" name="serviceId" value={service.id} />
+        <Card title="1. Date and time" description={`Times in your time zone, ${timeZone}. Free times update live.`} className="lg:col-span-2">
+          {result && !result.ok && (errors.startsAt || !Object.keys(errors).length) ? <Alert>{errors.startsAt?.join(" ") ?? result.message}</Alert> : null}
+          {days.length === 0 ? (
+            <EmptyState title="No free times this week">Try the next week, or another coach.</EmptyState>
+          ) : (
+            <div className="space-y-4">
+              {days.map((d) => (
+                <fieldset key={d.date}>
+                  <legend className="mb-2 text-sm font-semibold text-slate-800">{d.label}</legend>
+                  <div className="flex flex-wrap gap-2">
+                    {d.slots.map((s) => (
+                      <label key={s.start} className="cursor-pointer rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-300 has-[:checked]:bg-brand-600 has-[:checked]:text-white has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-500">
+                        <input type="radio" name="startsAt" value={s.start} className="sr-only" required />
+                        {s.time} <span className="text-xs opacity-75">{s.zoneLabel}</span>
+                      </label>
+                    ))}
+                  </div>
+                </fieldset>
+              ))}
+            </div>
+          )}
+          <nav aria-label="Weeks" className="mt-4 flex justify-between text-sm">
+            {week > 0 ? <Link className="font-medium text-brand-700 underline" to={weekLink(week - 1)}>← Earlier</Link> : <span />}
+            <Link className="font-medium text-brand-700 underline" to={weekLink(week + 1)}>Later →</Link>
+          </nav>
+        </Card>
+        <Card title="2. Session details">
+          <div className="space-y-3">
+            <label className="block text-sm font-medium text-slate-700">
+              How you meet
+              <select name="sessionType" defaultValue={service.sessionType} className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300">
+                {types.map((t) => (
+                  <option key={t} value={t}>{sessionTypeLabels[t]}</option>
+                ))}
+              </select>
+              {errors.sessionType ? <span className="block text-sm text-red-700">{errors.sessionType.join(" ")}</span> : null}
+            </label>
+            <Field label="Topic" name="topic" placeholder="What would you like to work on?" errors={errors.topic} />
+            <label className="block text-sm font-medium text-slate-700">
+              Notes for your coach
+              <textarea name="clientNotes" rows={4} className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300" />
+            </label>
+            <Button type="submit" busy={busy} className="w-full" disabled={days.length === 0}>
+              Continue to payment
+            </Button>
+            <p className="text-xs text-slate-500">The time is held for you for a few minutes while you pay.</p>
+          </div>
+        </Card>
+      </Form>
+    </div>
+  );
+}
