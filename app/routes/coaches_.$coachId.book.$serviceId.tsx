@@ -6,7 +6,7 @@ import { sessionTypeLabels } from "~/lib/coaching";
 import { useLiveAvailability } from "~/lib/live";
 import { formatMinor } from "~/lib/money";
 import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
-import { formatSlotForViewer, groupSlotsByLocalDate } from "../../server/services/scheduling/slots.ts";
+import { formatSlotForViewer, groupSlotsByLocalDate } from "~/lib/time.server";
 
 export const meta: MetaFunction = () => [{ title: "Book a session · Tandem" }];
 

@@ -1,8 +1,8 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { DateTime } from "luxon";
 import { Alert, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
 import { formatDateTime } from "~/lib/format";
+import { wallTimeToInstant } from "~/lib/time.server";
 import { errorResponse, formError, requireViewer } from "~/lib/viewer.server";
 
 export const meta: MetaFunction = () => [{ title: "Availability · Tandem" }];
@@ -56,7 +56,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (intent === "timeoff") {
       const zone = String(form.get("timeZone") ?? "UTC");
       // <input type="datetime-local"> gives wall time; it is the coach's wall time (DST-aware).
-      const toInstant = (local: string) => DateTime.fromISO(local, { zone }).toISO() ?? local;
+      const toInstant = (local: string) => wallTimeToInstant(local, zone);
       const start = String(form.get("startsAt") ?? "");
       const end = String(form.get("endsAt") ?? "");
       if (!start || !end) return json<Result>({ ok: false, intent, message: "Give the start and the end of your time off.", fieldErrors: {} }, { status: 400 });
