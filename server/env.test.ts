@@ -72,3 +72,33 @@ describe("file storage settings", () => {
     expect(problems({ S3_BUCKET: "no/slashes" })).toEqual(["S3_BUCKET: must be a bucket name (at least 3 letters, digits, dots or dashes)"]);
   });
 });
+
+describe("payment settings", () => {
+  const problems = (source: Record<string, string>) => {
+    try {
+      loadEnv(source);
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems.map((p) => `${p.variable}: ${p.message}`);
+    }
+  };
+
+  it("default to the local test checkout", () => {
+    const env = loadEnv({});
+    expect(env.STRIPE_SECRET_KEY).toBeUndefined();
+    expect(env.STRIPE_WEBHOOK_SECRET).toBeUndefined();
+    expect(env.STRIPE_API_PORT).toBeUndefined();
+  });
+
+  it("read Stripe keys and an API server override", () => {
+    const env = loadEnv({ STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_abc", STRIPE_API_HOST: "127.0.0.1", STRIPE_API_PORT: "12111", STRIPE_API_PROTOCOL: "http" });
+    expect(env).toMatchObject({ STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_abc", STRIPE_API_HOST: "127.0.0.1", STRIPE_API_PORT: 12111, STRIPE_API_PROTOCOL: "http" });
+  });
+
+  it("name the variable when Stripe settings are wrong or incomplete", () => {
+    expect(problems({ STRIPE_SECRET_KEY: "sk_test_abc" })).toEqual(["STRIPE_WEBHOOK_SECRET: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together (payments are confirmed by signed webhooks)"]);
+    expect(problems({ STRIPE_SECRET_KEY: "pk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_abc" })).toEqual(["STRIPE_SECRET_KEY: must be a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_… key)"]);
+    expect(problems({ STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_abc", STRIPE_API_PORT: "http", STRIPE_API_PROTOCOL: "ftp" }).sort()).toEqual(["STRIPE_API_PORT: must be a whole number from 1 to 65535", "STRIPE_API_PROTOCOL: must be http or https"]);
+    expect(problems({ STRIPE_API_HOST: "127.0.0.1" })).toEqual(["STRIPE_API_HOST: is set but STRIPE_SECRET_KEY is not (the built-in test checkout would be used)"]);
+  });
+});

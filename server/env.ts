@@ -78,6 +78,35 @@ const envObject = z.object({
   S3_ACCESS_KEY_ID: z.string().optional().transform((v) => (v ? v : undefined)),
   S3_SECRET_ACCESS_KEY: z.string().optional().transform((v) => (v ? v : undefined)),
   S3_FORCE_PATH_STYLE: bool(false),
+  // Payments: Stripe Connect when STRIPE_SECRET_KEY is set, otherwise the built-in test checkout.
+  STRIPE_SECRET_KEY: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : undefined))
+    .refine((v) => v === undefined || /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/.test(v), "must be a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_… key)"),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : undefined))
+    .refine((v) => v === undefined || /^whsec_[A-Za-z0-9_]+$/.test(v), "must be a webhook signing secret (whsec_…)"),
+  STRIPE_API_HOST: z.string().optional().transform((v) => (v && v.trim() ? v.trim() : undefined)),
+  STRIPE_API_PORT: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 65535) {
+        ctx.addIssue({ code: "custom", message: "must be a whole number from 1 to 65535" });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  STRIPE_API_PROTOCOL: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() ? v.trim() : undefined))
+    .pipe(z.enum(["http", "https"], { error: "must be http or https" }).optional()),
 });
 
 /** Settings that only make sense together. */
@@ -90,6 +119,15 @@ const envSchema = envObject.superRefine((env, ctx) => {
   if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
     const missing = env.S3_ACCESS_KEY_ID ? "S3_SECRET_ACCESS_KEY" : "S3_ACCESS_KEY_ID";
     ctx.addIssue({ code: "custom", path: [missing], message: "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together" });
+  }
+  if (Boolean(env.STRIPE_SECRET_KEY) !== Boolean(env.STRIPE_WEBHOOK_SECRET)) {
+    const missing = env.STRIPE_SECRET_KEY ? "STRIPE_WEBHOOK_SECRET" : "STRIPE_SECRET_KEY";
+    ctx.addIssue({ code: "custom", path: [missing], message: "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together (payments are confirmed by signed webhooks)" });
+  }
+  if (!env.STRIPE_SECRET_KEY) {
+    for (const variable of ["STRIPE_API_HOST", "STRIPE_API_PORT", "STRIPE_API_PROTOCOL"] as const) {
+      if (env[variable] !== undefined) ctx.addIssue({ code: "custom", path: [variable], message: "is set but STRIPE_SECRET_KEY is not (the built-in test checkout would be used)" });
+    }
   }
 });
 

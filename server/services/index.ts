@@ -6,6 +6,7 @@ import { createDirectoryService } from "./directory/service.ts";
 import { createFavouriteService } from "./favourites/service.ts";
 import { createNotificationService } from "./notifications/service.ts";
 import { createOfferingService } from "./offerings/service.ts";
+import { createPaymentService } from "./payments/service.ts";
 import { createReviewService } from "./reviews/service.ts";
 import { createTenantService } from "./tenants/service.ts";
 
@@ -14,6 +15,7 @@ export function createServices(deps: ServiceDeps) {
   const auth = createAuthService(deps);
   const tenants = createTenantService(deps);
   const notifications = createNotificationService(deps);
+  const bookings = createBookingService(deps);
   return {
     auth,
     tenants,
@@ -23,7 +25,8 @@ export function createServices(deps: ServiceDeps) {
     directory: createDirectoryService(deps),
     favourites: createFavouriteService(deps),
     reviews: createReviewService(deps, notifications),
-    bookings: createBookingService(deps),
+    bookings,
+    payments: createPaymentService(deps, { bookings, notifications }),
     async close() {
       await auth.close();
     },

@@ -9,6 +9,7 @@ import { directoryRouter } from "./routers/directory/index.ts";
 import { favouritesRouter } from "./routers/favourites/index.ts";
 import { notificationsRouter } from "./routers/notifications/index.ts";
 import { offeringsRouter } from "./routers/offerings/index.ts";
+import { paymentsRouter } from "./routers/payments/index.ts";
 import { reviewsRouter } from "./routers/reviews/index.ts";
 import { tenantRouter } from "./routers/tenant/index.ts";
 
@@ -26,6 +27,7 @@ export const appRouter = router({
   favourites: favouritesRouter,
   reviews: reviewsRouter,
   bookings: bookingsRouter,
+  payments: paymentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -204,6 +204,28 @@ const covered: Record<string, () => Promise<void>> = {
   },
   "bookings.mine": async () => expect((await (await as(clientA)).bookings.mine()).map((b) => b.id)).not.toContain(bookingB.id),
 
+  // ---- payments (local test checkout: no Stripe keys in this app) ----
+  "payments.checkoutSummary": async () => {
+    await expect((await as(clientA)).payments.checkoutSummary({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
+  "payments.startCheckout": async () => {
+    await expect((await as(clientA)).payments.startCheckout({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
+  "payments.payLocal": async () => {
+    await expect((await as(clientA)).payments.payLocal({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: bookingB.id } })).status).toBe("COMPLETED");
+    expect(await app.db.webhookEvent.count({ where: { bookingId: bookingB.id } })).toBe(0);
+  },
+  "payments.coachOnboarding": async () => {
+    await (await as(coachA)).payments.coachOnboarding();
+    expect((await profileOf(coachA)).payoutsEnabled).toBe(true);
+    expect((await profileOf(coachB)).payoutsEnabled).toBe(false);
+  },
+  "payments.coachPayoutStatus": async () => {
+    expect((await (await as(coachB)).payments.coachPayoutStatus()).payoutsEnabled).toBe(false);
+    await expect((await as(clientA)).payments.coachPayoutStatus()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  },
+
   // ---- foundation ----
   "auth.me": async () => {
     const me = await (await as(clientA)).auth.me();

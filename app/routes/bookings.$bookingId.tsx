@@ -1,0 +1,106 @@
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { BOOKING_STEPS, Steps } from "~/components/steps";
+import { Alert, Badge, Button, Card, PageHeader } from "~/components/ui";
+import { sessionTypeLabels } from "~/lib/coaching";
+import { formatDateTime } from "~/lib/format";
+import { formatMinor } from "~/lib/money";
+import { errorResponse, formError, requireViewer } from "~/lib/viewer.server";
+
+export const meta: MetaFunction = () => [{ title: "Your booking · Tandem" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { api, viewer } = await requireViewer(context, request);
+  try {
+    const booking = await api.bookings.detail({ bookingId: params.bookingId ?? "" });
+    return json({ booking, timeZone: viewer.user.timeZone, now: Date.now() });
+  } catch (error) {
+    throw errorResponse(error);
+  }
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const { api } = await requireViewer(context, request);
+  try {
+    const { url } = await api.payments.startCheckout({ bookingId: params.bookingId ?? "" });
+    return redirect(url);
+  } catch (error) {
+    const { status, body } = formError(error);
+    return json({ message: body.ok ? "" : body.message }, { status });
+  }
+}
+
+/** Minutes and seconds left on the hold, ticking. */
+function HoldCountdown({ until, onExpired }: { until: string; onExpired: () => void }) {
+  const [left, setLeft] = useState(() => new Date(until).getTime() - Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => {
+      const ms = new Date(until).getTime() - Date.now();
+      setLeft(ms);
+      if (ms <= 0) {
+        clearInterval(timer);
+        onExpired();
+      }
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [until, onExpired]);
+  const s = Math.max(0, Math.floor(left / 1000));
+  return (
+    <span role="timer" aria-live="off">
+      {Math.floor(s / 60)}:{String(s % 60).padStart(2, "0")}
+    </span>
+  );
+}
+
+export default function BookingPage() {
+  const { booking, timeZone } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const { revalidate } = useRevalidator();
+  const step = booking.status === "PENDING" ? 2 : 3;
+  const title = booking.service?.name ?? "Session";
+  return (
+    <div>
+      <PageHeader title={`${title} with ${booking.coachProfile.displayName}`} description={`${formatDateTime(booking.startsAt, timeZone)} · ${sessionTypeLabels[booking.sessionType]}`} />
+      {booking.viewerIsClient ? <Steps steps={BOOKING_STEPS} current={step} /> : null}
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card title={booking.status === "PENDING" ? "3. Payment" : "Booking"} className="lg:col-span-2">
+          {booking.status === "PENDING" && booking.holdActive && booking.viewerIsClient ? (
+            <div className="space-y-4">
+              <p className="text-sm text-slate-700">
+                This time is held for you for <strong><HoldCountdown until={booking.holdExpiresAt!} onExpired={revalidate} /></strong> more. Pay to confirm it.
+              </p>
+              <p className="text-2xl font-semibold">{formatMinor(booking.priceMinor, booking.currency)}</p>
+              <Alert tone="info">{booking.policy}</Alert>
+              {result?.message ? <Alert>{result.message}</Alert> : null}
+              <Form method="post">
+                <Button type="submit" busy={busy}>Pay {formatMinor(booking.priceMinor, booking.currency)}</Button>
+              </Form>
+            </div>
+          ) : booking.status === "PENDING" ? (
+            <Alert>The hold on this time has expired before payment. <Link className="underline" to={`/coaches/${booking.coachProfile.id}`}>Choose a new time</Link>.</Alert>
+          ) : booking.status === "CONFIRMED" ? (
+            <div className="space-y-2 text-sm">
+              <p><Badge tone="green">Confirmed</Badge> {booking.viewerIsClient ? "You are booked. Your coach has been told." : "This session is booked."}</p>
+              <p>{formatDateTime(booking.startsAt, timeZone)} – {formatDateTime(booking.endsAt, timeZone)}</p>
+              <p className="text-slate-600">{booking.policy}</p>
+            </div>
+          ) : (
+            <p className="text-sm"><Badge>{booking.status.toLowerCase().replace("_", "-")}</Badge> {booking.cancellationReason ?? ""}</p>
+          )}
+        </Card>
+        <Card title="Details">
+          <dl className="space-y-2 text-sm">
+            <div><dt className="text-slate-500">When</dt><dd>{formatDateTime(booking.startsAt, timeZone)}</dd></div>
+            <div><dt className="text-slate-500">How</dt><dd>{sessionTypeLabels[booking.sessionType]}</dd></div>
+            {booking.topic ? <div><dt className="text-slate-500">Topic</dt><dd>{booking.topic}</dd></div> : null}
+            {booking.clientNotes ? <div><dt className="text-slate-500">Notes</dt><dd className="whitespace-pre-line">{booking.clientNotes}</dd></div> : null}
+            <div><dt className="text-slate-500">Price</dt><dd>{formatMinor(booking.priceMinor, booking.currency)}</dd></div>
+          </dl>
+          <Link to="/bookings" className="mt-4 inline-block text-sm font-medium text-brand-700 underline">All your bookings</Link>
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+/**
+ * Payment providers: Stripe Connect (destination charges to coaches' Express accounts) and the
+ * built-in local test checkout. Both feed the same `PaymentEvent` into the payments service.
+ */
+export type PaymentProviderKind = "stripe" | "local";
+
+export interface CheckoutInput {
+  bookingId: string;
+  tenantId: string;
+  priceMinor: number;
+  platformFeeMinor: number;
+  /** ISO currency, any case. */
+  currency: string;
+  /** What the client sees on the checkout page. */
+  description: string;
+  clientEmail: string;
+  /** The coach's connected account (Stripe); null with the local provider. */
+  destinationAccountId: string | null;
+  successUrl: string;
+  cancelUrl: string;
+  /** The public origin, for providers whose checkout page is ours. */
+  origin: string;
+}
+
+/** A provider's event, reduced to what the payments service acts on. */
+export type PaymentEvent =
+  | {
+      kind: "checkout.paid";
+      provider: PaymentProviderKind;
+      eventId: string;
+      type: string;
+      bookingId: string | null;
+      paymentIntentId: string | null;
+      amountMinor: number | null;
+      currency: string | null;
+      payload: unknown;
+    }
+  | { kind: "account.updated"; provider: PaymentProviderKind; eventId: string; type: string; accountId: string; payoutsEnabled: boolean; payload: unknown }
+  | { kind: "ignored"; provider: PaymentProviderKind; eventId: string; type: string; payload: unknown };
+
+export interface PaymentProvider {
+  readonly kind: PaymentProviderKind;
+  /** Creates the coach's connected account (Stripe Connect Express). */
+  createCoachAccount(input: { coachProfileId: string; tenantId: string; email: string }): Promise<{ accountId: string }>;
+  /** A one-time link to the provider's onboarding for that account. */
+  createOnboardingLink(input: { accountId: string; coachProfileId: string; refreshUrl: string; returnUrl: string; now: Date }): Promise<{ url: string }>;
+  /** Whether payouts can be made to the account now. */
+  payoutsEnabled(accountId: string): Promise<boolean>;
+  /** A checkout for one booking; the client is sent to `url`. */
+  createCheckout(input: CheckoutInput): Promise<{ url: string; checkoutId: string }>;
+  /** Returns the whole payment to the client, fee and transfer included. */
+  refund(input: { paymentIntentId: string; bookingId: string }): Promise<{ refundId: string }>;
+  /** Verifies a webhook's signature over the raw body and reads the event. */
+  parseWebhook(rawBody: string, signature: string | null): PaymentEvent;
+}
+
+/** A webhook whose signature (or body) does not verify. */
+export class WebhookVerificationError extends Error {
+  override name = "WebhookVerificationError";
+}
