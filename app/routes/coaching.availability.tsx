@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Alert, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
 import { formatDateTime } from "~/lib/format";
@@ -12,7 +12,8 @@ const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satur
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
   try {
-    return json({ ...(await api.bookings.myAvailability()), viewerTimeZone: viewer.user.timeZone });
+    const [availability, payouts] = await Promise.all([api.bookings.myAvailability(), api.payments.coachPayoutStatus()]);
+    return json({ ...availability, payouts, viewerTimeZone: viewer.user.timeZone });
   } catch (error) {
     throw errorResponse(error);
   }
@@ -63,6 +64,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       await api.bookings.addTimeOff({ startsAt: toInstant(start), endsAt: toInstant(end), reason: String(form.get("reason") ?? "") });
       return json<Result>({ ok: true, intent, message: "Time off added.", fieldErrors: {} });
     }
+    if (intent === "payouts") {
+      const { url } = await api.payments.coachOnboarding({ returnPath: "/coaching/availability" });
+      return redirect(url);
+    }
     if (intent === "remove") {
       await api.bookings.removeTimeOff({ timeOffId: String(form.get("timeOffId") ?? "") });
       return json<Result>({ ok: true, intent: "timeoff", message: "Time off removed.", fieldErrors: {} });
@@ -77,7 +82,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 const time = "w-24 rounded-md border-0 px-2 py-1.5 text-sm shadow-sm ring-1 ring-inset ring-slate-300";
 
 export default function AvailabilityPage() {
-  const { availability, timeOff, viewerTimeZone } = useLoaderData<typeof loader>();
+  const { availability, timeOff, payouts, viewerTimeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const weekly = availability.weekly as { weekday: number; start: string; end: string }[];
@@ -133,6 +138,15 @@ export default function AvailabilityPage() {
             </div>
             <Button type="submit" busy={busy}>Save availability</Button>
           </Form>
+        </Card>
+        <Card title="Payouts" className="lg:col-span-3" description={payouts.provider === "stripe" ? "Clients can pay for your sessions once your Stripe payouts account is set up." : "Test mode: payments are simulated on this site; no money moves."}>
+          {result?.intent === "payouts" && !result.ok ? <Alert>{result.message}</Alert> : null}
+          <p className="mb-3 text-sm">{payouts.payoutsEnabled ? "Payouts are enabled: clients can book and pay." : payouts.accountConnected ? "Your payouts account still needs details before clients can pay." : "Payouts are not set up yet."}</p>
+          {!payouts.payoutsEnabled ? (
+            <Form method="post">
+              <Button name="intent" value="payouts" variant="secondary" busy={busy}>{payouts.accountConnected ? "Continue payouts setup" : "Set up payouts"}</Button>
+            </Form>
+          ) : null}
         </Card>
         <Card title="Time off" description={`Holidays and other absences. Shown in ${viewerTimeZone}.`}>
           {result?.intent === "timeoff" ? <Alert tone={result.ok ? "success" : "error"}>{result.message}</Alert> : null}
