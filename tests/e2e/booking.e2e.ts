@@ -1,0 +1,125 @@
+import pg from "pg";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, logIn } from "../helpers/browser.ts";
+import { createTestDatabase } from "../helpers/db.ts";
+import { type RunningServer, startServer } from "../helpers/server.ts";
+
+let server: RunningServer;
+let browser: Browser;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await startServer({ DATABASE_URL: database.url });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await database?.drop();
+});
+
+async function signedIn(email: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, server.url, email, "tandem-demo");
+  return { context, page };
+}
+
+async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { __e2eMark: number }).__e2eMark = 1));
+const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown as { __e2eMark?: number }).__e2eMark === 1);
+
+describe("booking a session", () => {
+  it("the coach opens hours; a client holds a time that vanishes live for another client, pays in test mode and is confirmed", async () => {
+    // The coach opens every day, all day, with no notice, in their own zone.
+    const coach = await signedIn("coach@tandem.test");
+    await coach.page.goto(`${server.url}/coaching/availability`);
+    await coach.page.getByLabel("Time zone").fill("Europe/Amsterdam");
+    for (const day of ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]) {
+      await coach.page.getByLabel(`${day} from`, { exact: true }).fill("00:00");
+      await coach.page.getByLabel(`${day} until`, { exact: true }).fill("23:45");
+    }
+    await coach.page.getByLabel("Minimum notice (hours)").fill("0");
+    await coach.page.getByLabel("Start times every (minutes)").fill("60");
+    await coach.page.getByRole("button", { name: "Save availability" }).click();
+    await coach.page.getByText("Availability saved.").waitFor();
+
+    const [row] = await query<{ coachId: string; serviceId: string }>(
+      `SELECT c.id AS "coachId", s.id AS "serviceId" FROM "CoachProfile" c JOIN "User" u ON u.id = c."userId" JOIN "Service" s ON s."coachProfileId" = c.id WHERE u.email = 'coach@tandem.test'`,
+    );
+    const bookUrl = `${server.url}/coaches/${row!.coachId}/book/${row!.serviceId}`;
+
+    // A second client watches the same page.
+    const watcherSignup = await browser.newContext();
+    const watcher = await watcherSignup.newPage();
+    await watcher.goto(`${server.url}/signup`);
+    await watcher.getByLabel("Your name").fill("Wanda Watcher");
+    await watcher.getByLabel("Email").fill("wanda@example.test");
+    await watcher.getByLabel("Password").fill("a sound passphrase");
+    await watcher.getByRole("button", { name: "Create account" }).click();
+    await watcher.waitForURL(`${server.url}/dashboard`);
+    await watcher.goto(bookUrl);
+    await watcher.getByRole("heading", { name: /^Book / }).waitFor();
+    await markDocument(watcher);
+
+    const client = await signedIn("client@tandem.test");
+    await client.page.goto(bookUrl);
+    const first = client.page.locator('input[name="startsAt"]').first();
+    const startsAt = await first.getAttribute("value");
+    expect(startsAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    await expect(watcher.locator(`input[name="startsAt"][value="${startsAt}"]`).count()).resolves.toBe(1);
+
+    await first.locator("xpath=..").click(); // the label around the visually hidden radio
+    await client.page.getByLabel("Topic").fill("Sleeping better");
+    await client.page.getByRole("button", { name: "Continue to payment" }).click();
+    await client.page.waitForURL(/\/bookings\/[0-9a-f-]{36}$/);
+    await client.page.getByRole("timer").waitFor();
+    await client.page.getByText(/Cancel at least 24 hours before the start for a full refund/).waitFor();
+
+    // The held time disappears from the watcher's page without a reload.
+    await watcher.locator(`input[name="startsAt"][value="${startsAt}"]`).waitFor({ state: "detached", timeout: 15_000 });
+    expect(await stillSameDocument(watcher)).toBe(true);
+
+    await client.page.getByRole("button", { name: /^Pay / }).click();
+    await client.page.waitForURL(/\/pay\/local\//);
+    await client.page.getByRole("button", { name: "Pay (test mode)" }).click();
+    await client.page.waitForURL(/\/bookings\/[0-9a-f-]{36}\?paid=1$/);
+    await client.page.getByText("You are booked.").waitFor();
+
+    const bookingId = /\/bookings\/([0-9a-f-]{36})/.exec(client.page.url())![1];
+    const [booking] = await query<{ status: string; topic: string; priceMinor: number; platformFeeMinor: number; coachPayoutMinor: number }>(
+      `SELECT status::text, topic, "priceMinor", "platformFeeMinor", "coachPayoutMinor" FROM "Booking" WHERE id = $1`,
+      [bookingId],
+    );
+    expect(booking).toMatchObject({ status: "CONFIRMED", topic: "Sleeping better", priceMinor: 6000, platformFeeMinor: 900, coachPayoutMinor: 5100 });
+
+    // The booked time cannot be taken by the watcher, even by posting the old form.
+    const late = await watcher.evaluate(
+      async ({ url, start, serviceId }) => {
+        const body = new URLSearchParams({ serviceId, startsAt: start, topic: "", clientNotes: "" });
+        const res = await fetch(`${url}?_data=${encodeURIComponent("routes/coaches_.$coachId.book.$serviceId")}`, { method: "POST", body });
+        return { status: res.status, text: await res.text() };
+      },
+      { url: new URL(bookUrl).pathname, start: startsAt!, serviceId: row!.serviceId },
+    );
+    expect(late.status).toBe(409);
+    expect(late.text).toContain("This time is no longer available.");
+
+    await client.page.goto(`${server.url}/bookings`);
+    await client.page.getByText("Confirmed").first().waitFor();
+
+    for (const c of [coach.context, watcherSignup, client.context]) await c.close();
+  });
+});
