@@ -152,3 +152,22 @@ describe("booking detail", () => {
     await expect((await api(bob)).bookings.detail({ bookingId: held.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
+
+describe("with Stripe configured", () => {
+  it("refuses to hold a time with a coach whose payouts are not enabled, and accepts once they are", async () => {
+    const stripeApp = await createTestApp({ STRIPE_SECRET_KEY: "sk_test_tandem", STRIPE_WEBHOOK_SECRET: "whsec_tandem" });
+    try {
+      stripeApp.clock.advance(MONDAY.getTime() - stripeApp.clock.now().getTime());
+      const t = await createTenant(stripeApp);
+      const c = await createCoach(stripeApp, t, { priceMinor: 5000 });
+      const client = await createUser(stripeApp, t);
+      await (await stripeApp.as(c.token)).api.bookings.setAvailability({ timeZone: "UTC", weekly: [{ weekday: 2, start: "09:00", end: "12:00" }], overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 0, horizonDays: 14, dailyCap: null });
+      const input = { serviceId: c.service!.id, startsAt: "2026-06-02T09:00:00.000Z", topic: "", clientNotes: "" };
+      await expect((await stripeApp.as(client.token)).api.bookings.hold(input)).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("payouts are not set up") });
+      await stripeApp.db.coachProfile.update({ where: { id: c.profile.id }, data: { payoutsEnabled: true } });
+      expect((await (await stripeApp.as(client.token)).api.bookings.hold(input)).status).toBe("PENDING");
+    } finally {
+      await stripeApp.close();
+    }
+  });
+});

@@ -22,7 +22,7 @@ function isOverlap(error: unknown): boolean {
  * Availability, free slots and the booking lifecycle up to confirmation. The database's
  * exclusion constraint is the last word on overlaps; the slot engine decides what is offered.
  */
-export function createBookingService({ db, now, realtime, jobs, log }: ServiceDeps) {
+export function createBookingService({ db, env, now, realtime, jobs, log }: ServiceDeps) {
   async function coachInTenant(tenantId: string, coachProfileId: string) {
     const coach = await db.coachProfile.findFirst({ where: { id: coachProfileId, tenantId, status: "APPROVED" }, select: { id: true, userId: true, platformFeeBpsOverride: true, displayName: true } });
     if (!coach) throw notFound("That coach");
@@ -158,10 +158,14 @@ export function createBookingService({ db, now, realtime, jobs, log }: ServiceDe
     async hold(actor: Actor, input: { serviceId: string; startsAt: Date; sessionType?: "VIDEO" | "PHONE" | "CHAT" | "IN_PERSON"; topic: string; clientNotes: string }) {
       const service = await db.service.findFirst({
         where: { id: input.serviceId, tenantId: actor.tenantId, status: "ACTIVE" },
-        include: { coachProfile: { select: { id: true, status: true, userId: true, platformFeeBpsOverride: true } } },
+        include: { coachProfile: { select: { id: true, status: true, userId: true, platformFeeBpsOverride: true, payoutsEnabled: true } } },
       });
       if (!service || service.coachProfile.status !== "APPROVED") throw notFound("That service");
       if (service.coachProfile.userId === actor.userId) throw forbidden("You cannot book yourself.");
+      // With real payments, a coach sells only once their payouts account can receive money.
+      if (env.STRIPE_SECRET_KEY && !service.coachProfile.payoutsEnabled) {
+        throw new AppError("CONFLICT", "This coach cannot take bookings yet: their payouts are not set up. Please try again later.");
+      }
       if (service.premiumOnly) {
         const membership = await db.membership.findFirst({ where: { tenantId: actor.tenantId, userId: actor.userId }, select: { premium: true } });
         if (!membership?.premium) throw forbidden("This service is for premium members.");
