@@ -69,12 +69,11 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const rootData = useRouteLoaderData<typeof loader>("root");
   const status = isRouteErrorResponse(error) ? error.status : 500;
+  // A loader's own explanation when it gave one ("This coach is not listed."); a URL that matches
+  // no route carries none.
+  const explanation = isRouteErrorResponse(error) && typeof error.data === "string" && error.data ? error.data : null;
   const message = isRouteErrorResponse(error)
-    ? status === 404
-      ? "We could not find that page."
-      : typeof error.data === "string" && error.data
-        ? error.data
-        : error.statusText
+    ? (explanation ?? (status === 404 ? "We could not find that page." : error.statusText))
     : "Something went wrong on our side. Please try again.";
   const content = (
     <div className="mx-auto max-w-lg py-16 text-center">

@@ -33,20 +33,32 @@ export function navFor(viewer: ShellViewer) {
   return items;
 }
 
-/** Unread notifications, kept live by the `notification:new` socket event. */
+/**
+ * Unread notifications, kept live by the `notification:new` socket event. A notification often
+ * says the viewer's standing changed (approved as a coach, suspended, certified), so the loaders
+ * run again: the navigation and the page follow the new role without a reload.
+ */
 function NotificationBell({ initial }: { initial: number }) {
   const { socket } = useRealtime();
+  const { revalidate } = useRevalidator();
   const [unread, setUnread] = useState(initial);
   useEffect(() => setUnread(initial), [initial]);
   useEffect(() => {
     if (!socket) return;
-    const onNew = () => setUnread((n) => n + 1);
+    const onNew = () => {
+      setUnread((n) => n + 1);
+      revalidate();
+    };
     socket.on("notification:new", onNew);
     return () => void socket.off("notification:new", onNew);
-  }, [socket]);
+  }, [socket, revalidate]);
   return (
     <Link to="/notifications" className="relative rounded-md p-2 text-slate-600 hover:bg-slate-100" aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}>
-      <span aria-hidden>🔔</span>
+      {/* An SVG, not an emoji: it must not depend on the device having an emoji font. */}
+      <svg aria-hidden viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round" className="h-5 w-5">
+        <path d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+        <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+      </svg>
       {unread ? <span aria-hidden className="absolute -right-0.5 -top-0.5 min-w-5 rounded-full bg-red-600 px-1 text-center text-xs font-semibold text-white">{unread}</span> : null}
     </Link>
   );
@@ -58,7 +70,8 @@ function ConnectionDot() {
   return (
     <span className="flex items-center gap-1.5 text-xs text-slate-500" title={label}>
       <span aria-hidden className={clsx("h-2 w-2 rounded-full", status === "connected" ? "bg-emerald-500" : status === "connecting" ? "bg-amber-400" : "bg-slate-400")} />
-      <span className="sr-only sm:not-sr-only">{label}</span>
+      {/* Spelled out where there is room; the main navigation needs the space on narrower desktops. */}
+      <span className="sr-only whitespace-nowrap sm:not-sr-only lg:sr-only xl:not-sr-only">{label}</span>
     </span>
   );
 }
@@ -110,7 +123,7 @@ export function AppShell({ viewer, unread = 0, children }: { viewer: ShellViewer
       </a>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3">
-          <div className="flex items-center gap-6">
+          <div className="flex min-w-0 items-center gap-6">
             <Link to={viewer ? "/dashboard" : "/"} className="flex items-center gap-2 font-semibold text-slate-900">
               <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-brand-600 text-sm text-white">T</span>
               Tandem
@@ -118,7 +131,7 @@ export function AppShell({ viewer, unread = 0, children }: { viewer: ShellViewer
             {viewer ? (
               <nav aria-label="Main" className="hidden gap-1 lg:flex">
                 {navFor(viewer).map((item) => (
-                  <NavLink key={item.to} to={item.to} className={({ isActive }) => clsx("rounded-md px-3 py-1.5 text-sm font-medium", isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100")}>
+                  <NavLink key={item.to} to={item.to} className={({ isActive }) => clsx("whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium xl:px-3", isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100")}>
                     {item.label}
                   </NavLink>
                 ))}
@@ -126,15 +139,15 @@ export function AppShell({ viewer, unread = 0, children }: { viewer: ShellViewer
             ) : null}
           </div>
           {viewer ? (
-            <div className="flex items-center gap-4">
+            <div className="flex shrink-0 items-center gap-3 xl:gap-4">
               <ConnectionDot />
               <NotificationBell initial={unread} />
               <DropdownMenu.Root>
                 <DropdownMenu.Trigger className="flex items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-slate-100" aria-label="Account menu">
                   <span aria-hidden className="grid h-8 w-8 place-items-center rounded-full bg-brand-100 font-medium text-brand-900">{viewer.user.name.slice(0, 1).toUpperCase()}</span>
-                  <span className="hidden text-left sm:block">
-                    <span className="block font-medium leading-tight">{viewer.user.name}</span>
-                    <span className="block text-xs leading-tight text-slate-500">
+                  <span className="hidden max-w-48 text-left sm:block">
+                    <span className="block truncate font-medium leading-tight">{viewer.user.name}</span>
+                    <span className="block truncate text-xs leading-tight text-slate-500">
                       {roleLabels[viewer.role]} · {viewer.tenant.name}
                     </span>
                   </span>

@@ -18,10 +18,11 @@ export interface CoachCardData {
   verified?: boolean;
 }
 
-export function Avatar({ name, photoKey, size = 56 }: { name: string; photoKey: string | null; size?: number }) {
+/** A coach's photo, or their initial. Decorative next to their name; pass `alt` where the photo itself matters. */
+export function Avatar({ name, photoKey, size = 56, alt = "" }: { name: string; photoKey: string | null; size?: number; alt?: string }) {
   const url = coachPhotoUrl(photoKey);
   return url ? (
-    <img src={url} alt="" width={size} height={size} className="shrink-0 rounded-full object-cover" style={{ width: size, height: size }} />
+    <img src={url} alt={alt} width={size} height={size} className="shrink-0 rounded-full object-cover" style={{ width: size, height: size }} />
   ) : (
     <span aria-hidden className="grid shrink-0 place-items-center rounded-full bg-brand-100 font-semibold text-brand-900" style={{ width: size, height: size }}>
       {name.slice(0, 1).toUpperCase()}

@@ -1,22 +1,23 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { Avatar, Rating } from "~/components/coach-card";
-import { Badge, Button, Card, EmptyState } from "~/components/ui";
+import { Alert, Badge, Button, Card, EmptyState } from "~/components/ui";
 import { languageName, sessionTypeLabels } from "~/lib/coaching";
 import { formatDateTime } from "~/lib/format";
 import { formatMinor } from "~/lib/money";
-import { formError, formFields, requireViewer } from "~/lib/viewer.server";
+import { type ActionResult, formError, formFields, requireViewer } from "~/lib/viewer.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.coach.displayName} · Tandem` : "Coach · Tandem" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.coach.displayName} · Tandem` : "Coach not found · Tandem" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
   try {
     const profile = await api.directory.profile({ coachId: params.coachId ?? "" });
-    return json({ ...profile, timeZone: viewer.user.timeZone });
+    // Saving oneself makes no sense: a coach looking at their own listing gets no Save button.
+    return json({ ...profile, own: profile.coach.userId === viewer.user.id, timeZone: viewer.user.timeZone });
   } catch (error) {
     const { status } = formError(error);
-    throw new Response(status === 404 || status === 400 ? "This coach is not listed." : "You cannot see this coach.", { status: status === 400 ? 404 : status });
+    throw new Response(status === 404 || status === 400 ? "This coach is not listed in the directory (any more)." : "You cannot see this coach.", { status: status === 400 ? 404 : status });
   }
 }
 
@@ -27,22 +28,24 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   try {
     if (intent === "save") await api.favourites.add({ coachId });
     else await api.favourites.remove({ coachId });
-    return json({ ok: true });
+    return json<ActionResult>({ ok: true });
   } catch (error) {
     const { status, body } = formError(error);
-    return json(body, { status });
+    return json<ActionResult>(body, { status });
   }
 }
 
 export default function CoachProfile() {
-  const { coach, reviews, saved, timeZone } = useLoaderData<typeof loader>();
+  const { coach, reviews, saved, own, timeZone } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   return (
     <div className="grid gap-6 lg:grid-cols-3">
       <div className="space-y-6 lg:col-span-2">
         <section className="flex flex-wrap items-start gap-4 rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200">
           <Avatar name={coach.displayName} photoKey={coach.photoKey} size={96} />
-          <div className="min-w-0 flex-1">
+          {/* Beside the photo while there is room for it (12rem); the Save button gets its own row on phones. */}
+          <div className="min-w-0 flex-1 basis-48">
             <div className="flex flex-wrap items-center gap-2">
               <h1 className="text-2xl font-semibold">{coach.displayName}</h1>
               {coach.certified ? <Badge tone="brand">Certified coach</Badge> : null}
@@ -50,29 +53,48 @@ export default function CoachProfile() {
             </div>
             <Rating avg={coach.ratingAvg} count={coach.ratingCount} />
             <p className="mt-1 text-sm text-slate-600">
-              {[coach.yearsExperience !== null ? `${coach.yearsExperience} years of experience` : null, coach.location, coach.languages.map(languageName).join(", "), coach.timeZone]
+              {[coach.yearsExperience !== null ? `${coach.yearsExperience} years of experience` : null, coach.location, coach.languages.map(languageName).join(", "), `time zone ${coach.timeZone}`]
                 .filter(Boolean)
                 .join(" · ")}
             </p>
-            <ul className="mt-2 flex flex-wrap gap-1" aria-label="Specialties">
-              {coach.specialties.map((s) => (
-                <li key={s}>
-                  <Badge>{s}</Badge>
-                </li>
-              ))}
-              {coach.topics.map((t) => (
-                <li key={t}>
-                  <Badge tone="amber">{t}</Badge>
-                </li>
-              ))}
-            </ul>
+            {coach.specialties.length ? (
+              <div className="mt-2 flex flex-wrap items-center gap-1 text-xs text-slate-500">
+                <span id="specialties">Specialties:</span>
+                <ul className="flex flex-wrap gap-1" aria-labelledby="specialties">
+                  {coach.specialties.map((s) => (
+                    <li key={s}>
+                      <Badge>{s}</Badge>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
+            {coach.topics.length ? (
+              <div className="mt-1 flex flex-wrap items-center gap-1 text-xs text-slate-500">
+                <span id="topics">Works on:</span>
+                <ul className="flex flex-wrap gap-1" aria-labelledby="topics">
+                  {coach.topics.map((t) => (
+                    <li key={t}>
+                      <Badge tone="amber">{t}</Badge>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
           </div>
-          <Form method="post">
-            <input type="hidden" name="intent" value={saved ? "unsave" : "save"} />
-            <Button type="submit" variant={saved ? "secondary" : "primary"} busy={busy} aria-pressed={saved}>
-              {saved ? "★ Saved" : "☆ Save coach"}
-            </Button>
-          </Form>
+          {own ? null : (
+            <Form method="post" className="w-full sm:w-auto">
+              <input type="hidden" name="intent" value={saved ? "unsave" : "save"} />
+              <Button type="submit" variant={saved ? "secondary" : "primary"} busy={busy} aria-pressed={saved}>
+                {saved ? "★ Saved" : "☆ Save coach"}
+              </Button>
+            </Form>
+          )}
+          {result && !result.ok ? (
+            <div className="w-full">
+              <Alert>{result.message}</Alert>
+            </div>
+          ) : null}
         </section>
         {coach.bio ? (
           <Card title="About">
@@ -93,7 +115,7 @@ export default function CoachProfile() {
               {reviews.map((r) => (
                 <li key={r.id} className="py-3 text-sm">
                   <p>
-                    <span aria-label={`${r.rating} out of 5 stars`} className="text-amber-500">
+                    <span role="img" aria-label={`${r.rating} out of 5 stars`} className="text-amber-500">
                       {"★".repeat(r.rating)}
                       <span className="text-slate-300">{"★".repeat(5 - r.rating)}</span>
                     </span>{" "}
@@ -143,6 +165,22 @@ export default function CoachProfile() {
           ← Back to the directory
         </Link>
       </div>
+    </div>
+  );
+}
+
+/** A coach who is not listed (never was, suspended, or a malformed address): a clear page with a way back. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (!isRouteErrorResponse(error)) throw error; // the root boundary shows unexpected errors
+  return (
+    <div className="mx-auto max-w-lg py-16 text-center">
+      <p className="text-sm font-semibold text-brand-600">{error.status}</p>
+      <h1 className="mt-2 text-2xl font-semibold">{error.status === 404 ? "Coach not found" : "You cannot see this coach"}</h1>
+      <p className="mt-2 text-slate-600">{typeof error.data === "string" && error.data ? error.data : "We could not find that coach."}</p>
+      <Link to="/coaches" className="mt-6 inline-block text-sm font-medium text-brand-700 underline">
+        Find another coach
+      </Link>
     </div>
   );
 }

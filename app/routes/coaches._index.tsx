@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { CoachCard } from "~/components/coach-card";
 import { Alert, Button, Card, EmptyState, PageHeader, Spinner } from "~/components/ui";
 import { languageName, sessionTypeLabels, TOPIC_OPTIONS } from "~/lib/coaching";
@@ -57,6 +58,21 @@ export default function Directory() {
   const [params] = useSearchParams();
   const submit = useSubmit();
   const searching = useNavigation().state === "loading";
+  // Back, Forward and links change the URL without remounting the form, so its controls (uncontrolled,
+  // with defaultValue) are put back in step with the URL whenever it changes.
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    for (const el of Array.from(formRef.current?.elements ?? [])) {
+      if ((el instanceof HTMLInputElement || el instanceof HTMLSelectElement) && el.name) el.value = params.get(el.name) ?? "";
+    }
+  }, [params]);
+  // Only the filters in use go into the URL (short links to share); each search is a history entry, so
+  // Back returns to the previous one. A new search starts on page 1.
+  const search = (form: HTMLFormElement) => {
+    const next = new URLSearchParams();
+    for (const [k, v] of new FormData(form)) if (typeof v === "string" && v.trim()) next.set(k, v.trim());
+    submit(next, { method: "get", action: "/coaches" });
+  };
   const pageLink = (page: number) => {
     const next = new URLSearchParams(params);
     next.set("page", String(page));
@@ -82,10 +98,21 @@ export default function Directory() {
       ) : null}
       <div className="grid gap-6 lg:grid-cols-4">
         <Card title="Filters" className="lg:col-span-1">
-          <Form method="get" role="search" aria-label="Coaches" className="space-y-3" onChange={(e) => {
+          <Form
+            ref={formRef}
+            method="get"
+            role="search"
+            aria-label="Search coaches"
+            className="space-y-3"
+            onSubmit={(e) => {
+              e.preventDefault();
+              search(e.currentTarget);
+            }}
+            onChange={(e) => {
               // Choices apply at once; typed text applies on Enter or Search.
-              if (e.target instanceof HTMLSelectElement) submit(e.currentTarget, { replace: true });
-            }}>
+              if (e.target instanceof HTMLSelectElement) search(e.currentTarget);
+            }}
+          >
             <label className="block text-sm font-medium text-slate-700">
               Search
               <input type="search" name="q" defaultValue={params.get("q") ?? ""} className={input} placeholder="e.g. burnout, sleep, Nadia" />
@@ -181,7 +208,17 @@ export default function Directory() {
           </div>
           {error ? <Alert>{Object.values(error.fieldErrors).flat().join(" ") || error.message}</Alert> : null}
           {result && result.results.length === 0 ? (
-            <EmptyState title="No coaches match these filters">Try fewer filters or another word.</EmptyState>
+            filtered ? (
+              <EmptyState title="No coaches match these filters">
+                Try fewer filters or another word, or{" "}
+                <Link to="/coaches" className="font-medium text-brand-700 underline">
+                  see every coach
+                </Link>
+                .
+              </EmptyState>
+            ) : (
+              <EmptyState title="No coaches are listed yet">Coaches appear here once your organisation has approved them.</EmptyState>
+            )
           ) : null}
           {result ? (
             <ul aria-label="Coaches" className="space-y-3">

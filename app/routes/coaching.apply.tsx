@@ -38,11 +38,31 @@ export default function Apply() {
   const busy = useNavigation().state === "submitting";
   const errors = result && !result.ok ? result.fieldErrors : {};
   const profile = status.profile;
-  const canApply = role === "CLIENT" && (!profile || profile.status === "REJECTED");
+  const client = role === "CLIENT";
+  const mayApply = client && (!profile || profile.status === "REJECTED");
+  // The form only once the criteria are met (the server refuses otherwise); the checklist says what is missing.
+  const canApply = mayApply && status.eligibility.eligible;
   return (
     <div>
       <PageHeader title="Become a coach" description="Tell us why you want to coach. Organisation admins and certified coaches review every application." />
+      {result?.ok ? (
+        <div className="mb-4">
+          <Alert tone="success">{result.message}</Alert>
+        </div>
+      ) : null}
+      {!client && !profile ? (
+        <div className="mb-4">
+          <Alert tone="info">Only members with a client account can apply to become a coach.</Alert>
+        </div>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-3">
+        {mayApply ? (
+          // First on small screens (what is needed before the form), in the side column on wide ones.
+          <Card title="Eligibility" description="What this organisation asks of new coaches." className={profile || canApply ? "lg:order-last" : "lg:col-span-2"}>
+            <Checklist label="Eligibility criteria" items={status.eligibility.rules} />
+            <p className="mt-3 text-sm font-medium">{status.eligibility.eligible ? "You meet every criterion." : "You can apply once every criterion is met."}</p>
+          </Card>
+        ) : null}
         <div className="space-y-6 lg:col-span-2">
           {profile ? (
             <Card title="Your application">
@@ -51,10 +71,11 @@ export default function Apply() {
                 <span className="text-slate-500">· sent {formatDateTime(profile.appliedAt, timeZone)}</span>
               </p>
               {profile.statusReason ? <p className="mt-2 text-sm text-slate-700">Reason: {profile.statusReason}</p> : null}
-              {profile.status === "APPROVED" ? (
+              {profile.status === "PENDING" ? <p className="mt-2 text-sm text-slate-600">We aim to decide within 48 hours; you will get a notification.</p> : null}
+              {profile.status === "APPROVED" || profile.status === "SUSPENDED" ? (
                 <p className="mt-2 text-sm">
                   <Link to="/coaching/profile" className="font-medium text-brand-700 underline">
-                    Fill in your coach profile
+                    Your coach profile
                   </Link>
                 </p>
               ) : null}
@@ -63,7 +84,6 @@ export default function Apply() {
           {canApply ? (
             <Card title={profile ? "Apply again" : "Your application"}>
               <Form method="post" className="space-y-4" noValidate>
-                {result?.ok ? <Alert tone="success">{result.message}</Alert> : null}
                 {result && !result.ok ? <Alert>{result.message}</Alert> : null}
                 <div className="space-y-1">
                   <label htmlFor="motivation" className="block text-sm font-medium text-slate-700">
@@ -75,10 +95,18 @@ export default function Apply() {
                     rows={6}
                     required
                     aria-invalid={errors.motivation ? true : undefined}
-                    aria-describedby={errors.motivation ? "motivation-error" : undefined}
-                    className="block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
+                    aria-describedby={errors.motivation ? "motivation-error" : "motivation-hint"}
+                    className={`block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset focus:ring-2 ${errors.motivation ? "ring-red-400 focus:ring-red-500" : "ring-slate-300 focus:ring-brand-500"}`}
                   />
-                  {errors.motivation ? <p id="motivation-error" className="text-sm text-red-700">{errors.motivation.join(" ")}</p> : <p className="text-xs text-slate-500">At least 50 characters.</p>}
+                  {errors.motivation ? (
+                    <p id="motivation-error" className="text-sm text-red-700">
+                      {errors.motivation.join(" ")}
+                    </p>
+                  ) : (
+                    <p id="motivation-hint" className="text-xs text-slate-500">
+                      At least 50 characters.
+                    </p>
+                  )}
                 </div>
                 <Field label="Specialties" name="specialties" hint="Separate with commas, e.g. burnout, career change." errors={errors.specialties} required />
                 <Field label="Credentials" name="credentialsSummary" hint="Certifications or training you hold (you can upload documents once approved)." errors={errors.credentialsSummary} />
@@ -89,10 +117,6 @@ export default function Apply() {
             </Card>
           ) : null}
         </div>
-        <Card title="Eligibility" description="What this organisation asks of new coaches.">
-          <Checklist label="Eligibility criteria" items={status.eligibility.rules} />
-          <p className="mt-3 text-sm font-medium">{status.eligibility.eligible ? "You meet every criterion." : "You can apply once every criterion is met."}</p>
-        </Card>
       </div>
     </div>
   );

@@ -51,12 +51,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ ok: true as const, target: coachId, message: "Saved." });
   } catch (error) {
     const { status, body } = formError(error);
-    const message = body.ok ? "" : [body.message, ...Object.values(body.fieldErrors).flat()].filter((v, i, a) => a.indexOf(v) === i).join(" ");
+    // The field's own message ("Give a reason of at least 3 characters."), else the error's.
+    const fieldMessages = body.ok ? [] : [...new Set(Object.values(body.fieldErrors).flat())];
+    const message = body.ok ? "" : fieldMessages.length ? fieldMessages.join(" ") : body.message;
     return json({ ok: false as const, target: f.coachId ?? f.credentialId ?? f.reviewId ?? "", message }, { status });
   }
 }
 
 const statusTone = { APPROVED: "green", PENDING: "amber", SUSPENDED: "slate", REJECTED: "slate" } as const;
+const statusLabel = { APPROVED: "Approved", PENDING: "Pending", SUSPENDED: "Suspended", REJECTED: "Rejected" } as const;
 const input = "rounded-md border-0 px-2 py-1.5 text-sm shadow-sm ring-1 ring-inset ring-slate-300";
 
 export default function Coaches() {
@@ -71,10 +74,14 @@ export default function Coaches() {
         {coaches.length === 0 ? <EmptyState title="No coaches yet" /> : null}
         <ul aria-label="All coaches" className="divide-y divide-slate-100">
           {coaches.map((c) => (
-            <li key={c.id} className="space-y-2 py-3">
+            // Named after the coach, so that its Suspend, Set fee and Save controls say whose they are.
+            <li key={c.id} aria-labelledby={`coach-${c.id}`} className="space-y-2 py-3">
               <div className="flex flex-wrap items-center gap-2 text-sm">
-                <span className="font-medium">{c.displayName}</span> <span className="text-slate-500">{c.user.email}</span>
-                <Badge tone={statusTone[c.status]}>{c.status.toLowerCase()}</Badge>
+                <span id={`coach-${c.id}`} className="font-medium">
+                  {c.displayName}
+                </span>{" "}
+                <span className="break-all text-slate-500">{c.user.email}</span>
+                <Badge tone={statusTone[c.status]}>{statusLabel[c.status]}</Badge>
                 {c.certifiedAt ? <Badge tone="brand">Certified</Badge> : null}
                 {c.statusReason ? <span className="text-slate-500">({c.statusReason})</span> : null}
               </div>
@@ -100,6 +107,17 @@ export default function Coaches() {
                     </Button>
                   </Form>
                 ) : null}
+                {c.status === "PENDING" ? (
+                  <p className="text-sm text-slate-600">
+                    Waiting for a decision on{" "}
+                    <Link className="text-brand-700 underline" to="/coaching/review">
+                      Applications
+                    </Link>
+                    .
+                  </p>
+                ) : null}
+                {/* Fees apply to coaches, not to applicants. */}
+                {c.status === "APPROVED" || c.status === "SUSPENDED" ? (
                 <Form method="post" className="flex items-end gap-2">
                   <input type="hidden" name="coachId" value={c.id} />
                   <label className="text-xs text-slate-600">
@@ -110,6 +128,7 @@ export default function Coaches() {
                     Set fee
                   </Button>
                 </Form>
+                ) : null}
                 {c.status === "APPROVED" ? (
                   <Form method="post" className="flex items-end gap-2">
                     <input type="hidden" name="coachId" value={c.id} />
@@ -131,7 +150,7 @@ export default function Coaches() {
         {credentials.length === 0 ? <EmptyState title="No credentials uploaded yet" /> : null}
         <ul aria-label="Credentials" className="divide-y divide-slate-100">
           {credentials.map((c) => (
-            <li key={c.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
+            <li key={c.id} aria-label={`${c.coachProfile.displayName}: ${c.type}`} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
               <span>
                 <span className="font-medium">{c.coachProfile.displayName}</span>: {c.type} · {c.issuer}
                 {c.number ? ` · ${c.number}` : ""}
@@ -147,7 +166,7 @@ export default function Coaches() {
               </span>
               <span className="flex items-center gap-2">
                 {note(c.id)}
-                <Badge tone={c.status === "VERIFIED" ? "green" : c.status === "REJECTED" ? "slate" : "amber"}>{c.status.toLowerCase()}</Badge>
+                <Badge tone={c.status === "VERIFIED" ? "green" : c.status === "REJECTED" ? "slate" : "amber"}>{c.status === "VERIFIED" ? "Verified" : c.status === "REJECTED" ? "Not accepted" : "Awaiting verification"}</Badge>
                 <Form method="post" className="flex gap-2">
                   <input type="hidden" name="credentialId" value={c.id} />
                   <Button name="intent" value="verify" variant="secondary" busy={busy} disabled={c.status === "VERIFIED"}>
@@ -166,7 +185,7 @@ export default function Coaches() {
         {reviews.length === 0 ? <EmptyState title="No reviews yet" /> : null}
         <ul aria-label="Reviews" className="divide-y divide-slate-100">
           {reviews.map((r) => (
-            <li key={r.id} className="space-y-1 py-2 text-sm">
+            <li key={r.id} aria-label={`Review of ${r.coachProfile.displayName} by ${r.author.name}`} className="space-y-1 py-2 text-sm">
               <p>
                 <span className="font-medium">{r.coachProfile.displayName}</span> · {r.rating}★ by {r.author.name}
                 {r.anonymous ? " (shown as anonymous)" : ""} {r.hiddenAt ? <Badge>Hidden: {r.hiddenReason}</Badge> : null}

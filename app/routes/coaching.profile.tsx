@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Checklist } from "~/components/checklist";
 import { Avatar } from "~/components/coach-card";
 import { Alert, Badge, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
+import { useResetOnSuccess } from "~/lib/forms";
 import { sessionTypeLabels, TOPIC_OPTIONS } from "~/lib/coaching";
 import { errorResponse, formError, requireViewer } from "~/lib/viewer.server";
 
@@ -90,6 +91,9 @@ export default function CoachProfileEditor() {
     result && result.intent === intent ? <Alert tone={result.ok ? "success" : "error"}>{result.message}</Alert> : null;
   const errors: Record<string, string[] | undefined> = result && !result.ok ? result.fieldErrors : {};
   const editable = profile.status === "APPROVED" || profile.status === "SUSPENDED";
+  // The chosen file and a credential just added do not linger in their forms.
+  const photoForm = useResetOnSuccess(result?.intent === "photo" ? result : undefined);
+  const credentialForm = useResetOnSuccess(result?.intent === "credential" ? result : undefined);
 
   return (
     <div>
@@ -104,8 +108,12 @@ export default function CoachProfileEditor() {
             <Field label="Display name" name="displayName" defaultValue={profile.displayName} errors={errors.displayName} required />
             <div className="space-y-1">
               <label htmlFor="bio" className="block text-sm font-medium text-slate-700">Bio</label>
-              <textarea id="bio" name="bio" rows={5} defaultValue={profile.bio} className={textarea} />
-              {errors.bio ? <p className="text-sm text-red-700">{errors.bio.join(" ")}</p> : null}
+              <textarea id="bio" name="bio" rows={5} defaultValue={profile.bio} aria-invalid={errors.bio ? true : undefined} aria-describedby={errors.bio ? "bio-error" : undefined} className={textarea} />
+              {errors.bio ? (
+                <p id="bio-error" className="text-sm text-red-700">
+                  {errors.bio.join(" ")}
+                </p>
+              ) : null}
             </div>
             <Field label="Specialties" name="specialties" defaultValue={profile.specialties.join(", ")} hint="Separate with commas." errors={errors.specialties} />
             <fieldset>
@@ -149,10 +157,13 @@ export default function CoachProfileEditor() {
         </Card>
         <div className="space-y-6">
           <Card title="Photo">
-            <Form method="post" encType="multipart/form-data" className="space-y-3">
+            <Form ref={photoForm} method="post" encType="multipart/form-data" className="space-y-3">
               <input type="hidden" name="intent" value="photo" />
               {feedback("photo")}
-              <Avatar name={profile.displayName} photoKey={profile.photoKey} size={96} />
+              <div className="flex items-center gap-3">
+                <Avatar name={profile.displayName} photoKey={profile.photoKey} size={96} alt="Your current photo" />
+                {profile.photoKey ? null : <p className="text-sm text-slate-500">No photo yet: clients see your initial.</p>}
+              </div>
               <label className="block text-sm font-medium text-slate-700">
                 New photo (JPEG, PNG or WebP, up to 5 MB)
                 <input type="file" name="photo" accept="image/jpeg,image/png,image/webp" className="mt-1 block w-full text-sm" />
@@ -192,8 +203,9 @@ export default function CoachProfileEditor() {
               ))}
             </ul>
           )}
-          <Form method="post" encType="multipart/form-data" className="grid gap-3 sm:grid-cols-2" noValidate>
+          <Form ref={credentialForm} method="post" encType="multipart/form-data" className="grid gap-3 sm:grid-cols-2" noValidate>
             <input type="hidden" name="intent" value="credential" />
+            <h3 className="text-sm font-semibold text-slate-800 sm:col-span-2">Add a credential</h3>
             <div className="sm:col-span-2">{feedback("credential")}</div>
             <Field label="Credential" name="type" placeholder="e.g. ICF Associate Certified Coach" errors={errors.type} required />
             <Field label="Issued by" name="issuer" errors={errors.issuer} required />

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Checklist } from "~/components/checklist";
-import { Alert, Badge, Button, Card, EmptyState, PageHeader } from "~/components/ui";
+import { Alert, Badge, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
 import { formatAge } from "~/lib/coaching";
 import { formatDateTime } from "~/lib/format";
 import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
@@ -39,7 +39,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function ReviewQueue() {
   const { queue, candidates, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const navigation = useNavigation();
+  // Only the card being sent waits; the others stay usable.
+  const busy = (coachId: string) => navigation.state === "submitting" && navigation.formData?.get("coachId") === coachId;
+  const failure = (coachId: string) => (result && !result.ok && result.coachId === coachId ? result : null);
   return (
     <div>
       <PageHeader title="Coach applications" description="Decide on each application within 48 hours. Approving makes the applicant a coach; rejecting needs a reason they will read." />
@@ -67,19 +70,18 @@ export default function ReviewQueue() {
               </div>
               <Checklist label={`Eligibility of ${a.displayName}`} items={a.eligibility.rules} />
             </div>
-            <Form method="post" className="mt-4 flex flex-wrap items-end gap-3">
+            <Form method="post" className="mt-4 space-y-3" noValidate>
               <input type="hidden" name="coachId" value={a.id} />
-              {result && !result.ok && result.coachId === a.id ? <div className="w-full"><Alert>{result.fieldErrors.reason?.join(" ") ?? result.message}</Alert></div> : null}
-              <label className="min-w-64 flex-1 text-sm font-medium text-slate-700">
-                Reason (required to reject)
-                <input name="reason" className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300" />
-              </label>
-              <Button name="intent" value="approve" busy={busy}>
-                Approve
-              </Button>
-              <Button name="intent" value="reject" variant="danger" busy={busy}>
-                Reject
-              </Button>
+              {failure(a.id) && !failure(a.id)!.fieldErrors.reason ? <Alert>{failure(a.id)!.message}</Alert> : null}
+              <Field label="Reason (required to reject)" name="reason" errors={failure(a.id)?.fieldErrors.reason} hint="The applicant reads it in their notification and mail." />
+              <div className="flex flex-wrap gap-3">
+                <Button name="intent" value="approve" busy={busy(a.id)}>
+                  Approve
+                </Button>
+                <Button name="intent" value="reject" variant="danger" busy={busy(a.id)}>
+                  Reject
+                </Button>
+              </div>
             </Form>
           </Card>
         ))}
@@ -96,8 +98,8 @@ export default function ReviewQueue() {
                 <Checklist label={`Certification criteria for ${c.displayName}`} items={c.checklist.items} />
                 <Form method="post" className="mt-3">
                   <input type="hidden" name="coachId" value={c.id} />
-                  {result && !result.ok && result.coachId === c.id ? <Alert>{result.message}</Alert> : null}
-                  <Button name="intent" value="certify" disabled={!c.checklist.eligible} busy={busy}>
+                  {failure(c.id) ? <Alert>{failure(c.id)!.message}</Alert> : null}
+                  <Button name="intent" value="certify" disabled={!c.checklist.eligible} busy={busy(c.id)}>
                     Certify
                   </Button>
                 </Form>

@@ -1,8 +1,9 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Alert, Badge, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
+import { useResetOnSuccess } from "~/lib/forms";
 import { formatMinor, parseMajorToMinor } from "~/lib/money";
 import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
 
@@ -18,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 }
 
-type Result = { ok: boolean; message: string; fieldErrors: Record<string, string[]>; serviceId?: string };
+type Result = { ok: boolean; message: string; fieldErrors: Record<string, string[]>; serviceId?: string; created?: boolean };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api } = await requireViewer(context, request);
@@ -47,7 +48,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     };
     if (f.serviceId) await api.offerings.update({ ...input, serviceId: f.serviceId });
     else await api.offerings.create(input);
-    return json<Result>({ ok: true, message: f.serviceId ? "Service updated." : "Service created.", fieldErrors: {} });
+    return json<Result>({ ok: true, message: f.serviceId ? "Service updated." : "Service created.", fieldErrors: {}, created: !f.serviceId });
   } catch (error) {
     const { status, body } = formError(error);
     return json<Result>({ ok: false, message: body.ok ? "" : body.message, fieldErrors: body.ok ? {} : body.fieldErrors, serviceId: f.serviceId }, { status });
@@ -55,11 +56,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 function ServiceForm({ service, currency, premium, result }: { service?: { id: string; name: string; description: string; priceMinor: number; durationMinutes: number; sessionType: string; premiumOnly: boolean }; currency: string; premium: boolean; result?: Result }) {
-  const busy = useNavigation().state === "submitting";
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && (navigation.formData?.get("serviceId") ?? "") === (service?.id ?? "");
   const mine = result && (result.serviceId ?? "") === (service?.id ?? "");
   const errors = mine && !result.ok ? result.fieldErrors : {};
+  // The new-service form is emptied once the service exists (so a second click does not make a copy).
+  const formRef = useResetOnSuccess(!service && result?.created ? result : undefined);
   return (
-    <Form method="post" className="grid gap-3 sm:grid-cols-2" noValidate>
+    <Form ref={formRef} method="post" className="grid gap-3 sm:grid-cols-2" noValidate>
       {service ? <input type="hidden" name="serviceId" value={service.id} /> : null}
       {mine && !result.ok ? <div className="sm:col-span-2"><Alert>{result.message}</Alert></div> : null}
       <Field label="Name" name="name" defaultValue={service?.name} errors={errors.name} required />
@@ -78,7 +82,8 @@ function ServiceForm({ service, currency, premium, result }: { service?: { id: s
       </label>
       <label className="block text-sm font-medium text-slate-700 sm:col-span-2">
         Description
-        <textarea name="description" rows={2} defaultValue={service?.description} className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300" />
+        <textarea name="description" rows={2} defaultValue={service?.description} aria-invalid={errors.description ? true : undefined} className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300" />
+        {errors.description ? <span className="block text-sm text-red-700">{errors.description.join(" ")}</span> : null}
       </label>
       {premium ? (
         <label className="flex items-center gap-2 text-sm">
@@ -99,9 +104,16 @@ export default function Services() {
   const { services, tenant } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [editing, setEditing] = useState<string | null>(null);
+  // A saved edit closes its form.
+  useEffect(() => {
+    if (result?.ok) setEditing(null);
+  }, [result]);
   return (
     <div>
-      <PageHeader title="Your services" description={`What clients can book. Prices are in ${tenant.currency}; the minimum is ${formatMinor(tenant.minServicePriceMinor, tenant.currency)}.`} />
+      <PageHeader
+        title="Your services"
+        description={`What clients can book. Prices are in ${tenant.currency}; ${tenant.minServicePriceMinor > 0 ? `the minimum is ${formatMinor(tenant.minServicePriceMinor, tenant.currency)}` : "there is no minimum price"}.`}
+      />
       {result?.ok ? <div className="mb-4"><Alert tone="success">{result.message}</Alert></div> : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Services">
@@ -110,7 +122,7 @@ export default function Services() {
           ) : (
             <ul aria-label="Services" className="divide-y divide-slate-100">
               {services.map((s) => (
-                <li key={s.id} className="py-3">
+                <li key={s.id} aria-label={s.name} className="py-3">
                   <div className="flex flex-wrap items-center justify-between gap-2">
                     <p className="text-sm">
                       <span className="font-medium">{s.name}</span> · {formatMinor(s.priceMinor, s.currency)} · {s.durationMinutes} min · {sessionTypeLabels[s.sessionType]}{" "}

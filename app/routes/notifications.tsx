@@ -30,11 +30,16 @@ export default function Notifications() {
           ) : null
         }
       >
-        {notifications.length === 0 ? <EmptyState title="Nothing new" /> : null}
+        {notifications.length === 0 ? (
+          <EmptyState title="No notifications yet">Decisions on applications, new reviews and other news about your coaching appear here.</EmptyState>
+        ) : null}
+        {notifications.length ? (
         <ul aria-label="Notifications" className="divide-y divide-slate-100">
           {notifications.map((n) => (
             <li key={n.id} className="py-3 text-sm">
               <p className={n.readAt ? "text-slate-700" : "font-semibold"}>
+                {/* Bold alone does not reach a screen reader. */}
+                {n.readAt ? null : <span className="sr-only">Unread: </span>}
                 {n.link ? <Link to={n.link} className="hover:underline">{n.title}</Link> : n.title}
               </p>
               {n.body ? <p className="text-slate-600">{n.body}</p> : null}
@@ -42,6 +47,7 @@ export default function Notifications() {
             </li>
           ))}
         </ul>
+        ) : null}
       </Card>
     </div>
   );

@@ -49,7 +49,9 @@ export default function Reviews() {
                   <div className="mt-1 flex gap-3">
                     {[1, 2, 3, 4, 5].map((n) => (
                       <label key={n} className="flex items-center gap-1 text-sm">
-                        <input type="radio" name="rating" value={n} required defaultChecked={n === 5} /> {n}★
+                        <input type="radio" name="rating" value={n} required defaultChecked={n === 5} /> {n}
+                        <span aria-hidden>★</span>
+                        <span className="sr-only">{n === 1 ? "star" : "stars"}</span>
                       </label>
                     ))}
                   </div>

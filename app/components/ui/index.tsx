@@ -6,9 +6,10 @@ import { forwardRef, type ButtonHTMLAttributes, type InputHTMLAttributes, type R
 type ButtonVariant = "primary" | "secondary" | "danger" | "ghost";
 const buttonStyles: Record<ButtonVariant, string> = {
   primary: "bg-brand-600 text-white hover:bg-brand-700 disabled:bg-brand-500/60",
-  secondary: "bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50",
-  danger: "bg-white text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50",
-  ghost: "text-slate-700 hover:bg-slate-100",
+  // Disabled looks disabled in every variant, not only the primary one.
+  secondary: "bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:bg-slate-50 disabled:text-slate-400 disabled:ring-slate-200",
+  danger: "bg-white text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 disabled:bg-slate-50 disabled:text-red-300 disabled:ring-red-100",
+  ghost: "text-slate-700 hover:bg-slate-100 disabled:bg-transparent disabled:text-slate-400",
 };
 
 export const Button = forwardRef<HTMLButtonElement, ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant; busy?: boolean }>(
@@ -101,8 +102,9 @@ export function Card({
   return (
     <section aria-labelledby={title ? titleId : undefined} className={clsx("rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200", className)}>
       {title || actions ? (
-        <header className="mb-4 flex items-start justify-between gap-4">
-          <div>
+        // The actions (a badge, a link) keep their size and move below the title when there is no room.
+        <header className="mb-4 flex flex-wrap items-start justify-between gap-x-4 gap-y-2">
+          <div className="min-w-0 flex-1 basis-40">
             {title ? (
               <Title id={titleId} className="text-base font-semibold text-slate-900">
                 {title}
@@ -110,7 +112,7 @@ export function Card({
             ) : null}
             {description ? <p className="mt-1 text-sm text-slate-500">{description}</p> : null}
           </div>
-          {actions}
+          {actions ? <div className="shrink-0">{actions}</div> : null}
         </header>
       ) : null}
       {children}
