@@ -157,7 +157,12 @@ describe("payments with Stripe (real SDK, fake API server)", () => {
 
   it("refuses checkout while the coach cannot be paid out", async () => {
     expect(app.tandem.services.payments.providerKind).toBe("stripe");
+    // A coach without payouts cannot take bookings at all…
+    await expect(m.hold(m.ann, "2026-06-02T07:00:00.000Z")).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("payouts are not set up") });
+    // …and a booking made while payouts worked cannot be paid once Stripe has turned them off.
+    await app.db.coachProfile.update({ where: { id: m.coach.profile.id }, data: { payoutsEnabled: true } });
     booking = await m.hold(m.ann, "2026-06-02T07:00:00.000Z");
+    await app.db.coachProfile.update({ where: { id: m.coach.profile.id }, data: { payoutsEnabled: false } });
     await expect((await api(m.ann)).payments.startCheckout({ bookingId: booking.id })).rejects.toMatchObject({
       code: "CONFLICT",
       message: "This coach has not finished setting up payouts yet, so this session cannot be paid for now. Please try again later.",
