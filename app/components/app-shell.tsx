@@ -12,16 +12,16 @@ export interface ShellViewer {
   memberships: { tenantSlug: string; tenantName: string; role: string }[];
 }
 
-/** Navigation depends on the role in the current tenant and its flags; only pages that exist are linked. */
+/** Navigation depends on the role (on wide screens the account menu holds "Account") in the current tenant and its flags; only pages that exist are linked. */
 export function navFor(viewer: ShellViewer) {
   const items = [{ to: "/dashboard", label: "Dashboard" }];
   const coaching = viewer.tenant.featureCoaches;
   const coachRole = viewer.role === "COACH" || viewer.role === "CERTIFIED_COACH" || viewer.role === "PERSONAL_TRAINER";
   if (coaching && viewer.role === "CLIENT") {
-    items.push({ to: "/coaches", label: "Find a coach" }, { to: "/favourites", label: "Saved" }, { to: "/reviews", label: "Reviews" }, { to: "/coaching/apply", label: "Become a coach" });
+    items.push({ to: "/coaches", label: "Find a coach" }, { to: "/bookings", label: "Bookings" }, { to: "/favourites", label: "Saved" }, { to: "/reviews", label: "Reviews" }, { to: "/coaching/apply", label: "Become a coach" });
   }
   if (coaching && coachRole) {
-    items.push({ to: "/coaching/profile", label: "Profile" }, { to: "/coaching/services", label: "Services" }, { to: "/coaching/reviews", label: "My reviews" });
+    items.push({ to: "/coaching/profile", label: "Profile" }, { to: "/coaching/services", label: "Services" }, { to: "/coaching/availability", label: "Availability" }, { to: "/coaching/reviews", label: "My reviews" });
   }
   if (coaching && (viewer.role === "CERTIFIED_COACH" || viewer.role === "TENANT_ADMIN")) items.push({ to: "/coaching/review", label: "Applications" });
   if (viewer.role === "TENANT_ADMIN") {
@@ -71,7 +71,7 @@ function ConnectionDot() {
     <span className="flex items-center gap-1.5 text-xs text-slate-500" title={label}>
       <span aria-hidden className={clsx("h-2 w-2 rounded-full", status === "connected" ? "bg-emerald-500" : status === "connecting" ? "bg-amber-400" : "bg-slate-400")} />
       {/* Spelled out where there is room; the main navigation needs the space on narrower desktops. */}
-      <span className="sr-only whitespace-nowrap sm:not-sr-only lg:sr-only xl:not-sr-only">{label}</span>
+      <span className="sr-only whitespace-nowrap sm:not-sr-only lg:sr-only 2xl:not-sr-only">{label}</span>
     </span>
   );
 }
@@ -130,7 +130,7 @@ export function AppShell({ viewer, unread = 0, children }: { viewer: ShellViewer
             </Link>
             {viewer ? (
               <nav aria-label="Main" className="hidden gap-1 lg:flex">
-                {navFor(viewer).map((item) => (
+                {navFor(viewer).filter((item) => item.to !== "/account").map((item) => (
                   <NavLink key={item.to} to={item.to} className={({ isActive }) => clsx("whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium xl:px-3", isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100")}>
                     {item.label}
                   </NavLink>

@@ -144,11 +144,13 @@ export default function CoachProfile() {
                     {s.durationMinutes} min · {sessionTypeLabels[s.sessionType]} {s.premiumOnly ? <Badge tone="amber">Premium</Badge> : null}
                   </p>
                   {s.description ? <p className="mt-1 text-sm text-slate-600">{s.description}</p> : null}
+                  <Link to={`/coaches/${coach.id}/book/${s.id}`} className="mt-2 inline-block rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700" aria-label={`Book ${s.name}`}>
+                    Book
+                  </Link>
                 </li>
               ))}
             </ul>
           )}
-          <p className="mt-3 text-xs text-slate-500">Booking opens with scheduling.</p>
         </Card>
         {coach.credentials.length ? (
           <Card title="Verified credentials">

@@ -75,7 +75,10 @@ describe("booking a session", () => {
     await markDocument(watcher);
 
     const client = await signedIn("client@tandem.test");
-    await client.page.goto(bookUrl);
+    await client.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Find a coach" }).click();
+    await client.page.getByRole("link", { name: "Casey Coach" }).first().click();
+    await client.page.getByRole("link", { name: "Book Sleep and stress reset" }).click();
+    await client.page.waitForURL(bookUrl);
     const first = client.page.locator('input[name="startsAt"]').first();
     const startsAt = await first.getAttribute("value");
     expect(startsAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
