@@ -63,7 +63,8 @@ describe("sessions in the browser", () => {
       const tokenB = await sessionCookie(b);
       expect(await whoHolds(tokenB)).toBe("certified@tandem.test");
 
-      await pageA.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Account" }).click();
+      await pageA.getByRole("button", { name: "Account menu" }).click();
+      await pageA.getByRole("menuitem", { name: "Account and sessions" }).click();
       await pageA.waitForURL(`${server.url}/account`);
       await pageA.getByRole("heading", { name: "Account", level: 1 }).waitFor();
       expect(await sessionRows(pageA).count()).toBe(2);
