@@ -1,24 +1,9 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn } from "../helpers/browser.ts";
-import { createTestDatabase } from "../helpers/db.ts";
-import { type RunningServer, startServer } from "../helpers/server.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useBrowserStack } from "../helpers/stack.ts";
+import { logIn } from "../helpers/browser.ts";
 
-let server: RunningServer;
-let browser: Browser;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startServer({ DATABASE_URL: database.url });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+const stack = useBrowserStack();
 
 const PASSWORD = "tandem-demo";
 const SLUG_RULE = "Use 1 to 40 lowercase letters, digits and dashes, not starting or ending with a dash.";
@@ -28,9 +13,9 @@ const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as 
 const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown as { __e2eMark?: number }).__e2eMark === 1);
 
 async function signedIn(email: string) {
-  const context = await browser.newContext();
+  const context = await stack.browser.newContext();
   const page = await context.newPage();
-  await logIn(page, server.url, email, PASSWORD);
+  await logIn(page, stack.server.url, email, PASSWORD);
   return { context, page };
 }
 
@@ -41,7 +26,7 @@ describe("system administration", () => {
     try {
       const { page } = admin;
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Tenants" }).click();
-      await page.waitForURL(`${server.url}/admin/tenants`);
+      await page.waitForURL(`${stack.server.url}/admin/tenants`);
       await page.getByRole("heading", { name: "Tenants", level: 1 }).waitFor();
 
       const form = page.getByRole("region", { name: "New tenant" });
@@ -81,7 +66,7 @@ describe("system administration", () => {
       const acmePremium = acme.getByRole("switch", { name: "Premium coach services" });
       expect(await demoPremium.getAttribute("aria-checked")).toBe("false");
       await demoPremium.click();
-      // Saved: on, and no longer waiting for the server.
+      // Saved: on, and no longer waiting for the stack.server.
       await demoPremium.and(page.locator('[aria-checked="true"]:not([disabled])')).waitFor();
 
       // …and it reaches the client without a reload.
@@ -106,7 +91,7 @@ describe("organisation settings", () => {
     const { context, page } = await signedIn("admin@tandem.test");
     try {
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Organisation" }).click();
-      await page.waitForURL(`${server.url}/organisation`);
+      await page.waitForURL(`${stack.server.url}/organisation`);
       await page.getByRole("heading", { name: "Organisation", level: 1 }).waitFor();
       const fee = page.getByLabel("Platform fee (%)");
       expect(await fee.inputValue()).toBe("15");
@@ -137,7 +122,7 @@ describe("organisation settings", () => {
     page.on("pageerror", (error) => pageErrors.push(error));
     try {
       expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Organisation" }).count()).toBe(0);
-      const response = await page.goto(`${server.url}/organisation`);
+      const response = await page.goto(`${stack.server.url}/organisation`);
       expect(response?.status()).toBe(403);
       await page.getByRole("heading", { name: "You do not have access to this page", level: 1 }).waitFor();
       await page.getByText("Only organisation admins can manage the organisation.").waitFor();
@@ -145,7 +130,7 @@ describe("organisation settings", () => {
       expect(await page.getByLabel("Platform fee (%)").count()).toBe(0);
       // Not a dead end: the app's navigation is still there, and it still works.
       await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" }).click();
-      await page.waitForURL(`${server.url}/dashboard`);
+      await page.waitForURL(`${stack.server.url}/dashboard`);
       await page.getByRole("heading", { name: "Welcome, Chris" }).waitFor();
       expect(pageErrors).toEqual([]);
     } finally {

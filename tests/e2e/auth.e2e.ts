@@ -1,30 +1,14 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn } from "../helpers/browser.ts";
-import { createTestDatabase } from "../helpers/db.ts";
-import { type RunningServer, startServer } from "../helpers/server.ts";
+import { describe, expect, it } from "vitest";
+import { useBrowserStack } from "../helpers/stack.ts";
+import { logIn } from "../helpers/browser.ts";
 
-let server: RunningServer;
-let browser: Browser;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startServer({ DATABASE_URL: database.url });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+const stack = useBrowserStack();
 
 describe("accounts in the browser", () => {
   it("signs up, logs out and logs back in", async () => {
-    const context = await browser.newContext();
+    const context = await stack.browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${server.url}/signup`);
+    await page.goto(`${stack.server.url}/signup`);
     await page.getByText("You are joining Tandem Demo.").waitFor();
     await page.getByLabel("Your name").fill("Robin Newcomer");
     await page.getByLabel("Email").fill("robin@example.test");
@@ -34,7 +18,7 @@ describe("accounts in the browser", () => {
 
     await page.getByLabel("Password").fill("a sound passphrase");
     await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL(`${server.url}/dashboard`);
+    await page.waitForURL(`${stack.server.url}/dashboard`);
     await page.getByRole("heading", { name: "Welcome, Robin" }).waitFor();
     expect(await page.getByText("Client at Tandem Demo").count()).toBe(1);
 
@@ -42,7 +26,7 @@ describe("accounts in the browser", () => {
     await page.getByRole("menuitem", { name: "Log out" }).click();
     await page.waitForURL(/\/login\?ended=logged-out$/);
     await page.getByText("You have been logged out.").waitFor();
-    await page.goto(`${server.url}/dashboard`);
+    await page.goto(`${stack.server.url}/dashboard`);
     await page.waitForURL(/\/login\?redirectTo=%2Fdashboard/);
 
     await page.getByLabel("Email").fill("robin@example.test");
@@ -52,15 +36,15 @@ describe("accounts in the browser", () => {
 
     await page.getByLabel("Password").fill("a sound passphrase");
     await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(`${server.url}/dashboard`);
+    await page.waitForURL(`${stack.server.url}/dashboard`);
     await page.getByRole("heading", { name: "Welcome, Robin" }).waitFor();
     await context.close();
   });
 
   it("serves the seeded demo accounts with role-aware navigation", async () => {
-    const context = await browser.newContext();
+    const context = await stack.browser.newContext();
     const page = await context.newPage();
-    await logIn(page, server.url, "admin@tandem.test", "tandem-demo");
+    await logIn(page, stack.server.url, "admin@tandem.test", "tandem-demo");
     const nav = page.getByRole("navigation", { name: "Main" });
     expect(await nav.getByRole("link", { name: "Organisation" }).count()).toBe(1);
     expect(await nav.getByRole("link", { name: "Tenants" }).count()).toBe(0);

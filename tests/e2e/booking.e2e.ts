@@ -1,35 +1,20 @@
 import pg from "pg";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn } from "../helpers/browser.ts";
-import { createTestDatabase } from "../helpers/db.ts";
-import { type RunningServer, startServer } from "../helpers/server.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useBrowserStack } from "../helpers/stack.ts";
+import { logIn } from "../helpers/browser.ts";
 
-let server: RunningServer;
-let browser: Browser;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startServer({ DATABASE_URL: database.url });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+const stack = useBrowserStack();
 
 async function signedIn(email: string) {
-  const context = await browser.newContext();
+  const context = await stack.browser.newContext();
   const page = await context.newPage();
-  await logIn(page, server.url, email, "tandem-demo");
+  await logIn(page, stack.server.url, email, "tandem-demo");
   return { context, page };
 }
 
 async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: database.url });
+  const client = new pg.Client({ connectionString: stack.database.url });
   await client.connect();
   try {
     return (await client.query<T>(sql, params)).rows;
@@ -45,7 +30,7 @@ describe("booking a session", () => {
   it("the coach opens hours; a client holds a time that vanishes live for another client, pays in test mode and is confirmed", async () => {
     // The coach opens every day, all day, with no notice, in their own zone.
     const coach = await signedIn("coach@tandem.test");
-    await coach.page.goto(`${server.url}/coaching/availability`);
+    await coach.page.goto(`${stack.server.url}/coaching/availability`);
     await coach.page.getByLabel("Time zone").fill("Europe/Amsterdam");
     for (const day of ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]) {
       await coach.page.getByLabel(`${day} from`, { exact: true }).fill("00:00");
@@ -59,24 +44,29 @@ describe("booking a session", () => {
     const [row] = await query<{ coachId: string; serviceId: string }>(
       `SELECT c.id AS "coachId", s.id AS "serviceId" FROM "CoachProfile" c JOIN "User" u ON u.id = c."userId" JOIN "Service" s ON s."coachProfileId" = c.id WHERE u.email = 'coach@tandem.test'`,
     );
-    const bookUrl = `${server.url}/coaches/${row!.coachId}/book/${row!.serviceId}`;
+    const bookUrl = `${stack.server.url}/coaches/${row!.coachId}/book/${row!.serviceId}`;
 
     // A second client watches the same page.
-    const watcherSignup = await browser.newContext();
+    const watcherSignup = await stack.browser.newContext();
     const watcher = await watcherSignup.newPage();
-    await watcher.goto(`${server.url}/signup`);
+    await watcher.goto(`${stack.server.url}/signup`);
     await watcher.getByLabel("Your name").fill("Wanda Watcher");
     await watcher.getByLabel("Email").fill("wanda@example.test");
     await watcher.getByLabel("Password").fill("a sound passphrase");
     await watcher.getByRole("button", { name: "Create account" }).click();
-    await watcher.waitForURL(`${server.url}/dashboard`);
+    await watcher.waitForURL(`${stack.server.url}/dashboard`);
     await watcher.goto(bookUrl);
     await watcher.getByRole("heading", { name: /^Book / }).waitFor();
     await markDocument(watcher);
 
     const client = await signedIn("client@tandem.test");
     await client.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Find a coach" }).click();
-    await client.page.getByRole("link", { name: "Casey Coach" }).first().click();
+    await client.page.getByLabel("Free in the next 7 days").check();
+    await client.page.waitForURL(/\/coaches\?free=7$/);
+    const results = client.page.getByRole("list", { name: "Coaches" });
+    await results.getByRole("link", { name: "Casey Coach" }).waitFor();
+    expect(await results.getByRole("link", { name: "Cleo Certified" }).count()).toBe(0); // has no hours
+    await results.getByRole("link", { name: "Casey Coach" }).click();
     await client.page.getByRole("link", { name: "Book Sleep and stress reset" }).click();
     await client.page.waitForURL(bookUrl);
     const first = client.page.locator('input[name="startsAt"]').first();
@@ -120,7 +110,7 @@ describe("booking a session", () => {
     expect(late.status).toBe(409);
     expect(late.text).toContain("This time is no longer available.");
 
-    await client.page.goto(`${server.url}/bookings`);
+    await client.page.goto(`${stack.server.url}/bookings`);
     await client.page.getByText("Confirmed").first().waitFor();
 
     for (const c of [coach.context, watcherSignup, client.context]) await c.close();

@@ -1,25 +1,9 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser } from "../helpers/browser.ts";
-import { createTestDatabase } from "../helpers/db.ts";
-import { type RunningServer, startServer } from "../helpers/server.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useBrowserStack } from "../helpers/stack.ts";
 
-let server: RunningServer;
-let browser: Browser;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  // Three failures lock an account; the per-IP limit stays at its (much higher) default.
-  server = await startServer({ DATABASE_URL: database.url, LOGIN_MAX_FAILURES_PER_ACCOUNT: "3" });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+// Three failures lock an account; the per-IP limit stays at its (much higher) default.
+const stack = useBrowserStack({ LOGIN_MAX_FAILURES_PER_ACCOUNT: "3" });
 
 /** Submits the login form and resolves with the HTTP status of the form's POST. */
 async function submitLogin(page: Page, email: string, password: string): Promise<number> {
@@ -34,10 +18,10 @@ async function submitLogin(page: Page, email: string, password: string): Promise
 
 describe("login limits in the browser", () => {
   it("locks an account after repeated wrong passwords, even for the right one, while other accounts still log in", async () => {
-    const context = await browser.newContext();
+    const context = await stack.browser.newContext();
     try {
       const page = await context.newPage();
-      await page.goto(`${server.url}/login`);
+      await page.goto(`${stack.server.url}/login`);
       await page.getByRole("heading", { name: "Log in to Tandem", level: 1 }).waitFor();
       const wrong = page.getByRole("alert").filter({ hasText: "The email or password is incorrect." });
       const locked = page.getByRole("alert").filter({ hasText: /^Too many failed sign-in attempts for this account\. Try again in \d+ minutes?\.$/ });
@@ -55,13 +39,13 @@ describe("login limits in the browser", () => {
       expect(await wrong.count()).toBe(0);
       expect(new URL(page.url()).pathname).toBe("/login");
       expect((await context.cookies()).some((c) => c.name === "tandem_session")).toBe(false);
-      await page.goto(`${server.url}/dashboard`);
+      await page.goto(`${stack.server.url}/dashboard`);
       await page.waitForURL(/\/login\?redirectTo=%2Fdashboard$/);
 
       // The same browser (same IP) can still sign in to another account.
       // (Remix answers a redirecting form POST with 204 and X-Remix-Redirect.)
       expect(await submitLogin(page, "client@tandem.test", "tandem-demo")).toBe(204);
-      await page.waitForURL(`${server.url}/dashboard`);
+      await page.waitForURL(`${stack.server.url}/dashboard`);
       await page.getByRole("heading", { name: "Welcome, Chris" }).waitFor();
     } finally {
       await context.close();

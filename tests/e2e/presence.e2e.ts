@@ -1,24 +1,9 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, logIn } from "../helpers/browser.ts";
-import { createTestDatabase } from "../helpers/db.ts";
-import { type RunningServer, startServer } from "../helpers/server.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { useBrowserStack } from "../helpers/stack.ts";
+import { logIn } from "../helpers/browser.ts";
 
-let server: RunningServer;
-let browser: Browser;
-let database: Awaited<ReturnType<typeof createTestDatabase>>;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await startServer({ DATABASE_URL: database.url });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  await database?.drop();
-});
+const stack = useBrowserStack();
 
 const onlineList = (page: Page) => page.getByRole("list", { name: "Online now" });
 
@@ -28,17 +13,17 @@ const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown
 
 describe("who is online", () => {
   it("shows people arriving and leaving live, and delivers a wave", async () => {
-    const clientContext = await browser.newContext();
-    const coachContext = await browser.newContext();
+    const clientContext = await stack.browser.newContext();
+    const coachContext = await stack.browser.newContext();
     try {
       const client = await clientContext.newPage();
-      await logIn(client, server.url, "client@tandem.test", "tandem-demo");
+      await logIn(client, stack.server.url, "client@tandem.test", "tandem-demo");
       // Alone at first: the card says so once the socket has answered.
       await client.getByText("Nobody else is online right now").waitFor();
       await markDocument(client);
 
       const coach = await coachContext.newPage();
-      await logIn(coach, server.url, "coach@tandem.test", "tandem-demo");
+      await logIn(coach, stack.server.url, "coach@tandem.test", "tandem-demo");
       await markDocument(coach);
 
       // Each sees the other, without reloading.
