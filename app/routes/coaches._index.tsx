@@ -35,6 +35,7 @@ function queryFromUrl(params: URLSearchParams) {
     language: text("lang"),
     minRating: num("rating"),
     location: text("location"),
+    freeWithinDays: params.get("free") === "7" ? 7 : undefined,
     sort: sort && sort in SORTS ? (sort as keyof typeof SORTS) : undefined,
     page: num("page") ?? 1,
   };
@@ -63,7 +64,8 @@ export default function Directory() {
   const formRef = useRef<HTMLFormElement>(null);
   useEffect(() => {
     for (const el of Array.from(formRef.current?.elements ?? [])) {
-      if ((el instanceof HTMLInputElement || el instanceof HTMLSelectElement) && el.name) el.value = params.get(el.name) ?? "";
+      if (el instanceof HTMLInputElement && el.type === "checkbox") el.checked = params.get(el.name) === el.value;
+      else if ((el instanceof HTMLInputElement || el instanceof HTMLSelectElement) && el.name) el.value = params.get(el.name) ?? "";
     }
   }, [params]);
   // Only the filters in use go into the URL (short links to share); each search is a history entry, so
@@ -110,7 +112,7 @@ export default function Directory() {
             }}
             onChange={(e) => {
               // Choices apply at once; typed text applies on Enter or Search.
-              if (e.target instanceof HTMLSelectElement) search(e.currentTarget);
+              if (e.target instanceof HTMLSelectElement || (e.target instanceof HTMLInputElement && e.target.type === "checkbox")) search(e.currentTarget);
             }}
           >
             <label className="block text-sm font-medium text-slate-700">
@@ -178,6 +180,9 @@ export default function Directory() {
                   </option>
                 ))}
               </select>
+            </label>
+            <label className="flex items-center gap-2 text-sm font-medium text-slate-700">
+              <input type="checkbox" name="free" value="7" defaultChecked={params.get("free") === "7"} /> Free in the next 7 days
             </label>
             <label className="block text-sm font-medium text-slate-700">
               Meets in person near

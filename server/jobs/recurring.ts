@@ -6,7 +6,7 @@ import type { JobQueue } from "./queue.ts";
 const DAY_SECONDS = 24 * 60 * 60;
 
 /**
- * Daily work. Each job re-queues itself for the next day when it finishes; the "short" policy
+ * Daily and hourly work. Each job re-queues itself for the next day when it finishes; the "short" policy
  * with a fixed key keeps one queued run at most, however many nodes start or restart.
  */
 export async function startRecurringJobs(jobs: JobQueue, services: Services, log: Logger) {
@@ -21,4 +21,17 @@ export async function startRecurringJobs(jobs: JobQueue, services: Services, log
     { policy: "short" },
   );
   await jobs.send(reminders, {}, { singletonKey: "daily" });
+
+  // Time passing moves every coach's next free slot: refresh the directory's filter hourly.
+  const nextFree = jobs.register(
+    "bookings.refresh-next-free",
+    z.object({}),
+    async () => {
+      const { refreshed } = await services.bookings.refreshAllNextFree();
+      log.debug("next free slots refreshed", { refreshed });
+      await jobs.send(nextFree, {}, { startAfter: 60 * 60, singletonKey: "hourly" });
+    },
+    { policy: "short" },
+  );
+  await jobs.send(nextFree, {}, { singletonKey: "hourly" });
 }

@@ -171,3 +171,26 @@ describe("with Stripe configured", () => {
     }
   });
 });
+
+describe("directory: free in the next days", () => {
+  it("lists coaches by their next free slot, kept current as hours and bookings change", async () => {
+    const t = await createTenant(app);
+    const open = await createCoach(app, t, { name: "Open Hours", priceMinor: 5000 });
+    const closed = await createCoach(app, t, { name: "No Hours", priceMinor: 5000 });
+    const viewer = await createUser(app, t);
+    const search = async (days?: number) => (await (await api(viewer)).directory.search({ freeWithinDays: days })).results.map((r) => r.displayName).sort();
+    expect(await search()).toEqual(["No Hours", "Open Hours"]);
+    expect(await search(7)).toEqual([]);
+
+    // One 60-minute opening on Tuesday 2 June: free within 7 days.
+    await (await api(open)).bookings.setAvailability({ timeZone: "UTC", weekly: [], overrides: [{ date: "2026-06-02", intervals: [{ start: "10:00", end: "11:00" }] }], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 0, horizonDays: 30, dailyCap: null });
+    expect(await search(7)).toEqual(["Open Hours"]);
+    expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: open.profile.id } })).nextFreeSlotAt?.toISOString()).toBe("2026-06-02T10:00:00.000Z");
+    expect(await search(1)).toEqual([]); // not within one day of Monday 06:00
+
+    // Once that only slot is held, the coach is no longer free this week.
+    await (await api(viewer)).bookings.hold({ serviceId: open.service!.id, startsAt: "2026-06-02T10:00:00.000Z", topic: "", clientNotes: "" });
+    expect(await search(7)).toEqual([]);
+    expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: closed.profile.id } })).nextFreeSlotAt).toBeNull();
+  });
+});

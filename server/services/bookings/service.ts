@@ -88,6 +88,22 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     return expired.count;
   }
 
+  /** Recomputes when the coach is next free (shortest active service), for the directory filter. */
+  async function refreshNextFree(coachProfileId: string): Promise<Date | null> {
+    const shortest = await db.service.aggregate({ where: { coachProfileId, status: "ACTIVE" }, _min: { durationMinutes: true } });
+    const duration = shortest._min.durationMinutes;
+    const [first] = duration ? await freeSlots(coachProfileId, duration) : [];
+    const next = first?.start ?? null;
+    await db.coachProfile.update({ where: { id: coachProfileId }, data: { nextFreeSlotAt: next } });
+    return next;
+  }
+
+  /** Tells open pages and refreshes the directory's next free slot; never fails the change itself. */
+  async function afterChange(tenantId: string, coachProfileId: string) {
+    realtime.emitToTenant(tenantId, "availability:changed", { coachId: coachProfileId });
+    await refreshNextFree(coachProfileId).catch((e: unknown) => log.warn("next free slot not refreshed", { coachProfileId, error: String(e) }));
+  }
+
   async function transition(bookingId: string, from: BookingStatus, to: BookingStatus, data: Prisma.BookingUpdateManyMutationInput = {}) {
     assertBookingTransition(from, to);
     const { count } = await db.booking.updateMany({ where: { id: bookingId, status: from }, data: { ...data, status: to } });
@@ -96,6 +112,14 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
 
   return {
     freeSlots,
+    refreshNextFree,
+
+    /** Every coach with availability, e.g. hourly, because time passing moves the next free slot. */
+    async refreshAllNextFree() {
+      const coaches = await db.coachAvailability.findMany({ select: { coachProfileId: true } });
+      for (const c of coaches) await refreshNextFree(c.coachProfileId);
+      return { refreshed: coaches.length };
+    },
 
     async myAvailability(actor: Actor) {
       const profile = await ownCoachProfile(actor);
@@ -125,7 +149,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
         slotStepMinutes: a.slotStepMinutes ?? 15,
       };
       const row = await db.coachAvailability.upsert({ where: { coachProfileId: profile.id }, update: data, create: { ...data, coachProfileId: profile.id, tenantId: actor.tenantId } });
-      realtime.emitToTenant(actor.tenantId, "availability:changed", { coachId: profile.id });
+      await afterChange(actor.tenantId, profile.id);
       return row;
     },
 
@@ -133,7 +157,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       const profile = await ownCoachProfile(actor);
       if (input.endsAt <= input.startsAt) throw new AppError("BAD_REQUEST", "Time off must end after it starts.", { endsAt: ["Must be after the start."] });
       const row = await db.timeOff.create({ data: { ...input, tenantId: actor.tenantId, coachProfileId: profile.id } });
-      realtime.emitToTenant(actor.tenantId, "availability:changed", { coachId: profile.id });
+      await afterChange(actor.tenantId, profile.id);
       return row;
     },
 
@@ -141,7 +165,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       const profile = await ownCoachProfile(actor);
       const { count } = await db.timeOff.deleteMany({ where: { id: timeOffId, coachProfileId: profile.id } });
       if (count === 0) throw notFound("That time off");
-      realtime.emitToTenant(actor.tenantId, "availability:changed", { coachId: profile.id });
+      await afterChange(actor.tenantId, profile.id);
     },
 
     /** Free start times of a coach's service, for clients of the same tenant. */
@@ -213,7 +237,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       if (jobs) {
         await jobs.send("bookings.expire-hold", { bookingId: booking.id }, { startAfter: holdExpiresAt }).catch((e: unknown) => log.error("could not schedule the hold expiry", { bookingId: booking.id, error: String(e) }));
       }
-      realtime.emitToTenant(actor.tenantId, "availability:changed", { coachId: service.coachProfileId });
+      await afterChange(actor.tenantId, service.coachProfileId);
       return booking;
     },
 
@@ -222,7 +246,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { status: true, holdExpiresAt: true, tenantId: true, coachProfileId: true } });
       if (!booking || booking.status !== "PENDING" || !booking.holdExpiresAt || booking.holdExpiresAt > now()) return { expired: false };
       await transition(bookingId, "PENDING", "CANCELLED", { cancelledAt: now(), cancellationReason: "The hold expired before payment." });
-      realtime.emitToTenant(booking.tenantId, "availability:changed", { coachId: booking.coachProfileId });
+      await afterChange(booking.tenantId, booking.coachProfileId);
       return { expired: true };
     },
 

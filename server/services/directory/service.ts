@@ -13,6 +13,8 @@ export interface DirectoryQuery {
   maxPriceMinor?: number;
   language?: string;
   minRating?: number;
+  /** Only coaches with a free slot starting within this many days. */
+  freeWithinDays?: number;
   /** In-person location (matched case-insensitively); implies the in-person session type. */
   location?: string;
   sort?: DirectorySort;
@@ -45,7 +47,7 @@ const cardColumns = Prisma.sql`c."id", c."displayName", left(c."bio", 280) AS "b
  * The client-facing coach directory: approved coaches only, PostgreSQL full-text search,
  * filters and sorting in one indexed query (see docs/performance.md).
  */
-export function createDirectoryService({ db }: ServiceDeps) {
+export function createDirectoryService({ db, now }: ServiceDeps) {
   return {
     async search(tenantId: string, query: DirectoryQuery) {
       const pageSize = query.pageSize ?? 12;
@@ -65,6 +67,10 @@ export function createDirectoryService({ db }: ServiceDeps) {
       if (query.minPriceMinor !== undefined) where.push(Prisma.sql`c."minPriceMinor" >= ${query.minPriceMinor}`);
       if (query.maxPriceMinor !== undefined) where.push(Prisma.sql`c."minPriceMinor" <= ${query.maxPriceMinor}`);
       if (query.minRating !== undefined) where.push(Prisma.sql`c."ratingAvg" >= ${query.minRating}`);
+      if (query.freeWithinDays !== undefined) {
+        const at = now();
+        where.push(Prisma.sql`c."nextFreeSlotAt" >= ${at} AND c."nextFreeSlotAt" < ${new Date(at.getTime() + query.freeWithinDays * 86_400_000)}`);
+      }
 
       const sort = query.sort ?? (tsq ? "relevance" : "rating");
       const relevance = sort === "relevance" && tsq !== null;

@@ -15,6 +15,7 @@ export const directoryQuery = z
     language: z.string().trim().toLowerCase().regex(/^[a-z]{2,3}$/, "Use a language code such as en.").optional(),
     minRating: z.number().min(1, "Ratings go from 1 to 5.").max(5, "Ratings go from 1 to 5.").optional(),
     location: optionalText(120),
+    freeWithinDays: z.number().int().min(1, "At least 1 day.").max(60, "At most 60 days.").optional(),
     sort: z.enum(["relevance", "rating", "price"], { error: "Sort by relevance, rating or price." }).optional(),
     page: z.number().int().min(1, "Pages start at 1.").max(1000).default(1),
     pageSize: z.number().int().min(1).max(48).default(12),
