@@ -14,7 +14,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
   try {
     const booking = await api.bookings.detail({ bookingId: params.bookingId ?? "" });
-    return json({ booking, timeZone: viewer.user.timeZone, now: Date.now() });
+    const cancellable = (booking.status === "PENDING" || booking.status === "CONFIRMED") && booking.endsAt.getTime() > Date.now();
+    const preview = cancellable ? await api.payments.cancellationPreview({ bookingId: booking.id }) : null;
+    return json({ booking, preview, timeZone: viewer.user.timeZone, now: Date.now() });
   } catch (error) {
     throw errorResponse(error);
   }
@@ -22,12 +24,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { api } = await requireViewer(context, request);
+  const form = await request.formData();
   try {
+    if (form.get("intent") === "cancel") {
+      const { refundMinor, currency } = await api.payments.cancelBooking({ bookingId: params.bookingId ?? "", reason: String(form.get("reason") ?? "") });
+      return json({ message: null, cancelled: refundMinor > 0 ? `Cancelled. ${formatMinor(refundMinor, currency)} is on its way back to the card you paid with.` : "Cancelled." });
+    }
     const { url } = await api.payments.startCheckout({ bookingId: params.bookingId ?? "" });
     return redirect(url);
   } catch (error) {
     const { status, body } = formError(error);
-    return json({ message: body.ok ? "" : body.message }, { status });
+    return json({ message: body.ok ? "" : body.message, cancelled: null }, { status });
   }
 }
 
@@ -54,7 +61,7 @@ function HoldCountdown({ until, onExpired }: { until: string; onExpired: () => v
 }
 
 export default function BookingPage() {
-  const { booking, timeZone } = useLoaderData<typeof loader>();
+  const { booking, preview, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const { revalidate } = useRevalidator();
@@ -100,6 +107,25 @@ export default function BookingPage() {
           </dl>
           <Link to="/bookings" className="mt-4 inline-block text-sm font-medium text-brand-700 underline">All your bookings</Link>
         </Card>
+        {result?.cancelled ? <div className="lg:col-span-3"><Alert tone="success">{result.cancelled}</Alert></div> : null}
+        {preview ? (
+          <Card title="Cancel this session" className="lg:col-span-3">
+            <Form method="post" className="flex flex-wrap items-end gap-3">
+              <p className="w-full text-sm text-slate-700">
+                {preview.paid
+                  ? preview.refundMinor > 0
+                    ? `If you cancel now, ${formatMinor(preview.refundMinor, preview.currency)} is refunded.`
+                    : "If you cancel now, nothing is refunded."
+                  : "Nothing has been paid; cancelling releases the time."}
+              </p>
+              <label className="min-w-64 flex-1 text-sm font-medium text-slate-700">
+                Reason (shared with the other person)
+                <input name="reason" maxLength={500} className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300" />
+              </label>
+              <Button name="intent" value="cancel" variant="danger" busy={busy}>Cancel session</Button>
+            </Form>
+          </Card>
+        ) : null}
       </div>
     </div>
   );

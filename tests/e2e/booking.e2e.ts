@@ -110,8 +110,21 @@ describe("booking a session", () => {
     expect(late.status).toBe(409);
     expect(late.text).toContain("This time is no longer available.");
 
+    // The client cancels: the page says what comes back before, and the refund follows the policy.
+    await client.page.goto(`${stack.server.url}/bookings/${bookingId}`);
+    const preview = (await client.page.getByText(/^If you cancel now, /).textContent()) ?? "";
+    const expected = /€(\d+\.\d\d) is refunded/.exec(preview)?.[1];
+    expect(expected === "60.00" || expected === "30.00").toBe(true); // full 24 h ahead, else the late 50%
+    await client.page.getByLabel("Reason (shared with the other person)").fill("Something came up");
+    await client.page.getByRole("button", { name: "Cancel session" }).click();
+    await client.page.getByText(`Cancelled. €${expected} is on its way back`).waitFor();
+    const [refund] = await query<{ amountMinor: number }>(`SELECT "amountMinor" FROM "LedgerEntry" WHERE "bookingId" = $1 AND kind = 'REFUND'`, [bookingId]);
+    expect(refund?.amountMinor).toBe(Math.round(Number(expected) * 100));
+    await coach.page.goto(`${stack.server.url}/notifications`);
+    await coach.page.getByText("A client cancelled a session").waitFor();
+
     await client.page.goto(`${stack.server.url}/bookings`);
-    await client.page.getByText("Confirmed").first().waitFor();
+    await client.page.getByText("Cancelled").first().waitFor();
 
     for (const c of [coach.context, watcherSignup, client.context]) await c.close();
   });

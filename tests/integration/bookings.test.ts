@@ -194,3 +194,43 @@ describe("directory: free in the next days", () => {
     expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: closed.profile.id } })).nextFreeSlotAt).toBeNull();
   });
 });
+
+describe("cancelling", () => {
+  const book = async (u: U, startsAt: string) => {
+    const held = await (await api(u)).bookings.hold({ serviceId: coach.service!.id, startsAt, topic: "", clientNotes: "" });
+    await (await api(u)).payments.payLocal({ bookingId: held.id });
+    return held;
+  };
+  const refunds = (bookingId: string) => app.db.ledgerEntry.findMany({ where: { bookingId, kind: "REFUND" } });
+
+  it("refunds a client in full 24 hours ahead, frees the time and tells the coach", async () => {
+    const booking = await book(ann, "2026-06-11T07:00:00.000Z"); // ten days ahead
+    expect(await (await api(ann)).payments.cancellationPreview({ bookingId: booking.id })).toEqual({ refundMinor: 6001, currency: "EUR", paid: true });
+    expect(await (await api(ann)).payments.cancelBooking({ bookingId: booking.id, reason: "Travelling" })).toEqual({ refundMinor: 6001, currency: "EUR" });
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: booking.id } })).status).toBe("CANCELLED");
+    expect((await refunds(booking.id)).map((r) => r.amountMinor)).toEqual([6001]);
+    expect(await slotsOn(bob, "2026-06-11")).toContain("07:00");
+    const coachNotes = await (await api(coach)).notifications.list();
+    expect(coachNotes[0]).toMatchObject({ title: "A client cancelled a session", body: expect.stringContaining("60.01 EUR is refunded") });
+    await expect((await api(ann)).payments.cancelBooking({ bookingId: booking.id, reason: "" })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("refunds half when the client cancels late, everything when the coach cancels, and nothing for an unpaid hold", async () => {
+    const late = await book(ann, "2026-06-01T09:00:00.000Z"); // later today: under 24 hours ahead
+    expect((await (await api(ann)).payments.cancelBooking({ bookingId: late.id, reason: "" })).refundMinor).toBe(3000);
+
+    const byCoach = await book(ann, "2026-06-01T08:00:00.000Z");
+    expect((await (await api(coach)).payments.cancelBooking({ bookingId: byCoach.id, reason: "Ill" })).refundMinor).toBe(6001);
+    expect((await (await api(ann)).notifications.list())[0]).toMatchObject({ title: "Your session was cancelled" });
+
+    const unpaid = await (await api(ann)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-08T08:00:00.000Z", topic: "", clientNotes: "" });
+    expect((await (await api(ann)).payments.cancelBooking({ bookingId: unpaid.id, reason: "" })).refundMinor).toBe(0);
+    expect(await refunds(unpaid.id)).toEqual([]);
+  });
+
+  it("lets no one else cancel", async () => {
+    const booking = await book(ann, "2026-06-10T09:00:00.000Z");
+    await expect((await api(bob)).payments.cancelBooking({ bookingId: booking.id, reason: "" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: booking.id } })).status).toBe("CONFIRMED");
+  });
+});

@@ -205,6 +205,14 @@ const covered: Record<string, () => Promise<void>> = {
   "bookings.mine": async () => expect((await (await as(clientA)).bookings.mine()).map((b) => b.id)).not.toContain(bookingB.id),
 
   // ---- payments (local test checkout: no Stripe keys in this app) ----
+  "payments.cancellationPreview": async () => {
+    await expect((await as(clientA)).payments.cancellationPreview({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(adminA)).payments.cancellationPreview({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
+  "payments.cancelBooking": async () => {
+    await expect((await as(adminA)).payments.cancelBooking({ bookingId: bookingB.id, reason: "cross-tenant" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: bookingB.id } })).status).toBe("COMPLETED");
+  },
   "payments.checkoutSummary": async () => {
     await expect((await as(clientA)).payments.checkoutSummary({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   },

@@ -26,7 +26,7 @@ export class LocalPaymentProvider implements PaymentProvider {
     return { url: `${input.origin}/pay/local/${input.bookingId}`, checkoutId: `local_cs_${input.bookingId}` };
   }
 
-  async refund(input: { paymentIntentId: string; bookingId: string }) {
+  async refund(input: { paymentIntentId: string; bookingId: string; amountMinor?: number }) {
     return { refundId: `local_re_${input.bookingId}` };
   }
 

@@ -93,9 +93,15 @@ export class StripePaymentProvider implements PaymentProvider {
     return { url: session.url, checkoutId: session.id };
   }
 
-  async refund(input: { paymentIntentId: string; bookingId: string }) {
+  async refund(input: { paymentIntentId: string; bookingId: string; amountMinor?: number }) {
     const refund = await this.stripe.refunds.create(
-      { payment_intent: input.paymentIntentId, reverse_transfer: true, refund_application_fee: true, metadata: { bookingId: input.bookingId } },
+      {
+        payment_intent: input.paymentIntentId,
+        ...(input.amountMinor !== undefined ? { amount: input.amountMinor } : {}),
+        reverse_transfer: true,
+        refund_application_fee: true,
+        metadata: { bookingId: input.bookingId },
+      },
       { idempotencyKey: `tandem-refund-${input.bookingId}-${input.paymentIntentId}` },
     );
     return { refundId: refund.id };

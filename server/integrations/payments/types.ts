@@ -49,7 +49,8 @@ export interface PaymentProvider {
   /** A checkout for one booking; the client is sent to `url`. */
   createCheckout(input: CheckoutInput): Promise<{ url: string; checkoutId: string }>;
   /** Returns the whole payment to the client, fee and transfer included. */
-  refund(input: { paymentIntentId: string; bookingId: string }): Promise<{ refundId: string }>;
+  /** Refunds a payment (all of it, or `amountMinor`), reversing the transfer and the fee in proportion. One refund per booking. */
+  refund(input: { paymentIntentId: string; bookingId: string; amountMinor?: number }): Promise<{ refundId: string }>;
   /** Verifies a webhook's signature over the raw body and reads the event. */
   parseWebhook(rawBody: string, signature: string | null): PaymentEvent;
 }

@@ -250,6 +250,13 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       return { expired: true };
     },
 
+    /** Cancels a PENDING or CONFIRMED booking (refunds are the payments service's part). */
+    async cancel(bookingId: string, from: "PENDING" | "CONFIRMED", by: { userId: string; reason: string }) {
+      await transition(bookingId, from, "CANCELLED", { cancelledAt: now(), cancelledById: by.userId, cancellationReason: by.reason || null, holdExpiresAt: null });
+      const booking = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { tenantId: true, coachProfileId: true } });
+      await afterChange(booking.tenantId, booking.coachProfileId);
+    },
+
     /** Payment arrived (from the payment provider's confirmation path); repeating it changes nothing. */
     async confirmPaid(bookingId: string) {
       const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { status: true } });

@@ -3,7 +3,7 @@ import { AppError, forbidden, notFound } from "../../errors.ts";
 import { createPaymentProvider, localIds, type PaymentEvent, type PaymentProvider } from "../../integrations/payments/index.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import type { BookingService } from "../bookings/service.ts";
-import { describePolicy } from "../bookings/policy.ts";
+import { type CancelledBy, describePolicy, refundFor } from "../bookings/policy.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
 
@@ -41,6 +41,26 @@ export function createPaymentService(
 ) {
   if (provider.kind === "local" && env.NODE_ENV === "production") {
     log.warn("payments use the built-in test checkout (no STRIPE_SECRET_KEY): bookings are confirmed without real money");
+  }
+
+  /** A booking the actor may cancel: its client, its coach, or an admin of its tenant; before it ends. */
+  async function cancellable(actor: Actor, bookingId: string) {
+    const row = await db.booking.findFirst({
+      where: { id: bookingId, tenantId: actor.tenantId },
+      select: { id: true, tenantId: true, status: true, priceMinor: true, currency: true, startsAt: true, endsAt: true, clientId: true, coachProfile: { select: { userId: true } } },
+    });
+    const by = !row ? null : row.clientId === actor.userId ? "client" : row.coachProfile.userId === actor.userId ? "coach" : actor.role === "TENANT_ADMIN" ? "admin" : null;
+    if (!row || !by) throw new AppError("NOT_FOUND", "That booking was not found.");
+    if (row.status !== "PENDING" && row.status !== "CONFIRMED") throw new AppError("CONFLICT", "Only pending or confirmed bookings can be cancelled.");
+    if (row.endsAt <= now()) throw new AppError("CONFLICT", "This session has already taken place.");
+    const { coachProfile, ...booking } = row;
+    return { booking: { ...booking, coachUserId: coachProfile.userId }, by: by as CancelledBy };
+  }
+
+  async function refundAmount(booking: { status: string; priceMinor: number; startsAt: Date; tenantId: string }, by: CancelledBy) {
+    if (booking.status !== "CONFIRMED") return 0;
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: booking.tenantId }, select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true } });
+    return refundFor({ paidMinor: booking.priceMinor, startsAt: booking.startsAt, now: now(), by, policy: { fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent } }).refundMinor;
   }
 
   /** A booking of the actor as its client, in the actor's tenant; anything else is "not found". */
@@ -346,6 +366,51 @@ export function createPaymentService(
         payoutsEnabled,
         canSell: provider.kind === "local" || payoutsEnabled,
       };
+    },
+
+    /** What cancelling now would refund, for the confirmation shown before cancelling. */
+    async cancellationPreview(actor: Actor, bookingId: string) {
+      const { booking, by } = await cancellable(actor, bookingId);
+      return { refundMinor: await refundAmount(booking, by), currency: booking.currency, paid: booking.status === "CONFIRMED" };
+    },
+
+    /**
+     * Cancels a booking. Unpaid: just released. Paid: refunded by the tenant's policy when the
+     * client cancels, in full when the coach or an admin does; the refund goes first (idempotent
+     * per booking) so that a failure leaves the booking as it was.
+     */
+    async cancelBooking(actor: Actor, bookingId: string, reason: string) {
+      const { booking, by } = await cancellable(actor, bookingId);
+      let refundMinor = 0;
+      if (booking.status === "CONFIRMED") {
+        refundMinor = await refundAmount(booking, by);
+        if (refundMinor > 0) {
+          const charge = await db.ledgerEntry.findFirst({ where: { bookingId: booking.id, kind: "CHARGE" }, select: { reference: true, provider: true } });
+          if (!charge) throw new AppError("CONFLICT", "No payment was found for this booking, so it cannot be refunded automatically. Please contact the organisation.");
+          const { refundId } = await provider.refund({ paymentIntentId: charge.reference, bookingId: booking.id, amountMinor: refundMinor });
+          await bookings.cancel(booking.id, "CONFIRMED", { userId: actor.userId, reason });
+          await db.ledgerEntry.createMany({
+            data: [{ tenantId: booking.tenantId, bookingId: booking.id, kind: "REFUND", amountMinor: refundMinor, currency: booking.currency, provider: charge.provider, reference: refundId }],
+            skipDuplicates: true,
+          });
+        } else {
+          await bookings.cancel(booking.id, "CONFIRMED", { userId: actor.userId, reason });
+        }
+      } else {
+        await bookings.cancel(booking.id, "PENDING", { userId: actor.userId, reason });
+      }
+      const other = by === "client" ? booking.coachUserId : booking.clientId;
+      const money = refundMinor > 0 ? ` ${(refundMinor / 100).toFixed(2)} ${booking.currency} is refunded.` : "";
+      await notifications.notify({
+        tenantId: booking.tenantId,
+        userId: other,
+        kind: "booking.cancelled",
+        title: by === "client" ? "A client cancelled a session" : "Your session was cancelled",
+        body: `${reason ? `Reason: ${reason}.` : ""}${money}`.trim(),
+        link: `/bookings/${booking.id}`,
+        email: true,
+      });
+      return { refundMinor, currency: booking.currency };
     },
 
     /** Ledger rows of a booking (admin views and reconciliation). */
