@@ -15,7 +15,7 @@ export function createServices(deps: ServiceDeps) {
   const auth = createAuthService(deps);
   const tenants = createTenantService(deps);
   const notifications = createNotificationService(deps);
-  const bookings = createBookingService(deps);
+  const bookings = createBookingService(deps, notifications);
   return {
     auth,
     tenants,

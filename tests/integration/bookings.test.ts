@@ -234,3 +234,18 @@ describe("cancelling", () => {
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: booking.id } })).status).toBe("CONFIRMED");
   });
 });
+
+describe("reminders", () => {
+  it("reminds client and coach of a confirmed session in their own time zones, and not of a cancelled one", async () => {
+    await app.db.user.update({ where: { id: ann.user.id }, data: { timeZone: "America/New_York" } });
+    const held = await (await api(ann)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-03T08:30:00.000Z", topic: "", clientNotes: "" });
+    expect(await app.tandem.services.bookings.sendReminder(held.id, "24h")).toEqual({ sent: 0 }); // not confirmed yet
+    await (await api(ann)).payments.payLocal({ bookingId: held.id });
+    expect(await app.tandem.services.bookings.sendReminder(held.id, "24h")).toEqual({ sent: 2 });
+    const forAnn = await app.db.notification.findFirstOrThrow({ where: { userId: ann.user.id, kind: "booking.reminder.24h" } });
+    expect(forAnn.body).toContain("Wednesday, 3 June 2026 at 04:30"); // 08:30 UTC in New York
+    expect(await app.db.outboxMessage.count({ where: { to: ann.email, subject: { startsWith: "Reminder:" } } })).toBe(1);
+    await (await api(ann)).payments.cancelBooking({ bookingId: held.id, reason: "" });
+    expect(await app.tandem.services.bookings.sendReminder(held.id, "1h")).toEqual({ sent: 0 });
+  });
+});

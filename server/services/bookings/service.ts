@@ -3,6 +3,7 @@ import type { BookingStatus, Prisma } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
+import type { NotificationService } from "../notifications/service.ts";
 import { type Availability, availabilitySchema, computeSlots, type TimeRange } from "../scheduling/slots.ts";
 import { resolveFeeBps, splitPayment } from "./money.ts";
 import { describePolicy } from "./policy.ts";
@@ -22,7 +23,10 @@ function isOverlap(error: unknown): boolean {
  * Availability, free slots and the booking lifecycle up to confirmation. The database's
  * exclusion constraint is the last word on overlaps; the slot engine decides what is offered.
  */
-export function createBookingService({ db, env, now, realtime, jobs, log }: ServiceDeps) {
+export const REMINDERS = { "24h": 24 * 3_600_000, "1h": 3_600_000 } as const;
+export type ReminderKind = keyof typeof REMINDERS;
+
+export function createBookingService({ db, env, now, realtime, jobs, log }: ServiceDeps, notifications?: NotificationService) {
   async function coachInTenant(tenantId: string, coachProfileId: string) {
     const coach = await db.coachProfile.findFirst({ where: { id: coachProfileId, tenantId, status: "APPROVED" }, select: { id: true, userId: true, platformFeeBpsOverride: true, displayName: true } });
     if (!coach) throw notFound("That coach");
@@ -102,6 +106,17 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
   async function afterChange(tenantId: string, coachProfileId: string) {
     realtime.emitToTenant(tenantId, "availability:changed", { coachId: coachProfileId });
     await refreshNextFree(coachProfileId).catch((e: unknown) => log.warn("next free slot not refreshed", { coachProfileId, error: String(e) }));
+  }
+
+  /** Queues the 24-hour and 1-hour reminders of a confirmed booking (those still ahead). */
+  async function scheduleReminders(bookingId: string) {
+    if (!jobs) return;
+    const booking = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { startsAt: true } });
+    for (const [kind, before] of Object.entries(REMINDERS) as [ReminderKind, number][]) {
+      const at = new Date(booking.startsAt.getTime() - before);
+      if (at <= now()) continue;
+      await jobs.send("bookings.reminder", { bookingId, kind }, { startAfter: at }).catch((e: unknown) => log.error("could not schedule a reminder", { bookingId, kind, error: String(e) }));
+    }
   }
 
   async function transition(bookingId: string, from: BookingStatus, to: BookingStatus, data: Prisma.BookingUpdateManyMutationInput = {}) {
@@ -263,6 +278,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       if (!booking) throw notFound("That booking");
       if (booking.status === "CONFIRMED") return { confirmed: false, alreadyConfirmed: true };
       await transition(bookingId, "PENDING", "CONFIRMED", { confirmedAt: now(), holdExpiresAt: null });
+      await scheduleReminders(bookingId);
       return { confirmed: true, alreadyConfirmed: false };
     },
 
@@ -273,6 +289,25 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
         orderBy: { startsAt: "asc" },
         select: { id: true, status: true, startsAt: true, endsAt: true, priceMinor: true, currency: true, sessionType: true, holdExpiresAt: true, coachProfile: { select: { id: true, displayName: true } }, service: { select: { name: true } } },
       });
+    },
+
+    /** Reminds client and coach of a session that is still on (in-app and by mail); run by the job queue. */
+    async sendReminder(bookingId: string, kind: ReminderKind) {
+      const booking = await db.booking.findUnique({
+        where: { id: bookingId },
+        select: { status: true, startsAt: true, tenantId: true, clientId: true, coachProfile: { select: { userId: true, displayName: true } }, service: { select: { name: true } } },
+      });
+      if (!booking || booking.status !== "CONFIRMED" || booking.startsAt <= now()) return { sent: 0 };
+      if (!notifications) throw new Error("Reminders need the notification service.");
+      const when = kind === "24h" ? "tomorrow" : "in one hour";
+      const title = `Reminder: ${booking.service?.name ?? "your session"} ${when}`;
+      const people = await db.user.findMany({ where: { id: { in: [booking.clientId, booking.coachProfile.userId] } }, select: { id: true, timeZone: true } });
+      for (const person of people) {
+        // Each person reads the time in their own zone.
+        const starts = new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: person.timeZone }).format(booking.startsAt);
+        await notifications.notify({ tenantId: booking.tenantId, userId: person.id, kind: `booking.reminder.${kind}`, title, body: `Starts ${starts} (${person.timeZone}).`, link: `/bookings/${bookingId}`, email: true });
+      }
+      return { sent: 2 };
     },
 
     /** One booking, for its client or its coach; anyone else gets "not found". */
