@@ -92,6 +92,11 @@ export default function BookingPage() {
               <p><Badge tone="green">Confirmed</Badge> {booking.viewerIsClient ? "You are booked. Your coach has been told." : "This session is booked."}</p>
               <p>{formatDateTime(booking.startsAt, timeZone)} – {formatDateTime(booking.endsAt, timeZone)}</p>
               <p className="text-slate-600">{booking.policy}</p>
+              <p>
+                <a className="font-medium text-brand-700 underline" href={`/bookings/${booking.id}/calendar`} download>
+                  Add to your calendar (.ics)
+                </a>
+              </p>
             </div>
           ) : (
             <p className="text-sm"><Badge>{booking.status.toLowerCase().replace("_", "-")}</Badge> {booking.cancellationReason ?? ""}</p>

@@ -249,3 +249,17 @@ describe("reminders", () => {
     expect(await app.tandem.services.bookings.sendReminder(held.id, "1h")).toEqual({ sent: 0 });
   });
 });
+
+describe("calendar file", () => {
+  it("gives the booking's client and coach an .ics with the session's UTC times", async () => {
+    const held = await (await api(bob)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-05T09:00:00.000Z", topic: "Focus", clientNotes: "" });
+    const ics = await (await api(bob)).bookings.calendarFile({ bookingId: held.id });
+    expect(ics).toContain("BEGIN:VEVENT");
+    expect(ics).toContain(`UID:${held.id}@tandem`);
+    expect(ics).toContain("DTSTART:20260605T090000Z");
+    expect(ics).toContain("DTEND:20260605T100000Z");
+    expect(ics).toContain("STATUS:TENTATIVE");
+    expect(await (await api(coach)).bookings.calendarFile({ bookingId: held.id })).toContain("SUMMARY:Coaching session with Sched Uled");
+    await expect((await api(ann)).bookings.calendarFile({ bookingId: held.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});

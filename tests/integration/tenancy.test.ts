@@ -202,6 +202,9 @@ const covered: Record<string, () => Promise<void>> = {
     await expect((await as(coachA)).bookings.detail({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await (await as(clientB)).bookings.detail({ bookingId: bookingB.id })).viewerIsClient).toBe(true);
   },
+  "bookings.calendarFile": async () => {
+    await expect((await as(clientA)).bookings.calendarFile({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
   "bookings.mine": async () => expect((await (await as(clientA)).bookings.mine()).map((b) => b.id)).not.toContain(bookingB.id),
 
   // ---- payments (local test checkout: no Stripe keys in this app) ----

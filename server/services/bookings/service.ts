@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { createEvent } from "ics";
 import type { BookingStatus, Prisma } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import type { Actor } from "../../policies/coaching.ts";
@@ -308,6 +309,31 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
         await notifications.notify({ tenantId: booking.tenantId, userId: person.id, kind: `booking.reminder.${kind}`, title, body: `Starts ${starts} (${person.timeZone}).`, link: `/bookings/${bookingId}`, email: true });
       }
       return { sent: 2 };
+    },
+
+    /** An iCalendar file of one booking for its client or coach (UTC times; calendars show them locally). */
+    async icsFor(actor: Actor, bookingId: string, origin: string) {
+      const booking = await db.booking.findFirst({
+        where: { id: bookingId, tenantId: actor.tenantId, OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }] },
+        select: { id: true, status: true, startsAt: true, endsAt: true, topic: true, coachProfile: { select: { displayName: true } }, service: { select: { name: true } } },
+      });
+      if (!booking) throw notFound("That booking");
+      const { error, value } = createEvent({
+        uid: `${booking.id}@tandem`,
+        start: booking.startsAt.getTime(),
+        startInputType: "utc",
+        startOutputType: "utc",
+        end: booking.endsAt.getTime(),
+        endInputType: "utc",
+        endOutputType: "utc",
+        title: `${booking.service?.name ?? "Coaching session"} with ${booking.coachProfile.displayName}`,
+        description: booking.topic ? `Topic: ${booking.topic}` : "Tandem coaching session",
+        url: `${origin}/bookings/${booking.id}`,
+        status: booking.status === "CANCELLED" ? "CANCELLED" : booking.status === "CONFIRMED" ? "CONFIRMED" : "TENTATIVE",
+        productId: "tandem",
+      });
+      if (error || !value) throw error ?? new Error("The calendar file could not be made.");
+      return value;
     },
 
     /** One booking, for its client or its coach; anyone else gets "not found". */

@@ -41,5 +41,9 @@ export const bookingsRouter = router({
     )
     .mutation(({ ctx, input }) => ctx.services.bookings.hold(ctx.actor, input)),
   mine: coachingProcedure.query(({ ctx }) => ctx.services.bookings.mine(ctx.actor)),
+  /** The booking as an iCalendar (.ics) file. */
+  calendarFile: coachingProcedure
+    .input(z.object({ bookingId: id("booking") }))
+    .query(({ ctx, input }) => ctx.services.bookings.icsFor(ctx.actor, input.bookingId, ctx.env.APP_ORIGIN ?? new URL(ctx.req.url).origin)),
   detail: coachingProcedure.input(z.object({ bookingId: id("booking") })).query(({ ctx, input }) => ctx.services.bookings.detail(ctx.actor, input.bookingId)),
 });
