@@ -21,7 +21,7 @@ export function navFor(viewer: ShellViewer) {
     items.push({ to: "/coaches", label: "Find a coach" }, { to: "/bookings", label: "Bookings" }, { to: "/favourites", label: "Saved" }, { to: "/reviews", label: "Reviews" }, { to: "/coaching/apply", label: "Become a coach" });
   }
   if (coaching && coachRole) {
-    items.push({ to: "/coaching/profile", label: "Profile" }, { to: "/coaching/services", label: "Services" }, { to: "/coaching/availability", label: "Availability" }, { to: "/coaching/reviews", label: "My reviews" });
+    items.push({ to: "/coaching/profile", label: "Profile" }, { to: "/coaching/services", label: "Services" }, { to: "/coaching/bookings", label: "Sessions" }, { to: "/coaching/availability", label: "Availability" }, { to: "/coaching/reviews", label: "My reviews" });
   }
   if (coaching && (viewer.role === "CERTIFIED_COACH" || viewer.role === "TENANT_ADMIN")) items.push({ to: "/coaching/review", label: "Applications" });
   if (viewer.role === "TENANT_ADMIN") {
@@ -129,7 +129,7 @@ export function AppShell({ viewer, unread = 0, children }: { viewer: ShellViewer
               Tandem
             </Link>
             {viewer ? (
-              <nav aria-label="Main" className="hidden gap-1 lg:flex">
+              <nav aria-label="Main" className="hidden gap-1 xl:flex">
                 {navFor(viewer).filter((item) => item.to !== "/account").map((item) => (
                   <NavLink key={item.to} to={item.to} className={({ isActive }) => clsx("whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium xl:px-3", isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100")}>
                     {item.label}
@@ -184,7 +184,7 @@ export function AppShell({ viewer, unread = 0, children }: { viewer: ShellViewer
                   </DropdownMenu.Content>
                 </DropdownMenu.Portal>
               </DropdownMenu.Root>
-              <button type="button" className="rounded-md p-2 text-slate-600 hover:bg-slate-100 lg:hidden" aria-expanded={menuOpen} aria-controls="mobile-nav" onClick={() => setMenuOpen((o) => !o)}>
+              <button type="button" className="rounded-md p-2 text-slate-600 hover:bg-slate-100 xl:hidden" aria-expanded={menuOpen} aria-controls="mobile-nav" onClick={() => setMenuOpen((o) => !o)}>
                 <span className="sr-only">Menu</span>
                 <span aria-hidden>☰</span>
               </button>
@@ -201,7 +201,7 @@ export function AppShell({ viewer, unread = 0, children }: { viewer: ShellViewer
           )}
         </div>
         {viewer && menuOpen ? (
-          <nav id="mobile-nav" aria-label="Main (mobile)" className="border-t border-slate-100 px-4 py-2 lg:hidden">
+          <nav id="mobile-nav" aria-label="Main (mobile)" className="border-t border-slate-100 px-4 py-2 xl:hidden">
             {navFor(viewer).map((item) => (
               <NavLink key={item.to} to={item.to} onClick={() => setMenuOpen(false)} className="block rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
                 {item.label}

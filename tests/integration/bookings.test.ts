@@ -263,3 +263,15 @@ describe("calendar file", () => {
     await expect((await api(ann)).bookings.calendarFile({ bookingId: held.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
+
+describe("the coach's bookings", () => {
+  it("lists the coach's sessions with client names, without released holds, and refuses clients", async () => {
+    const list = await (await api(coach)).bookings.forCoach();
+    expect(list.length).toBeGreaterThan(0);
+    const expired = await app.db.booking.findMany({ where: { coachProfileId: coach.profile.id, status: "CANCELLED", confirmedAt: null }, select: { id: true } });
+    expect(expired.length).toBeGreaterThan(0);
+    for (const e of expired) expect(list.map((b) => b.id)).not.toContain(e.id);
+    expect(new Set(list.map((b) => b.clientName))).toEqual(new Set(["Ann", "Bob"]));
+    await expect((await api(ann)).bookings.forCoach()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});

@@ -205,6 +205,7 @@ const covered: Record<string, () => Promise<void>> = {
   "bookings.calendarFile": async () => {
     await expect((await as(clientA)).bookings.calendarFile({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   },
+  "bookings.forCoach": async () => expect((await (await as(coachA)).bookings.forCoach()).map((b) => b.id)).not.toContain(bookingB.id),
   "bookings.mine": async () => expect((await (await as(clientA)).bookings.mine()).map((b) => b.id)).not.toContain(bookingB.id),
 
   // ---- payments (local test checkout: no Stripe keys in this app) ----

@@ -283,6 +283,19 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       return { confirmed: true, alreadyConfirmed: false };
     },
 
+    /** The coach's own bookings (not released holds), soonest first, with the client's name. */
+    async forCoach(actor: Actor) {
+      const profile = await ownCoachProfile(actor);
+      const rows = await db.booking.findMany({
+        where: { coachProfileId: profile.id, NOT: { status: "CANCELLED", confirmedAt: null } },
+        orderBy: { startsAt: "asc" },
+        select: { id: true, status: true, startsAt: true, endsAt: true, sessionType: true, topic: true, priceMinor: true, coachPayoutMinor: true, currency: true, clientId: true, service: { select: { name: true } } },
+      });
+      const clients = await db.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.clientId))] } }, select: { id: true, name: true } });
+      const nameOf = new Map(clients.map((c) => [c.id, c.name]));
+      return rows.map(({ clientId, ...r }) => ({ ...r, clientName: nameOf.get(clientId) ?? "Client" }));
+    },
+
     /** The viewer's bookings as client, soonest first. */
     mine(actor: Actor) {
       return db.booking.findMany({

@@ -41,6 +41,7 @@ export const bookingsRouter = router({
     )
     .mutation(({ ctx, input }) => ctx.services.bookings.hold(ctx.actor, input)),
   mine: coachingProcedure.query(({ ctx }) => ctx.services.bookings.mine(ctx.actor)),
+  forCoach: coachingProcedure.query(({ ctx }) => ctx.services.bookings.forCoach(ctx.actor)),
   /** The booking as an iCalendar (.ics) file. */
   calendarFile: coachingProcedure
     .input(z.object({ bookingId: id("booking") }))

@@ -1,0 +1,59 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Badge, EmptyState, PageHeader } from "~/components/ui";
+import { sessionTypeLabels } from "~/lib/coaching";
+import { formatDateTime } from "~/lib/format";
+import { formatMinor } from "~/lib/money";
+import { errorResponse, requireViewer } from "~/lib/viewer.server";
+
+export const meta: MetaFunction = () => [{ title: "Your sessions · Tandem" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { api, viewer } = await requireViewer(context, request);
+  try {
+    return json({ bookings: await api.bookings.forCoach(), timeZone: viewer.user.timeZone, now: Date.now() });
+  } catch (error) {
+    throw errorResponse(error);
+  }
+}
+
+const statusText: Record<string, string> = { PENDING: "Awaiting payment", CONFIRMED: "Confirmed", COMPLETED: "Completed", NO_SHOW: "Missed", CANCELLED: "Cancelled" };
+
+export default function CoachBookings() {
+  const { bookings, timeZone, now } = useLoaderData<typeof loader>();
+  const upcoming = bookings.filter((b) => new Date(b.endsAt).getTime() > now && b.status !== "CANCELLED");
+  const rest = bookings.filter((b) => !upcoming.includes(b));
+  const row = (b: (typeof bookings)[number]) => (
+    <li key={b.id} className="flex flex-wrap items-center justify-between gap-2 py-3 text-sm">
+      <span>
+        <Link to={`/bookings/${b.id}`} className="font-medium hover:underline">{b.clientName} · {b.service?.name ?? "Session"}</Link>
+        <span className="block text-slate-600">
+          {formatDateTime(b.startsAt, timeZone)} · {sessionTypeLabels[b.sessionType]} · you receive {formatMinor(b.coachPayoutMinor, b.currency)}
+          {b.topic ? ` · ${b.topic}` : ""}
+        </span>
+      </span>
+      <Badge tone={b.status === "CONFIRMED" ? "green" : b.status === "PENDING" ? "amber" : "slate"}>{statusText[b.status] ?? b.status}</Badge>
+    </li>
+  );
+  return (
+    <div>
+      <PageHeader title="Your sessions" description={<>Booked sessions, in {timeZone}. <Link className="text-brand-700 underline" to="/coaching/availability">Change your hours</Link></>} />
+      {bookings.length === 0 ? (
+        <EmptyState title="No sessions booked yet">Clients can book you once you have hours and a service.</EmptyState>
+      ) : (
+        <div className="space-y-6">
+          <section aria-labelledby="upcoming">
+            <h2 id="upcoming" className="mb-2 text-lg font-semibold">Upcoming</h2>
+            {upcoming.length ? <ul className="divide-y divide-slate-100 rounded-xl bg-white px-4 ring-1 ring-slate-200">{upcoming.map(row)}</ul> : <EmptyState title="Nothing planned" />}
+          </section>
+          {rest.length ? (
+            <section aria-labelledby="past">
+              <h2 id="past" className="mb-2 text-lg font-semibold">Past and cancelled</h2>
+              <ul className="divide-y divide-slate-100 rounded-xl bg-white px-4 ring-1 ring-slate-200">{rest.map(row)}</ul>
+            </section>
+          ) : null}
+        </div>
+      )}
+    </div>
+  );
+}
