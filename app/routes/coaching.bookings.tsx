@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { BookingSections } from "~/components/booking-sections";
 import { Badge, EmptyState, PageHeader } from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
 import { formatDateTime } from "~/lib/format";
@@ -21,8 +22,6 @@ const statusText: Record<string, string> = { PENDING: "Awaiting payment", CONFIR
 
 export default function CoachBookings() {
   const { bookings, timeZone, now } = useLoaderData<typeof loader>();
-  const upcoming = bookings.filter((b) => new Date(b.endsAt).getTime() > now && b.status !== "CANCELLED");
-  const rest = bookings.filter((b) => !upcoming.includes(b));
   const row = (b: (typeof bookings)[number]) => (
     <li key={b.id} className="flex flex-wrap items-center justify-between gap-2 py-3 text-sm">
       <span>
@@ -41,18 +40,7 @@ export default function CoachBookings() {
       {bookings.length === 0 ? (
         <EmptyState title="No sessions booked yet">Clients can book you once you have hours and a service.</EmptyState>
       ) : (
-        <div className="space-y-6">
-          <section aria-labelledby="upcoming">
-            <h2 id="upcoming" className="mb-2 text-lg font-semibold">Upcoming</h2>
-            {upcoming.length ? <ul className="divide-y divide-slate-100 rounded-xl bg-white px-4 ring-1 ring-slate-200">{upcoming.map(row)}</ul> : <EmptyState title="Nothing planned" />}
-          </section>
-          {rest.length ? (
-            <section aria-labelledby="past">
-              <h2 id="past" className="mb-2 text-lg font-semibold">Past and cancelled</h2>
-              <ul className="divide-y divide-slate-100 rounded-xl bg-white px-4 ring-1 ring-slate-200">{rest.map(row)}</ul>
-            </section>
-          ) : null}
-        </div>
+        <BookingSections bookings={bookings} now={now} row={row} />
       )}
     </div>
   );

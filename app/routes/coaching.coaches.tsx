@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { CredentialFacts } from "~/components/credential-facts";
 import { Alert, Badge, Button, Card, EmptyState, PageHeader } from "~/components/ui";
 import { parsePercentToBps } from "~/lib/money";
 import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
@@ -152,17 +153,8 @@ export default function Coaches() {
           {credentials.map((c) => (
             <li key={c.id} aria-label={`${c.coachProfile.displayName}: ${c.type}`} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
               <span>
-                <span className="font-medium">{c.coachProfile.displayName}</span>: {c.type} · {c.issuer}
-                {c.number ? ` · ${c.number}` : ""}
-                {c.expiresOn ? ` · expires ${c.expiresOn.slice(0, 10)}` : ""}
-                {c.documentName ? (
-                  <>
-                    {" · "}
-                    <a className="text-brand-700 underline" href={`/coaching/credentials/${c.id}/document`}>
-                      {c.documentName}
-                    </a>
-                  </>
-                ) : " · no document"}
+                <span className="font-medium">{c.coachProfile.displayName}</span>: {c.type}
+                <CredentialFacts credential={c} showMissingDocument />
               </span>
               <span className="flex items-center gap-2">
                 {note(c.id)}

@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Checklist } from "~/components/checklist";
 import { Avatar } from "~/components/coach-card";
+import { CredentialFacts } from "~/components/credential-facts";
 import { Alert, Badge, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
 import { useResetOnSuccess } from "~/lib/forms";
 import { sessionTypeLabels, TOPIC_OPTIONS } from "~/lib/coaching";
@@ -186,17 +187,8 @@ export default function CoachProfileEditor() {
               {credentials.map((c) => (
                 <li key={c.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
                   <span>
-                    <span className="font-medium">{c.type}</span> · {c.issuer}
-                    {c.number ? ` · ${c.number}` : ""}
-                    {c.expiresOn ? ` · expires ${c.expiresOn.slice(0, 10)}` : ""}
-                    {c.documentName ? (
-                      <>
-                        {" · "}
-                        <a className="text-brand-700 underline" href={`/coaching/credentials/${c.id}/document`}>
-                          {c.documentName}
-                        </a>
-                      </>
-                    ) : null}
+                    <span className="font-medium">{c.type}</span>
+                    <CredentialFacts credential={c} />
                   </span>
                   <Badge tone={c.status === "VERIFIED" ? "green" : c.status === "REJECTED" ? "slate" : "amber"}>{c.status === "VERIFIED" ? "Verified" : c.status === "REJECTED" ? "Not accepted" : "Awaiting verification"}</Badge>
                 </li>
