@@ -21,11 +21,11 @@ export function navFor(viewer: ShellViewer) {
     items.push({ to: "/coaches", label: "Find a coach" }, { to: "/bookings", label: "Bookings" }, { to: "/favourites", label: "Saved" }, { to: "/reviews", label: "Reviews" }, { to: "/coaching/apply", label: "Become a coach" });
   }
   if (coaching && coachRole) {
-    items.push({ to: "/coaching/profile", label: "Profile" }, { to: "/coaching/services", label: "Services" }, { to: "/coaching/bookings", label: "Sessions" }, { to: "/coaching/availability", label: "Availability" }, { to: "/coaching/reviews", label: "My reviews" });
+    items.push({ to: "/coaching/profile", label: "Profile" }, { to: "/coaching/services", label: "Services" }, { to: "/coaching/bookings", label: "Sessions" }, { to: "/coaching/availability", label: "Availability" }, { to: "/earnings", label: "Earnings" }, { to: "/coaching/reviews", label: "My reviews" });
   }
   if (coaching && (viewer.role === "CERTIFIED_COACH" || viewer.role === "TENANT_ADMIN")) items.push({ to: "/coaching/review", label: "Applications" });
   if (viewer.role === "TENANT_ADMIN") {
-    if (coaching) items.push({ to: "/coaching/coaches", label: "Coaches" });
+    if (coaching) items.push({ to: "/coaching/coaches", label: "Coaches" }, { to: "/earnings", label: "Income" });
     items.push({ to: "/organisation", label: "Organisation" });
   }
   if (viewer.memberships.some((m) => m.role === "SYSTEM_ADMIN")) items.push({ to: "/admin/tenants", label: "Tenants" });
@@ -145,7 +145,7 @@ export function AppShell({ viewer, unread = 0, children }: { viewer: ShellViewer
               <DropdownMenu.Root>
                 <DropdownMenu.Trigger className="flex items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-slate-100" aria-label="Account menu">
                   <span aria-hidden className="grid h-8 w-8 place-items-center rounded-full bg-brand-100 font-medium text-brand-900">{viewer.user.name.slice(0, 1).toUpperCase()}</span>
-                  <span className="hidden max-w-48 text-left sm:block">
+                  <span className="hidden max-w-48 text-left sm:block xl:hidden 2xl:block">
                     <span className="block truncate font-medium leading-tight">{viewer.user.name}</span>
                     <span className="block truncate text-xs leading-tight text-slate-500">
                       {roleLabels[viewer.role]} · {viewer.tenant.name}

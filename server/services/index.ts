@@ -3,6 +3,7 @@ import { createBookingService } from "./bookings/service.ts";
 import { createCoachService } from "./coaches/service.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { createDirectoryService } from "./directory/service.ts";
+import { createEarningsService } from "./earnings/service.ts";
 import { createFavouriteService } from "./favourites/service.ts";
 import { createNotificationService } from "./notifications/service.ts";
 import { createOfferingService } from "./offerings/service.ts";
@@ -26,6 +27,7 @@ export function createServices(deps: ServiceDeps) {
     favourites: createFavouriteService(deps),
     reviews: createReviewService(deps, notifications),
     bookings,
+    earnings: createEarningsService(deps),
     payments: createPaymentService(deps, { bookings, notifications }),
     async close() {
       await auth.close();

@@ -6,6 +6,7 @@ import { coachRouter } from "./routers/coach/index.ts";
 import { coachAdminRouter } from "./routers/coach-admin/index.ts";
 import { dashboardRouter } from "./routers/dashboard/index.ts";
 import { directoryRouter } from "./routers/directory/index.ts";
+import { earningsRouter } from "./routers/earnings/index.ts";
 import { favouritesRouter } from "./routers/favourites/index.ts";
 import { notificationsRouter } from "./routers/notifications/index.ts";
 import { offeringsRouter } from "./routers/offerings/index.ts";
@@ -27,6 +28,7 @@ export const appRouter = router({
   favourites: favouritesRouter,
   reviews: reviewsRouter,
   bookings: bookingsRouter,
+  earnings: earningsRouter,
   payments: paymentsRouter,
 });
 

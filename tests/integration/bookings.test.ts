@@ -275,3 +275,31 @@ describe("the coach's bookings", () => {
     await expect((await api(ann)).bookings.forCoach()).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 });
+
+describe("earnings", () => {
+  it("add up from the ledger: gross, fees and net per month, refunds taken back in proportion, and sessions to come", async () => {
+    const t = await createTenant(app);
+    await app.db.tenant.update({ where: { id: t.id }, data: { platformFeeBps: 1000 } });
+    const c = await createCoach(app, t, { name: "Earner", priceMinor: 10_000 });
+    const client = await createUser(app, t);
+    const admin = await createUser(app, t, "TENANT_ADMIN");
+    await (await app.as(c.token)).api.bookings.setAvailability({ timeZone: "UTC", weekly: [{ weekday: 3, start: "09:00", end: "17:00" }], overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 0, horizonDays: 14, dailyCap: null });
+    const pay = async (startsAt: string) => {
+      const held = await (await app.as(client.token)).api.bookings.hold({ serviceId: c.service!.id, startsAt, topic: "", clientNotes: "" });
+      await (await app.as(client.token)).api.payments.payLocal({ bookingId: held.id });
+      return held;
+    };
+    await pay("2026-06-10T09:00:00.000Z");
+    const cancelled = await pay("2026-06-10T11:00:00.000Z");
+    await (await app.as(c.token)).api.payments.cancelBooking({ bookingId: cancelled.id, reason: "" }); // coach cancels: full refund
+
+    const mine = await (await app.as(c.token)).api.earnings.mine();
+    expect(mine.months).toHaveLength(1);
+    expect(mine.months[0]).toMatchObject({ currency: "EUR", grossMinor: 20_000, refundedMinor: 10_000, feesMinor: 1_000, netMinor: 9_000 });
+    expect(mine.upcoming).toEqual([{ currency: "EUR", sessions: 1, payoutMinor: 9_000 }]);
+    const platform = await (await app.as(admin.token)).api.earnings.tenant();
+    expect(platform.months[0]).toMatchObject({ feesMinor: 1_000 });
+    const sum = platform.months[0]!;
+    expect(sum.grossMinor - sum.refundedMinor).toBe(sum.feesMinor + sum.netMinor); // reconciles
+  });
+});

@@ -206,6 +206,17 @@ const covered: Record<string, () => Promise<void>> = {
     await expect((await as(clientA)).bookings.calendarFile({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
   },
   "bookings.forCoach": async () => expect((await (await as(coachA)).bookings.forCoach()).map((b) => b.id)).not.toContain(bookingB.id),
+  "earnings.mine": async () => {
+    for (const m of (await (await as(coachA)).earnings.mine()).months) expect(m.currency).toBeTruthy();
+    await expect((await as(clientA)).earnings.mine()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  },
+  "earnings.tenant": async () => {
+    await app.db.ledgerEntry.create({ data: { tenantId: b.id, bookingId: bookingB.id, kind: "PLATFORM_FEE", amountMinor: 777, currency: "EUR", provider: "local", reference: "beta-only" } });
+    const months = (await (await as(adminA)).earnings.tenant()).months;
+    expect(months.reduce((n, m) => n + m.feesMinor, 0)).not.toBe(777);
+    expect((await (await as(adminB)).earnings.tenant()).months.reduce((n, m) => n + m.feesMinor, 0)).toBe(777);
+    await expect((await as(coachA)).earnings.tenant()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  },
   "bookings.mine": async () => expect((await (await as(clientA)).bookings.mine()).map((b) => b.id)).not.toContain(bookingB.id),
 
   // ---- payments (local test checkout: no Stripe keys in this app) ----

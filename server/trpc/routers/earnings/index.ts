@@ -1,0 +1,6 @@
+import { coachingProcedure, router } from "../../init.ts";
+
+export const earningsRouter = router({
+  mine: coachingProcedure.query(({ ctx }) => ctx.services.earnings.forCoach(ctx.actor)),
+  tenant: coachingProcedure.query(({ ctx }) => ctx.services.earnings.forTenant(ctx.actor)),
+});
