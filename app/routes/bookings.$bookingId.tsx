@@ -6,6 +6,7 @@ import { Alert, Badge, Button, Card, PageHeader } from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
 import { formatDateTime } from "~/lib/format";
 import { formatMinor } from "~/lib/money";
+import { formatSlotForViewer, groupSlotsByLocalDate } from "~/lib/time.server";
 import { errorResponse, formError, requireViewer } from "~/lib/viewer.server";
 
 export const meta: MetaFunction = () => [{ title: "Your booking · Tandem" }];
@@ -16,7 +17,19 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const booking = await api.bookings.detail({ bookingId: params.bookingId ?? "" });
     const cancellable = (booking.status === "PENDING" || booking.status === "CONFIRMED") && booking.endsAt.getTime() > Date.now();
     const preview = cancellable ? await api.payments.cancellationPreview({ bookingId: booking.id }) : null;
-    return json({ booking, preview, timeZone: viewer.user.timeZone, now: Date.now() });
+    let move: { days: { date: string; label: string; slots: { start: string; time: string; zoneLabel: string }[] }[] } | { unavailable: string } | null = null;
+    if (booking.status === "CONFIRMED") {
+      try {
+        const tz = viewer.user.timeZone;
+        const slots = await api.bookings.rescheduleOptions({ bookingId: booking.id, to: new Date(Date.now() + 14 * 86_400_000).toISOString() });
+        const groups = groupSlotsByLocalDate(slots.map((s) => ({ start: new Date(s.start), end: new Date(s.end) })), tz);
+        move = { days: groups.map((g) => ({ date: g.date, label: formatSlotForViewer(g.slots[0]!, tz).date, slots: g.slots.map((s) => ({ start: s.start.toISOString(), ...formatSlotForViewer(s, tz) })) })) };
+      } catch (error) {
+        const { body } = formError(error);
+        move = { unavailable: body.ok ? "" : body.message };
+      }
+    }
+    return json({ booking, preview, move, timeZone: viewer.user.timeZone, now: Date.now() });
   } catch (error) {
     throw errorResponse(error);
   }
@@ -26,15 +39,21 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { api } = await requireViewer(context, request);
   const form = await request.formData();
   try {
+    if (form.get("intent") === "reschedule") {
+      const startsAt = String(form.get("startsAt") ?? "");
+      if (!startsAt) return json({ message: "Choose a new time.", done: null }, { status: 400 });
+      await api.bookings.reschedule({ bookingId: params.bookingId ?? "", startsAt });
+      return json({ message: null, done: "Moved. Both of you have been told, and the reminders follow the new time." });
+    }
     if (form.get("intent") === "cancel") {
       const { refundMinor, currency } = await api.payments.cancelBooking({ bookingId: params.bookingId ?? "", reason: String(form.get("reason") ?? "") });
-      return json({ message: null, cancelled: refundMinor > 0 ? `Cancelled. ${formatMinor(refundMinor, currency)} is on its way back to the card you paid with.` : "Cancelled." });
+      return json({ message: null, done: refundMinor > 0 ? `Cancelled. ${formatMinor(refundMinor, currency)} is on its way back to the card you paid with.` : "Cancelled." });
     }
     const { url } = await api.payments.startCheckout({ bookingId: params.bookingId ?? "" });
     return redirect(url);
   } catch (error) {
     const { status, body } = formError(error);
-    return json({ message: body.ok ? "" : body.message, cancelled: null }, { status });
+    return json({ message: body.ok ? "" : body.message, done: null }, { status });
   }
 }
 
@@ -61,7 +80,7 @@ function HoldCountdown({ until, onExpired }: { until: string; onExpired: () => v
 }
 
 export default function BookingPage() {
-  const { booking, preview, timeZone } = useLoaderData<typeof loader>();
+  const { booking, preview, move, timeZone } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const { revalidate } = useRevalidator();
@@ -112,7 +131,33 @@ export default function BookingPage() {
           </dl>
           <Link to="/bookings" className="mt-4 inline-block text-sm font-medium text-brand-700 underline">All your bookings</Link>
         </Card>
-        {result?.cancelled ? <div className="lg:col-span-3"><Alert tone="success">{result.cancelled}</Alert></div> : null}
+        {result?.done ? <div className="lg:col-span-3"><Alert tone="success">{result.done}</Alert></div> : null}
+        {move ? (
+          <Card title="Move to another time" className="lg:col-span-3" description={`No new payment. Times in ${timeZone}.`}>
+            {"unavailable" in move ? (
+              <p className="text-sm text-slate-700">{move.unavailable}</p>
+            ) : move.days.length === 0 ? (
+              <p className="text-sm text-slate-700">No other free times in the next two weeks.</p>
+            ) : (
+              <Form method="post" className="space-y-3">
+                {move.days.slice(0, 5).map((d) => (
+                  <fieldset key={d.date}>
+                    <legend className="mb-1 text-sm font-semibold text-slate-800">{d.label}</legend>
+                    <div className="flex flex-wrap gap-2">
+                      {d.slots.map((s) => (
+                        <label key={s.start} className="cursor-pointer rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-300 has-[:checked]:bg-brand-600 has-[:checked]:text-white has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-500">
+                          <input type="radio" name="startsAt" value={s.start} className="sr-only" required defaultChecked={s.start === new Date(booking.startsAt).toISOString()} />
+                          {s.time} <span className="text-xs opacity-75">{s.zoneLabel}</span>
+                        </label>
+                      ))}
+                    </div>
+                  </fieldset>
+                ))}
+                <Button name="intent" value="reschedule" variant="secondary" busy={busy}>Move session</Button>
+              </Form>
+            )}
+          </Card>
+        ) : null}
         {preview ? (
           <Card title="Cancel this session" className="lg:col-span-3">
             <Form method="post" className="flex flex-wrap items-end gap-3">

@@ -9,8 +9,8 @@ export function registerJobs(jobs: JobQueue, services: Services, log: Logger) {
     const { expired } = await services.bookings.expireHold(bookingId);
     if (expired) log.info("booking hold expired", { bookingId });
   });
-  jobs.register("bookings.reminder", z.object({ bookingId: z.uuid(), kind: z.enum(["24h", "1h"]) }), async ({ bookingId, kind }) => {
-    const { sent } = await services.bookings.sendReminder(bookingId, kind);
+  jobs.register("bookings.reminder", z.object({ bookingId: z.uuid(), kind: z.enum(["24h", "1h"]), startsAt: z.iso.datetime().optional() }), async ({ bookingId, kind, startsAt }) => {
+    const { sent } = await services.bookings.sendReminder(bookingId, kind, startsAt ? new Date(startsAt) : undefined);
     if (sent) log.info("booking reminder sent", { bookingId, kind });
   });
 }

@@ -303,3 +303,35 @@ describe("earnings", () => {
     expect(sum.grossMinor - sum.refundedMinor).toBe(sum.feesMinor + sum.netMinor); // reconciles
   });
 });
+
+describe("rescheduling", () => {
+  it("moves a confirmed booking to another offered time without paying again, frees the old time and drops stale reminders", async () => {
+    const held = await (await api(bob)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-09T07:00:00.000Z", topic: "", clientNotes: "" });
+    await (await api(bob)).payments.payLocal({ bookingId: held.id });
+    const options = (await (await api(bob)).bookings.rescheduleOptions({ bookingId: held.id, from: "2026-06-09T00:00:00Z", to: "2026-06-10T00:00:00Z" })).map((s) => new Date(s.start).toISOString().slice(11, 16));
+    expect(options).toContain("07:00"); // its own time does not block it
+    const moved = await (await api(bob)).bookings.reschedule({ bookingId: held.id, startsAt: "2026-06-09T08:30:00.000Z" });
+    expect(moved).toMatchObject({ status: "CONFIRMED", startsAt: new Date("2026-06-09T08:30:00.000Z"), endsAt: new Date("2026-06-09T09:30:00.000Z") });
+    expect(await app.db.ledgerEntry.count({ where: { bookingId: held.id, kind: "CHARGE" } })).toBe(1); // paid once
+    expect(await slotsOn(ann, "2026-06-09")).toContain("07:00");
+    expect((await (await api(coach)).notifications.list())[0]).toMatchObject({ title: "A session was moved to a new time" });
+    expect(await app.tandem.services.bookings.sendReminder(held.id, "24h", new Date("2026-06-09T07:00:00.000Z"))).toEqual({ sent: 0 });
+    expect(await app.tandem.services.bookings.sendReminder(held.id, "24h", new Date("2026-06-09T08:30:00.000Z"))).toEqual({ sent: 2 });
+  });
+
+  it("refuses a time that is taken, a booking too close to its start, and unpaid holds", async () => {
+    const a = await (await api(ann)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-11T09:00:00.000Z", topic: "", clientNotes: "" });
+    await (await api(ann)).payments.payLocal({ bookingId: a.id });
+    const b = await (await api(bob)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-12T07:00:00.000Z", topic: "", clientNotes: "" });
+    await expect((await api(bob)).bookings.reschedule({ bookingId: b.id, startsAt: "2026-06-12T09:00:00.000Z" })).rejects.toMatchObject({ code: "CONFLICT", message: "Only confirmed bookings can be moved." });
+    await (await api(bob)).payments.payLocal({ bookingId: b.id });
+    await expect((await api(bob)).bookings.reschedule({ bookingId: b.id, startsAt: "2026-06-11T09:00:00.000Z" })).rejects.toMatchObject({ code: "CONFLICT" });
+    const soon = await (await api(bob)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-01T09:00:00.000Z", topic: "", clientNotes: "" }); // later today
+    await (await api(bob)).payments.payLocal({ bookingId: soon.id });
+    await expect((await api(bob)).bookings.reschedule({ bookingId: soon.id, startsAt: "2026-06-12T09:00:00.000Z" })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "Sessions can be moved up to 24 hours before they start.",
+    });
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: soon.id } })).startsAt.toISOString()).toBe("2026-06-01T09:00:00.000Z");
+  });
+});

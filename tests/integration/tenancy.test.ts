@@ -217,6 +217,12 @@ const covered: Record<string, () => Promise<void>> = {
     expect((await (await as(adminB)).earnings.tenant()).months.reduce((n, m) => n + m.feesMinor, 0)).toBe(777);
     await expect((await as(coachA)).earnings.tenant()).rejects.toMatchObject({ code: "FORBIDDEN" });
   },
+  "bookings.rescheduleOptions": async () => {
+    await expect((await as(clientA)).bookings.rescheduleOptions({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
+  "bookings.reschedule": async () => {
+    await expect((await as(clientA)).bookings.reschedule({ bookingId: bookingB.id, startsAt: "2030-01-07T09:00:00Z" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
   "bookings.mine": async () => expect((await (await as(clientA)).bookings.mine()).map((b) => b.id)).not.toContain(bookingB.id),
 
   // ---- payments (local test checkout: no Stripe keys in this app) ----

@@ -59,12 +59,13 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
   }
 
   /** Time the coach is taken: confirmed bookings and holds that have not expired. */
-  async function busyRanges(tx: Pick<typeof db, "booking">, coachProfileId: string, from: Date, to: Date): Promise<TimeRange[]> {
+  async function busyRanges(tx: Pick<typeof db, "booking">, coachProfileId: string, from: Date, to: Date, excludeBookingId?: string): Promise<TimeRange[]> {
     const at = now();
     const rows = await tx.booking.findMany({
       where: {
         coachProfileId,
         startsAt: { lt: to },
+        ...(excludeBookingId ? { id: { not: excludeBookingId } } : {}),
         endsAt: { gt: from },
         OR: [{ status: "CONFIRMED" }, { status: "PENDING", OR: [{ holdExpiresAt: null }, { holdExpiresAt: { gt: at } }] }],
       },
@@ -73,14 +74,14 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     return rows.map((r) => ({ start: r.startsAt, end: r.endsAt }));
   }
 
-  async function freeSlots(coachProfileId: string, durationMinutes: number, window: { from?: Date; to?: Date } = {}) {
+  async function freeSlots(coachProfileId: string, durationMinutes: number, window: { from?: Date; to?: Date } = {}, excludeBookingId?: string) {
     const availability = await loadAvailability(coachProfileId);
     if (!availability) return [];
     const at = now();
     const from = window.from ?? at;
     const to = window.to ?? new Date(at.getTime() + availability.horizonDays * DAY);
     // Busy ranges a day either side, so that buffers and daily caps see their neighbours.
-    const busy = await busyRanges(db, coachProfileId, new Date(from.getTime() - DAY), new Date(to.getTime() + DAY));
+    const busy = await busyRanges(db, coachProfileId, new Date(from.getTime() - DAY), new Date(to.getTime() + DAY), excludeBookingId);
     return computeSlots({ availability, durationMinutes, busy, now: at, from, to });
   }
 
@@ -116,8 +117,23 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     for (const [kind, before] of Object.entries(REMINDERS) as [ReminderKind, number][]) {
       const at = new Date(booking.startsAt.getTime() - before);
       if (at <= now()) continue;
-      await jobs.send("bookings.reminder", { bookingId, kind }, { startAfter: at }).catch((e: unknown) => log.error("could not schedule a reminder", { bookingId, kind, error: String(e) }));
+      await jobs.send("bookings.reminder", { bookingId, kind, startsAt: booking.startsAt.toISOString() }, { startAfter: at }).catch((e: unknown) => log.error("could not schedule a reminder", { bookingId, kind, error: String(e) }));
     }
+  }
+
+  /** A confirmed booking of the actor (client or coach) that may still be moved. */
+  async function movable(actor: Actor, bookingId: string) {
+    const row = await db.booking.findFirst({
+      where: { id: bookingId, tenantId: actor.tenantId, OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }] },
+      select: { id: true, status: true, startsAt: true, endsAt: true, clientId: true, coachProfileId: true, coachProfile: { select: { userId: true } } },
+    });
+    if (!row) throw notFound("That booking");
+    if (row.status !== "CONFIRMED") throw new AppError("CONFLICT", "Only confirmed bookings can be moved.");
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { cancellationFullRefundHours: true } });
+    if (row.startsAt.getTime() - now().getTime() < tenant.cancellationFullRefundHours * 3_600_000) {
+      throw new AppError("CONFLICT", `Sessions can be moved up to ${tenant.cancellationFullRefundHours} hours before they start.`);
+    }
+    return { ...row, coachUserId: row.coachProfile.userId, durationMinutes: Math.round((row.endsAt.getTime() - row.startsAt.getTime()) / 60_000) };
   }
 
   async function transition(bookingId: string, from: BookingStatus, to: BookingStatus, data: Prisma.BookingUpdateManyMutationInput = {}) {
@@ -306,12 +322,14 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     },
 
     /** Reminds client and coach of a session that is still on (in-app and by mail); run by the job queue. */
-    async sendReminder(bookingId: string, kind: ReminderKind) {
+    async sendReminder(bookingId: string, kind: ReminderKind, plannedStart?: Date) {
       const booking = await db.booking.findUnique({
         where: { id: bookingId },
         select: { status: true, startsAt: true, tenantId: true, clientId: true, coachProfile: { select: { userId: true, displayName: true } }, service: { select: { name: true } } },
       });
       if (!booking || booking.status !== "CONFIRMED" || booking.startsAt <= now()) return { sent: 0 };
+      // A reminder planned for a start the booking no longer has (it was moved) is dropped.
+      if (plannedStart && plannedStart.getTime() !== booking.startsAt.getTime()) return { sent: 0 };
       if (!notifications) throw new Error("Reminders need the notification service.");
       const when = kind === "24h" ? "tomorrow" : "in one hour";
       const title = `Reminder: ${booking.service?.name ?? "your session"} ${when}`;
@@ -347,6 +365,37 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       });
       if (error || !value) throw error ?? new Error("The calendar file could not be made.");
       return value;
+    },
+
+    /** Times a confirmed booking could move to (its own time does not count as taken). */
+    async rescheduleOptions(actor: Actor, bookingId: string, window: { from?: Date; to?: Date } = {}) {
+      const booking = await movable(actor, bookingId);
+      return freeSlots(booking.coachProfileId, booking.durationMinutes, window, booking.id);
+    },
+
+    /**
+     * Moves a confirmed booking to another offered time without paying again, up to the tenant's
+     * full-refund window before its start. The exclusion constraint still has the last word.
+     */
+    async reschedule(actor: Actor, bookingId: string, startsAt: Date) {
+      const booking = await movable(actor, bookingId);
+      const offered = await freeSlots(booking.coachProfileId, booking.durationMinutes, { from: startsAt, to: new Date(startsAt.getTime() + 60_000) }, booking.id);
+      if (!offered.some((s) => s.start.getTime() === startsAt.getTime())) {
+        throw new AppError("CONFLICT", "This time is no longer available. Please choose another time.", { startsAt: ["This time is no longer available."] });
+      }
+      const endsAt = new Date(startsAt.getTime() + booking.durationMinutes * 60_000);
+      try {
+        const { count } = await db.booking.updateMany({ where: { id: booking.id, status: "CONFIRMED", startsAt: booking.startsAt }, data: { startsAt, endsAt } });
+        if (count === 0) throw new AppError("CONFLICT", "This booking changed just now. Reload and try again.");
+      } catch (error) {
+        if (isOverlap(error)) throw new AppError("CONFLICT", "This time was just taken. Please choose another time.", { startsAt: ["This time was just taken."] });
+        throw error;
+      }
+      await scheduleReminders(booking.id);
+      await afterChange(actor.tenantId, booking.coachProfileId);
+      const other = booking.clientId === actor.userId ? booking.coachUserId : booking.clientId;
+      await notifications?.notify({ tenantId: actor.tenantId, userId: other, kind: "booking.moved", title: "A session was moved to a new time", link: `/bookings/${booking.id}`, email: true });
+      return db.booking.findUniqueOrThrow({ where: { id: booking.id }, select: { id: true, startsAt: true, endsAt: true, status: true } });
     },
 
     /** One booking, for its client or its coach; anyone else gets "not found". */

@@ -41,6 +41,12 @@ export const bookingsRouter = router({
     )
     .mutation(({ ctx, input }) => ctx.services.bookings.hold(ctx.actor, input)),
   mine: coachingProcedure.query(({ ctx }) => ctx.services.bookings.mine(ctx.actor)),
+  rescheduleOptions: coachingProcedure
+    .input(z.object({ bookingId: id("booking"), from: instant.optional(), to: instant.optional() }))
+    .query(({ ctx, input }) => ctx.services.bookings.rescheduleOptions(ctx.actor, input.bookingId, { from: input.from, to: input.to })),
+  reschedule: coachingProcedure
+    .input(z.object({ bookingId: id("booking"), startsAt: instant }))
+    .mutation(({ ctx, input }) => ctx.services.bookings.reschedule(ctx.actor, input.bookingId, input.startsAt)),
   forCoach: coachingProcedure.query(({ ctx }) => ctx.services.bookings.forCoach(ctx.actor)),
   /** The booking as an iCalendar (.ics) file. */
   calendarFile: coachingProcedure
