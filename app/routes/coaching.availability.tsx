@@ -19,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 }
 
-type Result = { ok: boolean; intent: string; message: string; fieldErrors: Record<string, string[]> };
+type Result = { ok: boolean; intent: string; message: string; fieldErrors: Record<string, string[]>; feedUrl?: string };
 
 const num = (v: FormDataEntryValue | null, fallback: number) => {
   const s = typeof v === "string" ? v.trim() : "";
@@ -63,6 +63,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!start || !end) return json<Result>({ ok: false, intent, message: "Give the start and the end of your time off.", fieldErrors: {} }, { status: 400 });
       await api.bookings.addTimeOff({ startsAt: toInstant(start), endsAt: toInstant(end), reason: String(form.get("reason") ?? "") });
       return json<Result>({ ok: true, intent, message: "Time off added.", fieldErrors: {} });
+    }
+    if (intent === "feed" || intent === "feed-renew") {
+      const { url } = await api.bookings.calendarFeed({ renew: intent === "feed-renew" });
+      return json<Result>({ ok: true, intent: "feed", message: intent === "feed-renew" ? "New link made; the old one no longer works." : "Your private calendar link:", fieldErrors: {}, feedUrl: url });
     }
     if (intent === "payouts") {
       const { url } = await api.payments.coachOnboarding({ returnPath: "/coaching/availability" });
@@ -137,6 +141,18 @@ export default function AvailabilityPage() {
               <Field label="Start times every (minutes)" name="slotStepMinutes" inputMode="numeric" defaultValue={String(availability.slotStepMinutes)} errors={errors.slotStepMinutes} />
             </div>
             <Button type="submit" busy={busy}>Save availability</Button>
+          </Form>
+        </Card>
+        <Card title="Calendar feed" className="lg:col-span-3" description="Subscribe to your confirmed sessions in any calendar app. Keep the link private; replace it if it leaks.">
+          {result?.intent === "feed" && result.feedUrl ? (
+            <div className="mb-3 space-y-1 text-sm">
+              <p>{result.message}</p>
+              <input readOnly aria-label="Calendar feed link" value={result.feedUrl} className="block w-full rounded-md border-0 px-3 py-2 font-mono text-xs ring-1 ring-inset ring-slate-300" onFocus={(e) => e.currentTarget.select()} />
+            </div>
+          ) : null}
+          <Form method="post" className="flex gap-2">
+            <Button name="intent" value="feed" variant="secondary" busy={busy}>Show my calendar link</Button>
+            <Button name="intent" value="feed-renew" variant="ghost" busy={busy}>Replace the link</Button>
           </Form>
         </Card>
         <Card title="Payouts" className="lg:col-span-3" description={payouts.provider === "stripe" ? "Clients can pay for your sessions once your Stripe payouts account is set up." : "Test mode: payments are simulated on this site; no money moves."}>

@@ -111,6 +111,14 @@ describe("booking a session", () => {
     expect(late.status).toBe(409);
     expect(late.text).toContain("This time is no longer available.");
 
+    // The coach's private calendar feed lists the confirmed session, without signing in.
+    await coach.page.goto(`${stack.server.url}/coaching/availability`);
+    await coach.page.getByRole("button", { name: "Show my calendar link" }).click();
+    const feedUrl = await coach.page.getByLabel("Calendar feed link").inputValue();
+    const feed = await fetch(feedUrl.replace(/^https?:\/\/[^/]+/, stack.server.url));
+    expect(feed.headers.get("content-type")).toContain("text/calendar");
+    expect(await feed.text()).toContain(`UID:${bookingId}@tandem`);
+
     // The client moves the session to the last offered time, without paying again.
     await client.page.goto(`${stack.server.url}/bookings/${bookingId}`);
     const moveCard = client.page.getByRole("region", { name: "Move to another time" });

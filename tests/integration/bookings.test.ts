@@ -335,3 +335,22 @@ describe("rescheduling", () => {
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: soon.id } })).startsAt.toISOString()).toBe("2026-06-01T09:00:00.000Z");
   });
 });
+
+describe("coach calendar feed", () => {
+  it("serves the coach's confirmed sessions at a secret URL that can be replaced", async () => {
+    const { url } = await (await api(coach)).bookings.calendarFeed();
+    expect(url).toMatch(/^http:\/\/localhost\/calendar\/[A-Za-z0-9_-]{32}\.ics$/);
+    expect((await (await api(coach)).bookings.calendarFeed()).url).toBe(url); // stable until replaced
+    const token = url.split("/").pop()!.slice(0, -4);
+    const feed = (await app.tandem.services.bookings.calendarFeed(token, "https://tandem.test"))!;
+    const confirmed = await app.db.booking.findMany({ where: { coachProfileId: coach.profile.id, status: "CONFIRMED" }, select: { id: true } });
+    expect(confirmed.length).toBeGreaterThan(0);
+    for (const b of confirmed) expect(feed).toContain(`UID:${b.id}@tandem`);
+    const cancelled = await app.db.booking.findFirstOrThrow({ where: { coachProfileId: coach.profile.id, status: "CANCELLED" } });
+    expect(feed).not.toContain(cancelled.id);
+    const renewed = await (await api(coach)).bookings.calendarFeed({ renew: true });
+    expect(renewed.url).not.toBe(url);
+    expect(await app.tandem.services.bookings.calendarFeed(token, "https://tandem.test")).toBeNull();
+    expect(await app.tandem.services.bookings.calendarFeed("../../etc/passwd", "https://tandem.test")).toBeNull();
+  });
+});

@@ -223,6 +223,14 @@ const covered: Record<string, () => Promise<void>> = {
   "bookings.reschedule": async () => {
     await expect((await as(clientA)).bookings.reschedule({ bookingId: bookingB.id, startsAt: "2030-01-07T09:00:00Z" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   },
+  "bookings.calendarFeed": async () => {
+    const { url } = await (await as(coachB)).bookings.calendarFeed();
+    const feed = await app.tandem.services.bookings.calendarFeed(url.split("/").pop()!.replace(".ics", ""), "http://x");
+    expect(feed).not.toBeNull();
+    const mine = await (await as(coachA)).bookings.calendarFeed();
+    expect(mine.url).not.toBe(url);
+    await expect((await as(clientA)).bookings.calendarFeed()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  },
   "bookings.mine": async () => expect((await (await as(clientA)).bookings.mine()).map((b) => b.id)).not.toContain(bookingB.id),
 
   // ---- payments (local test checkout: no Stripe keys in this app) ----

@@ -48,6 +48,11 @@ export const bookingsRouter = router({
     .input(z.object({ bookingId: id("booking"), startsAt: instant }))
     .mutation(({ ctx, input }) => ctx.services.bookings.reschedule(ctx.actor, input.bookingId, input.startsAt)),
   forCoach: coachingProcedure.query(({ ctx }) => ctx.services.bookings.forCoach(ctx.actor)),
+  /** The coach's private calendar feed URL (renew: a new secret; old links stop working). */
+  calendarFeed: coachingProcedure.input(z.object({ renew: z.boolean().default(false) }).optional()).mutation(async ({ ctx, input }) => {
+    const token = await ctx.services.bookings.calendarFeedToken(ctx.actor, input?.renew ?? false);
+    return { url: `${ctx.env.APP_ORIGIN ?? new URL(ctx.req.url).origin}/calendar/${token}.ics` };
+  }),
   /** The booking as an iCalendar (.ics) file. */
   calendarFile: coachingProcedure
     .input(z.object({ bookingId: id("booking") }))
