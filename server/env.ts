@@ -107,6 +107,59 @@ const envObject = z.object({
     .optional()
     .transform((v) => (v && v.trim() ? v.trim() : undefined))
     .pipe(z.enum(["http", "https"], { error: "must be http or https" }).optional()),
+  // Encryption at rest (chat messages, Cal.com API keys, session E2EE keys): "id:base64key,…",
+  // 32-byte keys, the first encrypts, all decrypt. Unset: a key generated once under DATA_DIR.
+  ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return undefined;
+      const keys: { id: string; key: Buffer }[] = [];
+      for (const part of v.split(",").map((p) => p.trim()).filter(Boolean)) {
+        const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=]+)$/.exec(part);
+        const key = match ? Buffer.from(match[2]!, "base64") : undefined;
+        if (!match || !key || key.length !== 32) {
+          ctx.addIssue({ code: "custom", message: "must be a comma-separated list of id:key with each key 32 bytes in base64 (openssl rand -base64 32)" });
+          return z.NEVER;
+        }
+        if (keys.some((k) => k.id === match[1])) {
+          ctx.addIssue({ code: "custom", message: `key id "${match[1]}" appears twice` });
+          return z.NEVER;
+        }
+        keys.push({ id: match[1]!, key });
+      }
+      return keys.length ? keys : undefined;
+    }),
+  // Live video and phone: LiveKit when all three are set, otherwise peer-to-peer WebRTC.
+  LIVEKIT_URL: url(["ws:", "wss:", "http:", "https:"]),
+  LIVEKIT_API_KEY: z.string().optional().transform((v) => (v && v.trim() ? v.trim() : undefined)),
+  LIVEKIT_API_SECRET: z.string().optional().transform((v) => (v && v.trim() ? v.trim() : undefined)),
+  // STUN/TURN servers for peer-to-peer calls, as JSON: [{"urls":"turn:turn.example.com","username":"u","credential":"p"}]
+  ICE_SERVERS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === "") return [] as { urls: string | string[]; username?: string; credential?: string }[];
+      let json: unknown;
+      try {
+        json = JSON.parse(v);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be JSON: an array of {urls, username?, credential?}" });
+        return z.NEVER;
+      }
+      const iceUrl = z.string().regex(/^(stun|stuns|turn|turns):/, "each url must start with stun:, stuns:, turn: or turns:");
+      const parsed = z
+        .array(z.object({ urls: z.union([iceUrl, z.array(iceUrl).min(1)]), username: z.string().optional(), credential: z.string().optional() }))
+        .safeParse(json);
+      if (!parsed.success) {
+        ctx.addIssue({ code: "custom", message: `must be an array of {urls, username?, credential?}: ${parsed.error.issues[0]?.message}` });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  // Cal.com: the signing secret of the /webhooks/calcom endpoint, and the API base (default https://api.cal.com).
+  CALCOM_WEBHOOK_SECRET: z.string().optional().transform((v) => (v && v.trim() ? v.trim() : undefined)),
+  CALCOM_API_URL: url(["http:", "https:"]).transform((v) => (v ?? "https://api.cal.com").replace(/\/+$/, "")),
 });
 
 /** Settings that only make sense together. */
@@ -123,6 +176,12 @@ const envSchema = envObject.superRefine((env, ctx) => {
   if (Boolean(env.STRIPE_SECRET_KEY) !== Boolean(env.STRIPE_WEBHOOK_SECRET)) {
     const missing = env.STRIPE_SECRET_KEY ? "STRIPE_WEBHOOK_SECRET" : "STRIPE_SECRET_KEY";
     ctx.addIssue({ code: "custom", path: [missing], message: "STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together (payments are confirmed by signed webhooks)" });
+  }
+  const livekit = ["LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"] as const;
+  if (livekit.some((v) => env[v]) && !livekit.every((v) => env[v])) {
+    for (const variable of livekit) {
+      if (!env[variable]) ctx.addIssue({ code: "custom", path: [variable], message: "LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be set together" });
+    }
   }
   if (!env.STRIPE_SECRET_KEY) {
     for (const variable of ["STRIPE_API_HOST", "STRIPE_API_PORT", "STRIPE_API_PROTOCOL"] as const) {

@@ -1,3 +1,4 @@
+import type { Keyring } from "../crypto/keyring.ts";
 import type { Db } from "../db/client.ts";
 import type { Env } from "../env.ts";
 import type { Storage } from "../integrations/storage/index.ts";
@@ -26,6 +27,8 @@ export interface ServiceDeps {
   realtime: RealtimeNotifier;
   /** Injected so that tests can move time. */
   now: () => Date;
+  /** Encryption at rest (server/crypto/keyring.ts): chat messages, API keys, session keys. */
+  keyring: Keyring;
   /** Uploaded files: coach photos, credential documents. */
   storage: Storage;
   /**

@@ -22,7 +22,7 @@ export function createEarningsService({ db, now }: ServiceDeps) {
       where: { tenantId: where.tenantId, ...(where.bookingIds ? { bookingId: { in: where.bookingIds } } : {}) },
       orderBy: { createdAt: "asc" },
     });
-    const bookingIds = [...new Set(entries.filter((e) => e.kind === "REFUND").map((e) => e.bookingId))];
+    const bookingIds = [...new Set(entries.flatMap((e) => (e.kind === "REFUND" && e.bookingId ? [e.bookingId] : [])))];
     const bookings = new Map(
       (await db.booking.findMany({ where: { id: { in: bookingIds } }, select: { id: true, priceMinor: true, platformFeeMinor: true } })).map((b) => [b.id, b]),
     );
@@ -35,7 +35,7 @@ export function createEarningsService({ db, now }: ServiceDeps) {
       if (e.kind === "PLATFORM_FEE") t.feesMinor += e.amountMinor;
       if (e.kind === "COACH_TRANSFER") t.netMinor += e.amountMinor;
       if (e.kind === "REFUND") {
-        const booking = bookings.get(e.bookingId);
+        const booking = e.bookingId ? bookings.get(e.bookingId) : undefined;
         t.refundedMinor += e.amountMinor;
         if (booking) {
           const split = proportionalRefund(booking, e.amountMinor);
