@@ -5,10 +5,16 @@ import { Server } from "socket.io";
 import { readSessionToken } from "../server/auth/cookie.ts";
 import type { Logger } from "../server/log.ts";
 import type { AuthService, Viewer } from "../server/services/auth/service.ts";
+import type { Services } from "../server/services/index.ts";
 import { broadcastPresence, registerPresenceHandlers, type TandemServer } from "./handlers/presence.ts";
 
 export interface RealtimeOptions {
   auth: Pick<AuthService, "resolveSession">;
+  /**
+   * Domain services for handlers beyond presence (chat, calls). Optional so that a bare
+   * presence server can run without them; a handler needing them is registered only when given.
+   */
+  services?: Services;
   log: Logger;
   redisUrl?: string;
   /** Returns whether a browser Origin may open a socket (same rule as HTTP mutations). */
@@ -63,6 +69,9 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
   io.on("connection", async (socket) => {
     const viewer = (socket as unknown as { viewer: Viewer }).viewer;
     registerPresenceHandlers(io, socket, viewer);
+    if (options.services) {
+      // Domain handlers: one line per realtime/handlers/<domain>.ts.
+    }
     const tenantRoom = `tenant:${viewer.tenant.id}`;
     await socket.join([`session:${viewer.sessionId}`, `user:${viewer.user.id}`, tenantRoom]);
     await broadcastPresence(io, tenantRoom).catch(() => undefined);

@@ -102,6 +102,7 @@ export async function main(env: Env) {
   const server = http.createServer(app);
   const realtime = await attachRealtime(server, {
     auth: tandem.services.auth,
+    services: tandem.services,
     log,
     redisUrl: env.REDIS_URL,
     originAllowed: (origin, host) => originAllowed(env.APP_ORIGIN, origin, host),
