@@ -32,7 +32,7 @@ export type ActionResult = { ok: false; message: string; fieldErrors: Record<str
 export function formError(error: unknown): { status: number; body: ActionResult } {
   // Duck-typed: the router's TRPCError class lives in the server's module graph.
   if (error instanceof Error && error.name === "TRPCError" && "code" in error) {
-    const codes: Record<string, number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, TOO_MANY_REQUESTS: 429 };
+    const codes: Record<string, number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, PRECONDITION_FAILED: 412, TOO_MANY_REQUESTS: 429 };
     const status = codes[String(error.code)];
     if (status) {
       const fieldErrors: Record<string, string[]> = {};

@@ -9,6 +9,7 @@ import { createNotificationService } from "./notifications/service.ts";
 import { createOfferingService } from "./offerings/service.ts";
 import { createPaymentService } from "./payments/service.ts";
 import { createReviewService } from "./reviews/service.ts";
+import { createSessionService } from "./sessions/service.ts";
 import { createTenantService } from "./tenants/service.ts";
 
 /** Every domain service, built once per process from the same dependencies. */
@@ -17,6 +18,7 @@ export function createServices(deps: ServiceDeps) {
   const tenants = createTenantService(deps);
   const notifications = createNotificationService(deps);
   const bookings = createBookingService(deps, notifications);
+  const payments = createPaymentService(deps, { bookings, notifications });
   return {
     auth,
     tenants,
@@ -28,7 +30,8 @@ export function createServices(deps: ServiceDeps) {
     reviews: createReviewService(deps, notifications),
     bookings,
     earnings: createEarningsService(deps),
-    payments: createPaymentService(deps, { bookings, notifications }),
+    payments,
+    sessions: createSessionService(deps, { notifications, payments }),
     async close() {
       await auth.close();
     },

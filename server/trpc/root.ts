@@ -12,6 +12,7 @@ import { notificationsRouter } from "./routers/notifications/index.ts";
 import { offeringsRouter } from "./routers/offerings/index.ts";
 import { paymentsRouter } from "./routers/payments/index.ts";
 import { reviewsRouter } from "./routers/reviews/index.ts";
+import { sessionsRouter } from "./routers/sessions/index.ts";
 import { tenantRouter } from "./routers/tenant/index.ts";
 
 /** One router per domain; a new domain adds a folder under routers/ and a line here. */
@@ -30,6 +31,7 @@ export const appRouter = router({
   bookings: bookingsRouter,
   earnings: earningsRouter,
   payments: paymentsRouter,
+  sessions: sessionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

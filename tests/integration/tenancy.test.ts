@@ -340,6 +340,20 @@ const covered: Record<string, () => Promise<void>> = {
     expect(memberCount).toBe(await app.db.membership.count({ where: { tenantId: b.id } }));
     expect(summary.tenantCount).toBeNull(); // not a system admin
   },
+  // ---- live sessions: tenant B's booking looks missing in tenant A ----
+  "sessions.room": async () => {
+    for (const u of [clientA, coachA, adminA]) expect(await (await as(u)).sessions.room({ bookingId: bookingB.id })).toMatchObject({ ok: false, reason: "NOT_FOUND" });
+    expect(await (await as(clientB)).sessions.room({ bookingId: bookingB.id })).toMatchObject({ ok: false, reason: "ENDED" });
+  },
+  "sessions.livekitToken": async () => {
+    for (const u of [clientA, coachA]) await expect((await as(u)).sessions.livekitToken({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: bookingB.id } })).e2eeKeySealed).toBeNull();
+  },
+  "sessions.attendance": async () => {
+    await app.db.attendance.create({ data: { tenantId: b.id, bookingId: bookingB.id, userId: clientB.user.id, transport: "p2p", joinedAt: new Date() } });
+    for (const u of [clientA, coachA, adminA]) await expect((await as(u)).sessions.attendance({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await (await as(clientB)).sessions.attendance({ bookingId: bookingB.id })).rows).toHaveLength(1);
+  },
   "admin.tenants": async () => {
     await expect((await as(adminA)).admin.tenants()).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await (await as(sysadmin)).admin.tenants()).map((t) => t.slug)).toEqual(expect.arrayContaining(["alpha", "beta"]));

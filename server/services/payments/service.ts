@@ -57,6 +57,28 @@ export function createPaymentService(
     return { booking: { ...booking, coachUserId: coachProfile.userId }, by: by as CancelledBy };
   }
 
+  /** Refunds first (idempotent per booking), then cancels; answers the amount refunded. */
+  async function refundAndCancel(booking: { id: string; tenantId: string; status: string; priceMinor: number; currency: string; startsAt: Date }, by: CancelledBy, who: { userId: string; reason: string }) {
+    if (booking.status !== "CONFIRMED") {
+      await bookings.cancel(booking.id, "PENDING", who);
+      return 0;
+    }
+    const refundMinor = await refundAmount(booking, by);
+    if (refundMinor > 0) {
+      const charge = await db.ledgerEntry.findFirst({ where: { bookingId: booking.id, kind: "CHARGE" }, select: { reference: true, provider: true } });
+      if (!charge) throw new AppError("CONFLICT", "No payment was found for this booking, so it cannot be refunded automatically. Please contact the organisation.");
+      const { refundId } = await provider.refund({ paymentIntentId: charge.reference, bookingId: booking.id, amountMinor: refundMinor });
+      await bookings.cancel(booking.id, "CONFIRMED", who);
+      await db.ledgerEntry.createMany({
+        data: [{ tenantId: booking.tenantId, bookingId: booking.id, kind: "REFUND", amountMinor: refundMinor, currency: booking.currency, provider: charge.provider, reference: refundId }],
+        skipDuplicates: true,
+      });
+    } else {
+      await bookings.cancel(booking.id, "CONFIRMED", who);
+    }
+    return refundMinor;
+  }
+
   async function refundAmount(booking: { status: string; priceMinor: number; startsAt: Date; tenantId: string }, by: CancelledBy) {
     if (booking.status !== "CONFIRMED") return 0;
     const tenant = await db.tenant.findUniqueOrThrow({ where: { id: booking.tenantId }, select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true } });
@@ -381,24 +403,7 @@ export function createPaymentService(
      */
     async cancelBooking(actor: Actor, bookingId: string, reason: string) {
       const { booking, by } = await cancellable(actor, bookingId);
-      let refundMinor = 0;
-      if (booking.status === "CONFIRMED") {
-        refundMinor = await refundAmount(booking, by);
-        if (refundMinor > 0) {
-          const charge = await db.ledgerEntry.findFirst({ where: { bookingId: booking.id, kind: "CHARGE" }, select: { reference: true, provider: true } });
-          if (!charge) throw new AppError("CONFLICT", "No payment was found for this booking, so it cannot be refunded automatically. Please contact the organisation.");
-          const { refundId } = await provider.refund({ paymentIntentId: charge.reference, bookingId: booking.id, amountMinor: refundMinor });
-          await bookings.cancel(booking.id, "CONFIRMED", { userId: actor.userId, reason });
-          await db.ledgerEntry.createMany({
-            data: [{ tenantId: booking.tenantId, bookingId: booking.id, kind: "REFUND", amountMinor: refundMinor, currency: booking.currency, provider: charge.provider, reference: refundId }],
-            skipDuplicates: true,
-          });
-        } else {
-          await bookings.cancel(booking.id, "CONFIRMED", { userId: actor.userId, reason });
-        }
-      } else {
-        await bookings.cancel(booking.id, "PENDING", { userId: actor.userId, reason });
-      }
+      const refundMinor = await refundAndCancel(booking, by, { userId: actor.userId, reason });
       const other = by === "client" ? booking.coachUserId : booking.clientId;
       const money = refundMinor > 0 ? ` ${(refundMinor / 100).toFixed(2)} ${booking.currency} is refunded.` : "";
       await notifications.notify({
@@ -411,6 +416,22 @@ export function createPaymentService(
         email: true,
       });
       return { refundMinor, currency: booking.currency };
+    },
+
+    /**
+     * A confirmed session that the client attended and the coach missed, after its window: cancelled
+     * as the coach's cancellation, so the client gets everything back (ADR 009); the client is told.
+     */
+    async cancelForCoachAbsence(bookingId: string, reason: string) {
+      const row = await db.booking.findUniqueOrThrow({
+        where: { id: bookingId },
+        select: { id: true, tenantId: true, status: true, priceMinor: true, currency: true, startsAt: true, clientId: true, coachProfile: { select: { userId: true } } },
+      });
+      if (row.status !== "CONFIRMED") return { refundMinor: 0, currency: row.currency };
+      const refundMinor = await refundAndCancel(row, "coach", { userId: row.coachProfile.userId, reason });
+      const money = refundMinor > 0 ? ` ${(refundMinor / 100).toFixed(2)} ${row.currency} is refunded.` : "";
+      await notifications.notify({ tenantId: row.tenantId, userId: row.clientId, kind: "booking.cancelled", title: "Your coach missed the session", body: `${reason}${money}`, link: `/bookings/${row.id}`, email: true });
+      return { refundMinor, currency: row.currency };
     },
 
     /** Ledger rows of a booking (admin views and reconciliation). */
