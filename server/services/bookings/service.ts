@@ -85,8 +85,14 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     return computeSlots({ availability, durationMinutes, busy, now: at, from, to });
   }
 
-  /** Releases holds of this coach that ran out, so that their time is free again. */
+  /**
+   * Starts a booking write for this coach: takes the coach's transaction-scoped advisory lock, so
+   * that concurrent holds of one coach queue instead of deadlocking on each other's uncommitted
+   * rows in the exclusion constraint (bench/booking.ts showed that), then releases holds that
+   * ran out, so that their time is free again. Call first in every transaction that books time.
+   */
   async function releaseExpiredHolds(tx: Prisma.TransactionClient, coachProfileId: string) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${coachProfileId}, 0))`;
     const expired = await tx.booking.updateMany({
       where: { coachProfileId, status: "PENDING", holdExpiresAt: { lte: now() } },
       data: { status: "CANCELLED", cancelledAt: now(), cancellationReason: "The hold expired before payment." },
@@ -98,8 +104,18 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
   async function refreshNextFree(coachProfileId: string): Promise<Date | null> {
     const shortest = await db.service.aggregate({ where: { coachProfileId, status: "ACTIVE" }, _min: { durationMinutes: true } });
     const duration = shortest._min.durationMinutes;
-    const [first] = duration ? await freeSlots(coachProfileId, duration) : [];
-    const next = first?.start ?? null;
+    // The first free slot is usually near: look a week ahead, then a month, then the whole horizon.
+    let next: Date | null = null;
+    if (duration) {
+      const at = now();
+      for (const days of [7, 31, 366]) {
+        const [first] = await freeSlots(coachProfileId, duration, { from: at, to: new Date(at.getTime() + days * DAY) });
+        if (first) {
+          next = first.start;
+          break;
+        }
+      }
+    }
     await db.coachProfile.update({ where: { id: coachProfileId }, data: { nextFreeSlotAt: next } });
     return next;
   }

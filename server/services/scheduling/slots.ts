@@ -1,7 +1,7 @@
 // Luxon (IANA zones through Intl) does every local↔UTC conversion here: working hours are
 // wall-clock times in the coach's zone, so 09:00 must map to a different UTC instant on either
 // side of a DST change, with gaps and repeated hours handled by the zone database, not by us.
-import { DateTime, IANAZone } from "luxon";
+import { DateTime, IANAZone, Zone } from "luxon";
 import { z } from "zod";
 
 /**
@@ -257,12 +257,71 @@ void [_schemaAcceptsAvailability, _schemaYieldsAvailability, _schemaAcceptsInput
 // Local dates and wall-clock ↔ instant (all through Luxon)
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/**
+ * An IANA zone whose offsets are remembered per UTC hour. Luxon asks the Intl API for every
+ * offset, which dominated slot computation (bench/booking.ts). An hour whose first and last
+ * millisecond have the same offset has it throughout (zones change offset at most once an
+ * hour); an hour with a change inside is never cached and asks the real zone each time.
+ */
+class CachedZone extends Zone {
+  readonly #inner: IANAZone;
+  readonly #byHour = new Map<number, number>();
+  constructor(name: string) {
+    super();
+    this.#inner = IANAZone.create(name);
+  }
+  override get type() {
+    return "iana";
+  }
+  override get name() {
+    return this.#inner.name;
+  }
+  override get isUniversal() {
+    return false;
+  }
+  override offsetName(ts: number, options: Parameters<Zone["offsetName"]>[1]) {
+    return this.#inner.offsetName(ts, options);
+  }
+  override formatOffset(ts: number, format: Parameters<Zone["formatOffset"]>[1]) {
+    return this.#inner.formatOffset(ts, format);
+  }
+  override offset(ts: number): number {
+    const hour = Math.floor(ts / HOUR);
+    let known = this.#byHour.get(hour);
+    if (known === undefined) {
+      const first = this.#inner.offset(hour * HOUR);
+      known = first === this.#inner.offset(hour * HOUR + HOUR - 1) ? first : Number.NaN;
+      if (this.#byHour.size > 100_000) this.#byHour.clear();
+      this.#byHour.set(hour, known);
+    }
+    return Number.isNaN(known) ? this.#inner.offset(ts) : known;
+  }
+  override equals(other: Zone) {
+    return other.type === "iana" && other.name === this.name;
+  }
+  override get isValid() {
+    return this.#inner.isValid;
+  }
+}
+
+const zoneCache = new Map<string, CachedZone>();
+/** One cached zone per name for the life of the process. */
+function zoneNamed(name: string): Zone {
+  let zone = zoneCache.get(name);
+  if (!zone) {
+    zone = new CachedZone(name);
+    zoneCache.set(name, zone);
+  }
+  return zone;
+}
 
 /** A calendar date, handled as a UTC-zoned DateTime so that day arithmetic never meets DST. */
 type PlainDate = DateTime;
 
 const plainDate = (iso: string): PlainDate => DateTime.fromISO(iso, { zone: "UTC" });
-const localDateOf = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toISODate()!;
+const localDateOf = (ms: number, zone: Zone) => DateTime.fromMillis(ms, { zone }).toISODate()!;
 
 interface Wall {
   year: number;
@@ -280,7 +339,7 @@ function wallOn(date: PlainDate, minuteOfDay: number): Wall {
 
 /** Wall-clock reading as a sortable number (not an instant). */
 const wallKey = (w: Wall) => Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
-const wallKeyAt = (ms: number, zone: string) => {
+const wallKeyAt = (ms: number, zone: Zone) => {
   const dt = DateTime.fromMillis(ms, { zone });
   return Date.UTC(dt.year, dt.month - 1, dt.day, dt.hour, dt.minute, dt.second, dt.millisecond);
 };
@@ -289,7 +348,7 @@ const wallKeyAt = (ms: number, zone: string) => {
  * All instants at which the clock in `zone` reads `w`: none (spring-forward gap), one, or two
  * (fall-back overlap), ascending.
  */
-function instantsAt(w: Wall, zone: string): number[] {
+function instantsAt(w: Wall, zone: Zone): number[] {
   const dt = DateTime.fromObject(w, { zone });
   // Luxon moves a nonexistent time forward past the gap; that shows as a different reading.
   if (dt.year !== w.year || dt.month !== w.month || dt.day !== w.day || dt.hour !== w.hour || dt.minute !== w.minute) return [];
@@ -300,7 +359,7 @@ function instantsAt(w: Wall, zone: string): number[] {
  * An interval bound as an instant: the first occurrence of the wall time; for a time in a
  * spring-forward gap, the moment the clocks jump (the first instant reading at least `w`).
  */
-function boundInstant(w: Wall, zone: string): number {
+function boundInstant(w: Wall, zone: Zone): number {
   const at = instantsAt(w, zone);
   if (at.length) return at[0]!;
   // In the gap. Luxon's shifted result reads later than w; search back (seconds) for the jump,
@@ -330,7 +389,7 @@ interface WorkRange {
 }
 
 function workRanges(a: ParsedAvailability, firstDate: PlainDate, lastDate: PlainDate): WorkRange[] {
-  const zone = a.timeZone;
+  const zone = zoneNamed(a.timeZone);
   const overrides = new Map(a.overrides.map((o) => [o.date, o.intervals]));
   const out: WorkRange[] = [];
   for (let date = firstDate; date.toMillis() <= lastDate.toMillis(); date = date.plus({ days: 1 })) {
@@ -348,10 +407,9 @@ function workRanges(a: ParsedAvailability, firstDate: PlainDate, lastDate: Plain
 }
 
 /** Instants in [r.start, r.end) whose wall time is on r's grid, ascending. */
-function gridStarts(r: WorkRange, stepMin: number, zone: string): number[] {
-  const z = IANAZone.create(zone);
-  const offStart = z.offset(r.start);
-  const offEnd = z.offset(r.end);
+function gridStarts(r: WorkRange, stepMin: number, zone: Zone): number[] {
+  const offStart = zone.offset(r.start);
+  const offEnd = zone.offset(r.end);
   const out: number[] = [];
   if (offStart === offEnd && r.startExists) {
     // No change of offset inside: local and real time advance together.
@@ -398,7 +456,7 @@ function sweeper(ranges: [number, number][]) {
 export function computeSlots(input: ComputeSlotsInput): Slot[] {
   const q = computeSlotsInputSchema.parse(input);
   const a = q.availability;
-  const zone = a.timeZone;
+  const zone = zoneNamed(a.timeZone);
   const step = a.slotStepMinutes;
   const duration = q.durationMinutes * MINUTE;
   const before = a.bufferBeforeMinutes * MINUTE;
