@@ -6,6 +6,7 @@ import { readSessionToken } from "../server/auth/cookie.ts";
 import type { Logger } from "../server/log.ts";
 import type { AuthService, Viewer } from "../server/services/auth/service.ts";
 import type { Services } from "../server/services/index.ts";
+import { registerChatHandlers } from "./handlers/chat.ts";
 import { broadcastPresence, registerPresenceHandlers, type TandemServer } from "./handlers/presence.ts";
 
 export interface RealtimeOptions {
@@ -71,6 +72,7 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
     registerPresenceHandlers(io, socket, viewer);
     if (options.services) {
       // Domain handlers: one line per realtime/handlers/<domain>.ts.
+      registerChatHandlers(io, socket, viewer, options.services);
     }
     const tenantRoom = `tenant:${viewer.tenant.id}`;
     await socket.join([`session:${viewer.sessionId}`, `user:${viewer.user.id}`, tenantRoom]);

@@ -1,5 +1,6 @@
 import { createAuthService } from "./auth/service.ts";
 import { createBookingService } from "./bookings/service.ts";
+import { createChatService } from "./chat/service.ts";
 import { createCoachService } from "./coaches/service.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { createDirectoryService } from "./directory/service.ts";
@@ -32,6 +33,7 @@ export function createServices(deps: ServiceDeps) {
     earnings: createEarningsService(deps),
     payments,
     sessions: createSessionService(deps, { notifications, payments }),
+    chat: createChatService(deps),
     async close() {
       await auth.close();
     },

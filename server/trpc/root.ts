@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "./init.ts";
 import { adminRouter } from "./routers/admin/index.ts";
 import { authRouter } from "./routers/auth/index.ts";
 import { bookingsRouter } from "./routers/bookings/index.ts";
+import { chatRouter } from "./routers/chat/index.ts";
 import { coachRouter } from "./routers/coach/index.ts";
 import { coachAdminRouter } from "./routers/coach-admin/index.ts";
 import { dashboardRouter } from "./routers/dashboard/index.ts";
@@ -32,6 +33,7 @@ export const appRouter = router({
   earnings: earningsRouter,
   payments: paymentsRouter,
   sessions: sessionsRouter,
+  chat: chatRouter,
 });
 
 export type AppRouter = typeof appRouter;

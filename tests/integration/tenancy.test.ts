@@ -354,6 +354,22 @@ const covered: Record<string, () => Promise<void>> = {
     for (const u of [clientA, coachA, adminA]) await expect((await as(u)).sessions.attendance({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await (await as(clientB)).sessions.attendance({ bookingId: bookingB.id })).rows).toHaveLength(1);
   },
+  // ---- chat: tenant B's session thread and its messages are missing in tenant A ----
+  "chat.sessionThread": async () => {
+    for (const u of [clientA, coachA, adminA]) await expect((await as(u)).chat.sessionThread({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await (await as(clientB)).chat.sessionThread({ bookingId: bookingB.id })).members.map((m) => m.userId).sort()).toEqual([clientB.user.id, coachB.user.id].sort());
+  },
+  "chat.history": async () => {
+    const { threadId } = await (await as(clientB)).chat.sessionThread({ bookingId: bookingB.id });
+    await app.tandem.services.chat.send({ userId: clientB.user.id, tenantId: b.id }, { threadId, clientMessageId: "tenancy-history", text: "Beta only" });
+    for (const u of [clientA, coachA, adminA]) await expect((await as(u)).chat.history({ threadId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await (await as(coachB)).chat.history({ threadId })).messages.map((m) => m.text)).toContain("Beta only");
+  },
+  "chat.markRead": async () => {
+    const { threadId } = await (await as(coachB)).chat.sessionThread({ bookingId: bookingB.id });
+    for (const u of [clientA, coachA]) await expect((await as(u)).chat.markRead({ threadId, seq: 1 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await app.db.threadMember.count({ where: { threadId, lastReadSeq: { gt: 0 }, userId: { in: [clientA.user.id, coachA.user.id] } } })).toBe(0);
+  },
   "admin.tenants": async () => {
     await expect((await as(adminA)).admin.tenants()).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await (await as(sysadmin)).admin.tenants()).map((t) => t.slug)).toEqual(expect.arrayContaining(["alpha", "beta"]));

@@ -1,0 +1,288 @@
+import { randomUUID } from "node:crypto";
+import type { ChatMessage } from "../../../realtime/contracts.ts";
+import { DecryptionError } from "../../crypto/keyring.ts";
+import { AppError, forbidden, notFound } from "../../errors.ts";
+import { formatBytes, inspectUpload, UPLOAD_TYPES, type UploadType } from "../../integrations/storage/uploads.ts";
+import type { Actor } from "../../policies/coaching.ts";
+import type { ServiceDeps } from "../deps.ts";
+
+/** Who a chat operation is done by: a user acting in one tenant. */
+export type ChatActor = Pick<Actor, "userId" | "tenantId">;
+
+export const ATTACHMENT_TYPES = ["image/jpeg", "image/png", "image/webp", "application/pdf"] as const satisfies readonly UploadType[];
+export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+/** Most messages one history page or one resume answer carries. */
+export const PAGE_MAX = 200;
+
+interface MessageRow {
+  id: string;
+  threadId: string;
+  seq: number;
+  senderId: string;
+  clientMessageId: string;
+  body: Uint8Array;
+  attachmentName: string | null;
+  attachmentType: string | null;
+  attachmentSize: number | null;
+  createdAt: Date;
+}
+
+/** What an attachment id stands for: sealed, so a client can neither forge nor alter it. */
+interface AttachmentTicket {
+  k: string;
+  n: string;
+  t: string;
+  s: number;
+  u: string;
+}
+
+const isUniqueViolation = (error: unknown) => {
+  const e = error as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } }; message?: unknown };
+  return (
+    e?.code === "P2002" ||
+    e?.meta?.code === "23505" ||
+    e?.meta?.driverAdapterError?.cause?.originalCode === "23505" ||
+    e?.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation" ||
+    (typeof e?.message === "string" && /23505|unique constraint/i.test(e.message))
+  );
+};
+
+/**
+ * Threads and their messages. A thread has a kind (SESSION for a booking, later TASK, GROUP,
+ * DIRECT) and members; every operation checks membership and tenant. Each message gets the next
+ * `seq` of its thread in the same statement that stores it, so the order is the server's and a
+ * member resumes by asking for everything after the last seq it saw. Bodies are sealed with the
+ * keyring (AES-256-GCM) bound to the thread id; attachments are sealed the same way in storage.
+ */
+export function createChatService(deps: ServiceDeps) {
+  const { db, keyring, storage } = deps;
+
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const threadContext = (threadId: string) => `thread:${threadId}`;
+
+  function toMessage(row: MessageRow): ChatMessage {
+    let text: string;
+    try {
+      text = keyring.open(row.body, threadContext(row.threadId)).toString("utf8");
+    } catch (error) {
+      if (!(error instanceof DecryptionError)) throw error;
+      deps.log.error("chat: a message could not be decrypted", { messageId: row.id, reason: error.message });
+      text = "";
+    }
+    return {
+      id: row.id,
+      threadId: row.threadId,
+      seq: row.seq,
+      senderId: row.senderId,
+      clientMessageId: row.clientMessageId,
+      text,
+      attachment: row.attachmentName && row.attachmentType ? { name: row.attachmentName, type: row.attachmentType, size: row.attachmentSize ?? 0 } : null,
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+
+  const messageSelect = { id: true, threadId: true, seq: true, senderId: true, clientMessageId: true, body: true, attachmentName: true, attachmentType: true, attachmentSize: true, createdAt: true } as const;
+
+  /** The thread, when the actor is one of its members in their tenant; otherwise NOT_FOUND or FORBIDDEN. */
+  async function memberThread(actor: ChatActor, threadId: string) {
+    if (!UUID.test(threadId)) throw notFound("That conversation");
+    const thread = await db.thread.findFirst({
+      where: { id: threadId, tenantId: actor.tenantId },
+      select: { id: true, kind: true, lastSeq: true, bookingId: true, members: { select: { userId: true, lastReadSeq: true } } },
+    });
+    if (!thread) throw notFound("That conversation");
+    if (!thread.members.some((m) => m.userId === actor.userId)) throw forbidden("You are not a member of this conversation.");
+    return thread;
+  }
+
+  function openTicket(actor: ChatActor, threadId: string, attachmentId: string): AttachmentTicket {
+    try {
+      const ticket = JSON.parse(keyring.openText(attachmentId, `chat-attachment:${threadId}`)) as AttachmentTicket;
+      if (ticket.u !== actor.userId) throw new Error("another sender");
+      return ticket;
+    } catch {
+      throw new AppError("BAD_REQUEST", "That attachment is not valid here; upload the file again.", { attachmentId: ["Upload the file again."] });
+    }
+  }
+
+  const service = {
+    /**
+     * The chat of a booking's session (created on first use): its members are the booking's
+     * coach and client, and only they may open it.
+     */
+    async sessionThread(actor: ChatActor, bookingId: string) {
+      const booking = await db.booking.findFirst({
+        where: { id: bookingId, tenantId: actor.tenantId },
+        select: { id: true, tenantId: true, clientId: true, coachProfile: { select: { userId: true, displayName: true } } },
+      });
+      if (!booking) throw notFound("That booking");
+      const parties = [booking.coachProfile.userId, booking.clientId];
+      if (!parties.includes(actor.userId)) throw forbidden("Only the coach and the client of this booking can see its chat.");
+      let thread = await db.thread.findUnique({ where: { bookingId }, select: { id: true, lastSeq: true } });
+      if (!thread) {
+        try {
+          thread = await db.thread.create({
+            data: { tenantId: booking.tenantId, kind: "SESSION", bookingId, members: { create: [...new Set(parties)].map((userId) => ({ userId })) } },
+            select: { id: true, lastSeq: true },
+          });
+        } catch (error) {
+          // Both parties opened the chat at the same moment: use the thread the other created.
+          if (!isUniqueViolation(error)) throw error;
+          thread = await db.thread.findUniqueOrThrow({ where: { bookingId }, select: { id: true, lastSeq: true } });
+        }
+      }
+      const [members, client] = await Promise.all([
+        db.threadMember.findMany({ where: { threadId: thread.id }, select: { userId: true, lastReadSeq: true } }),
+        db.user.findUnique({ where: { id: booking.clientId }, select: { name: true } }),
+      ]);
+      const names: Record<string, string> = { [booking.clientId]: client?.name ?? "Client", [booking.coachProfile.userId]: booking.coachProfile.displayName };
+      return {
+        threadId: thread.id,
+        kind: "SESSION" as const,
+        lastSeq: thread.lastSeq,
+        viewerId: actor.userId,
+        members: members.map((m) => ({ userId: m.userId, name: names[m.userId] ?? "Member", role: m.userId === booking.coachProfile.userId ? ("coach" as const) : ("client" as const), lastReadSeq: m.lastReadSeq })),
+      };
+    },
+
+    /** The thread with its members' read positions, when the actor is a member (else NOT_FOUND or FORBIDDEN). */
+    member: memberThread,
+
+    /** Messages after `afterSeq`, oldest first (resume); callers have checked membership. */
+    async after(threadId: string, afterSeq: number, limit = PAGE_MAX) {
+      const take = Math.min(Math.max(1, limit), PAGE_MAX);
+      const rows = await db.message.findMany({ where: { threadId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, take: take + 1, select: messageSelect });
+      return { messages: rows.slice(0, take).map(toMessage), hasMore: rows.length > take };
+    },
+
+    /**
+     * One page of history, oldest first within the page. Without `beforeSeq` the newest page;
+     * with it, the page just before; with `afterSeq`, the messages after it (resume).
+     */
+    async history(actor: ChatActor, input: { threadId: string; beforeSeq?: number; afterSeq?: number; limit?: number }) {
+      await memberThread(actor, input.threadId);
+      if (input.afterSeq !== undefined) return service.after(input.threadId, input.afterSeq, input.limit);
+      const take = Math.min(Math.max(1, input.limit ?? 50), PAGE_MAX);
+      const rows = await db.message.findMany({
+        where: { threadId: input.threadId, ...(input.beforeSeq !== undefined ? { seq: { lt: input.beforeSeq } } : {}) },
+        orderBy: { seq: "desc" },
+        take: take + 1,
+        select: messageSelect,
+      });
+      return { messages: rows.slice(0, take).reverse().map(toMessage), hasMore: rows.length > take };
+    },
+
+    /**
+     * Stores a message with the thread's next seq. The membership check, the seq increment and
+     * the insert are one SQL statement (one transaction, the thread row locked for its
+     * duration), so concurrent senders get distinct, gapless seqs. Sending again with the same
+     * `clientMessageId` returns the stored message (`created: false`) instead of a second copy.
+     */
+    async send(actor: ChatActor, input: { threadId: string; clientMessageId: string; text?: string; attachmentId?: string }): Promise<{ message: ChatMessage; created: boolean }> {
+      const text = (input.text ?? "").trim();
+      if (!text && !input.attachmentId) throw new AppError("BAD_REQUEST", "Write a message or attach a file.", { text: ["Write a message or attach a file."] });
+      if (text.length > 4000) throw new AppError("BAD_REQUEST", "Messages are at most 4,000 characters.", { text: ["Messages are at most 4,000 characters."] });
+      const ticket = input.attachmentId ? openTicket(actor, input.threadId, input.attachmentId) : null;
+      const id = randomUUID();
+      const body = keyring.seal(text, threadContext(input.threadId));
+      let rows: { seq: number; createdAt: Date }[];
+      try {
+        rows = await db.$queryRaw<{ seq: number; createdAt: Date }[]>`
+          WITH t AS (
+            UPDATE "Thread" SET "lastSeq" = "lastSeq" + 1
+            WHERE "id" = ${input.threadId}::uuid AND "tenantId" = ${actor.tenantId}::uuid
+              AND EXISTS (SELECT 1 FROM "ThreadMember" m WHERE m."threadId" = ${input.threadId}::uuid AND m."userId" = ${actor.userId}::uuid)
+            RETURNING "lastSeq"
+          )
+          INSERT INTO "Message" ("id", "threadId", "tenantId", "seq", "senderId", "clientMessageId", "body", "keyId", "attachmentKey", "attachmentName", "attachmentType", "attachmentSize")
+          SELECT ${id}::uuid, ${input.threadId}::uuid, ${actor.tenantId}::uuid, t."lastSeq", ${actor.userId}::uuid, ${input.clientMessageId}, ${body}, ${keyring.currentKeyId},
+                 ${ticket?.k ?? null}, ${ticket?.n ?? null}, ${ticket?.t ?? null}, ${ticket?.s ?? null}::int
+          FROM t
+          RETURNING "seq", "createdAt"`;
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // A resend after a lost ack: the first copy stands (the whole statement rolled back).
+        const existing = await db.message.findUnique({
+          where: { threadId_senderId_clientMessageId: { threadId: input.threadId, senderId: actor.userId, clientMessageId: input.clientMessageId } },
+          select: messageSelect,
+        });
+        if (!existing) throw error;
+        return { message: toMessage(existing), created: false };
+      }
+      const row = rows[0];
+      if (!row) {
+        await memberThread(actor, input.threadId); // throws NOT_FOUND or FORBIDDEN
+        throw forbidden("You are not a member of this conversation.");
+      }
+      const message: ChatMessage = {
+        id,
+        threadId: input.threadId,
+        seq: row.seq,
+        senderId: actor.userId,
+        clientMessageId: input.clientMessageId,
+        text,
+        attachment: ticket ? { name: ticket.n, type: ticket.t, size: ticket.s } : null,
+        createdAt: row.createdAt.toISOString(),
+      };
+      return { message, created: true };
+    },
+
+    /** Moves the actor's read position forward (never back, never past the last message). */
+    async markRead(actor: ChatActor, threadId: string, seq: number) {
+      const rows = await db.$queryRaw<{ lastReadSeq: number }[]>`
+        UPDATE "ThreadMember" m SET "lastReadSeq" = GREATEST(m."lastReadSeq", LEAST(${seq}::int, t."lastSeq"))
+        FROM "Thread" t
+        WHERE m."threadId" = ${threadId}::uuid AND m."userId" = ${actor.userId}::uuid AND t."id" = m."threadId" AND t."tenantId" = ${actor.tenantId}::uuid
+        RETURNING m."lastReadSeq"`;
+      if (!rows[0]) {
+        await memberThread(actor, threadId);
+        throw forbidden("You are not a member of this conversation.");
+      }
+      return { lastReadSeq: rows[0].lastReadSeq };
+    },
+
+    /**
+     * Stores a file for a message the actor is about to send: the type comes from the bytes,
+     * the size is capped, the content is sealed. The answer's `attachmentId` goes into `send`.
+     */
+    async uploadAttachment(actor: ChatActor, threadId: string, file: { bytes: Uint8Array; name: string }) {
+      await memberThread(actor, threadId);
+      const check = await inspectUpload(file.bytes, { allowed: ATTACHMENT_TYPES, maxBytes: ATTACHMENT_MAX_BYTES });
+      if (!check.ok) throw new AppError("BAD_REQUEST", check.message, { file: [check.message] });
+      const key = `chat/${actor.tenantId}/${threadId}/${randomUUID()}.${check.ext}`;
+      await storage.put(key, keyring.seal(Buffer.from(file.bytes), key), "application/octet-stream");
+      const name = file.name.replace(/[\\/\r\n\t]/g, "_").trim().slice(0, 200) || `file.${check.ext}`;
+      const ticket: AttachmentTicket = { k: key, n: name, t: check.contentType, s: check.size, u: actor.userId };
+      return { attachmentId: keyring.sealText(JSON.stringify(ticket), `chat-attachment:${threadId}`), name, type: check.contentType, size: check.size };
+    },
+
+    /** A message's attachment, decrypted, for members of its thread. */
+    async attachment(actor: ChatActor, messageId: string) {
+      if (!UUID.test(messageId)) throw notFound("That attachment");
+      const message = await db.message.findFirst({
+        where: { id: messageId, tenantId: actor.tenantId },
+        select: { threadId: true, attachmentKey: true, attachmentName: true, attachmentType: true },
+      });
+      if (!message?.attachmentKey) throw notFound("That attachment");
+      await memberThread(actor, message.threadId);
+      const object = await storage.get(message.attachmentKey);
+      if (!object) throw notFound("That attachment");
+      const bytes = keyring.open(await object.bytes(), message.attachmentKey);
+      return { bytes, name: message.attachmentName ?? "attachment", type: message.attachmentType ?? "application/octet-stream" };
+    },
+
+    /** Seals every message body of a thread under the current key (after a rotation). */
+    async reencryptThread(threadId: string) {
+      const rows = await db.message.findMany({ where: { threadId, keyId: { not: keyring.currentKeyId } }, select: { id: true, body: true } });
+      for (const row of rows) {
+        await db.message.update({ where: { id: row.id }, data: { body: new Uint8Array(keyring.reencrypt(row.body, threadContext(threadId))), keyId: keyring.currentKeyId } });
+      }
+      return rows.length;
+    },
+
+    limits: { attachmentMaxBytes: ATTACHMENT_MAX_BYTES, attachmentTypes: ATTACHMENT_TYPES.map((t) => UPLOAD_TYPES[t].label), attachmentMaxLabel: formatBytes(ATTACHMENT_MAX_BYTES) },
+  };
+  return service;
+}
+
+export type ChatService = ReturnType<typeof createChatService>;
