@@ -6,6 +6,7 @@ import { readSessionToken } from "../server/auth/cookie.ts";
 import type { Logger } from "../server/log.ts";
 import type { AuthService, Viewer } from "../server/services/auth/service.ts";
 import type { Services } from "../server/services/index.ts";
+import { registerCallHandlers } from "./handlers/calls.ts";
 import { registerChatHandlers } from "./handlers/chat.ts";
 import { broadcastPresence, registerPresenceHandlers, type TandemServer } from "./handlers/presence.ts";
 
@@ -72,6 +73,7 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
     registerPresenceHandlers(io, socket, viewer);
     if (options.services) {
       // Domain handlers: one line per realtime/handlers/<domain>.ts.
+      registerCallHandlers(io, socket, viewer, options.services);
       registerChatHandlers(io, socket, viewer, options.services);
     }
     const tenantRoom = `tenant:${viewer.tenant.id}`;
