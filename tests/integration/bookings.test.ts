@@ -72,6 +72,26 @@ describe("free slots and holds", () => {
     expect(await app.db.booking.count({ where: { coachProfileId: coach.profile.id, startsAt: new Date("2026-06-03T07:00:00Z"), status: { in: ["PENDING", "CONFIRMED"] } } })).toBe(1);
   });
 
+  it("settles a crowd racing for overlapping times without deadlocks: every loser is told the time was taken", async () => {
+    // 60-minute sessions every 30 minutes on Tuesday 9 June: each start overlaps its neighbours.
+    // Simultaneous inserts into the exclusion constraint can deadlock; whether they meet here
+    // depends on timing (bench/booking.ts's contention run meets them reliably at 100 clients).
+    const starts = ["07:00", "07:30", "08:00", "08:30", "09:00"].map((t) => new Date(`2026-06-09T${t}:00.000Z`));
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) =>
+        app.tandem.services.bookings.hold({ userId: (i % 2 ? ann : bob).user.id, tenantId: tenant.id, role: "CLIENT" }, { serviceId: coach.service!.id, startsAt: starts[i % starts.length]!, topic: "", clientNotes: "" }),
+      ),
+    );
+    const won = attempts.filter((a) => a.status === "fulfilled");
+    expect(won.length).toBeGreaterThan(0);
+    for (const a of attempts.filter((x) => x.status === "rejected")) {
+      expect((a as PromiseRejectedResult).reason).toMatchObject({ code: "CONFLICT" });
+    }
+    const held = await app.db.booking.findMany({ where: { coachProfileId: coach.profile.id, startsAt: { gte: starts[0] }, endsAt: { lte: new Date("2026-06-09T23:00:00Z") }, status: { in: ["PENDING", "CONFIRMED"] } }, orderBy: { startsAt: "asc" } });
+    expect(held).toHaveLength(won.length);
+    for (let i = 1; i < held.length; i++) expect(held[i]!.startsAt.getTime()).toBeGreaterThanOrEqual(held[i - 1]!.endsAt.getTime());
+  });
+
   it("frees the slot when the hold expires, and a late payment cannot confirm it", async () => {
     const held = await (await api(ann)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-04T08:00:00.000Z", topic: "", clientNotes: "" });
     expect(await app.tandem.services.bookings.expireHold(held.id)).toEqual({ expired: false }); // not yet
