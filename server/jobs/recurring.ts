@@ -34,4 +34,17 @@ export async function startRecurringJobs(jobs: JobQueue, services: Services, log
     { policy: "short" },
   );
   await jobs.send(nextFree, {}, { singletonKey: "hourly" });
+
+  // Sessions whose room closed without an outcome (a lost job, a restart): decided every 15 minutes.
+  const outcomes = jobs.register(
+    "sessions.decide-due-outcomes",
+    z.object({}),
+    async () => {
+      const { decided } = await services.sessions.decideDueOutcomes();
+      if (decided) log.info("overdue session outcomes decided", { decided });
+      await jobs.send(outcomes, {}, { startAfter: 15 * 60, singletonKey: "quarter-hourly" });
+    },
+    { policy: "short" },
+  );
+  await jobs.send(outcomes, {}, { singletonKey: "quarter-hourly" });
 }

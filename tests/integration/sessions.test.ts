@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import { decodeJwt } from "jose";
 import { AccessToken, TokenVerifier, WebhookReceiver } from "livekit-server-sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { action as livekitWebhook } from "../../app/routes/webhooks.livekit.ts";
+import { loadKeyring } from "../../server/crypto/keyring.ts";
 import type { SessionType } from "../../server/db/client.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
@@ -116,4 +118,259 @@ describe("attendance", () => {
     await expect(app.tandem.services.sessions.recordJoin({ tenantId: tenant.id, bookingId: b.id, userId: bob.user.id, transport: "p2p" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(app.tandem.services.sessions.recordJoin({ tenantId: otherTenant.id, bookingId: b.id, userId: ann.user.id, transport: "p2p" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+});
+
+describe("LiveKit tokens", () => {
+  const verifier = () => new TokenVerifier(LK.LIVEKIT_API_KEY, LK.LIVEKIT_API_SECRET);
+  const cases: [SessionType, string[]][] = [
+    ["VIDEO", ["camera", "microphone", "screen_share", "screen_share_audio"]],
+    ["PHONE", ["microphone"]],
+    ["CHAT", []],
+  ];
+  for (const [sessionType, sources] of cases) {
+    it(`grants ${sessionType} sessions ${sources.join(", ") || "no media"} for coach and client, in the booking's room, with one shared E2EE key`, async () => {
+      const b = await booking(coach, ann.user.id, 3, { sessionType });
+      const keys: string[] = [];
+      for (const [u, role, name] of [[coach, "coach", "Cora Coach"], [ann, "client", "Ann Client"]] as const) {
+        const result = await (await api(u)).sessions.livekitToken({ bookingId: b.id });
+        expect(result.url).toBe(LK.LIVEKIT_URL);
+        const claims = await verifier().verify(result.token); // signed with our key and secret
+        expect(claims).toMatchObject({ sub: u.user.id, iss: LK.LIVEKIT_API_KEY, name });
+        expect(JSON.parse(claims.metadata!)).toEqual({ role, bookingId: b.id });
+        expect(claims.exp! - claims.nbf!).toBe(600);
+        const raw = decodeJwt(result.token) as { video: Record<string, unknown> };
+        expect(raw.video).toEqual({
+          room: b.room,
+          roomJoin: true,
+          canSubscribe: true,
+          canPublishData: true,
+          canPublish: sources.length > 0,
+          canPublishSources: sources,
+          canUpdateOwnMetadata: false,
+          roomAdmin: false,
+          hidden: false,
+        });
+        keys.push(result.e2eeKey);
+      }
+      expect(Buffer.from(keys[0]!, "base64")).toHaveLength(32);
+      expect(keys[1]).toBe(keys[0]);
+      // Sealed at rest, bound to this booking: the column is not the key, and opens only with the booking id.
+      const sealed = (await app.db.booking.findUniqueOrThrow({ where: { id: b.id } })).e2eeKeySealed!;
+      expect(sealed).not.toContain(keys[0]);
+      expect(loadKeyring(app.tandem.env).open(Buffer.from(sealed, "base64"), b.id).toString("base64")).toBe(keys[0]);
+      expect(() => loadKeyring(app.tandem.env).open(Buffer.from(sealed, "base64"), crypto.randomUUID())).toThrow();
+    });
+  }
+
+  it("gives each booking its own key, and sets an unguessable room on old bookings without one", async () => {
+    const b1 = await booking(coach, ann.user.id, 3, { room: null });
+    const b2 = await booking(coach2, bob.user.id, 3);
+    const t1 = await (await api(ann)).sessions.livekitToken({ bookingId: b1.id });
+    const t2 = await (await api(bob)).sessions.livekitToken({ bookingId: b2.id });
+    expect(t1.e2eeKey).not.toBe(t2.e2eeKey);
+    const room = (await app.db.booking.findUniqueOrThrow({ where: { id: b1.id } })).room!;
+    expect(Buffer.from(room, "base64url")).toHaveLength(16);
+    expect((decodeJwt(t1.token) as { video: { room: string } }).video.room).toBe(room);
+  });
+
+  it("refuses strangers, other tenants, the wrong time, and says so when LiveKit is not configured", async () => {
+    const b = await booking(coach, ann.user.id, 3);
+    for (const u of [bob, coach2, clientB]) await expect((await api(u)).sessions.livekitToken({ bookingId: b.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const later = await booking(coach2, ann.user.id, 60);
+    await expect((await api(ann)).sessions.livekitToken({ bookingId: later.id })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("opens 10 minutes before") });
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: later.id } })).e2eeKeySealed).toBeNull();
+    const plain = await createTestApp({ SESSION_IDLE_MINUTES: "43200", SESSION_ABSOLUTE_HOURS: "8760" });
+    try {
+      plain.clock.advance(app.clock.now().getTime() - plain.clock.now().getTime());
+      const t = await createTenant(plain);
+      const c = await createCoach(plain, t);
+      const client = await createUser(plain, t);
+      const startsAt = new Date(plain.clock.now().getTime() + 3 * MIN);
+      const pb = await plain.db.booking.create({ data: { tenantId: t.id, coachProfileId: c.profile.id, clientId: client.user.id, status: "CONFIRMED", startsAt, endsAt: new Date(startsAt.getTime() + 60 * MIN), room: "r-plain" } });
+      expect(await (await plain.as(client.token)).api.sessions.room({ bookingId: pb.id })).toMatchObject({ ok: true, transport: "p2p" });
+      await expect((await plain.as(client.token)).api.sessions.livekitToken({ bookingId: pb.id })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("not configured") });
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+describe("LiveKit webhook", () => {
+  let seq = 0;
+  const event = (type: string, room: string, identity?: string) =>
+    JSON.stringify({
+      event: type,
+      id: `EV_test_${++seq}_${crypto.randomUUID()}`,
+      createdAt: String(Math.floor(app.clock.now().getTime() / 1000)),
+      room: { sid: "RM_test", name: room },
+      ...(identity ? { participant: { sid: `PA_${identity.slice(0, 8)}`, identity, name: "someone" } } : {}),
+    });
+  const sign = async (body: string, secret = LK.LIVEKIT_API_SECRET) => {
+    const token = new AccessToken(LK.LIVEKIT_API_KEY, secret);
+    token.sha256 = createHash("sha256").update(body).digest("base64");
+    return token.toJwt();
+  };
+  const deliver = async (body: string, authorization: string | null) => {
+    const headers = new Headers({ "content-type": "application/webhook+json" });
+    if (authorization) headers.set("authorization", authorization);
+    const request = new Request("http://localhost/webhooks/livekit", { method: "POST", headers, body });
+    return livekitWebhook({ request, context: { tandem: app.tandem, clientIp: "127.0.0.1" }, params: {} });
+  };
+
+  it("accepts what the SDK's own receiver accepts", async () => {
+    const body = event("room_started", "any-room");
+    const received = await new WebhookReceiver(LK.LIVEKIT_API_KEY, LK.LIVEKIT_API_SECRET).receive(body, await sign(body));
+    expect(received.event).toBe("room_started");
+  });
+
+  it("records joins and leaves as attendance, once per event; refuses tampered and unsigned bodies", async () => {
+    const b = await booking(coach, ann.user.id, 0);
+    const joined = event("participant_joined", b.room!, ann.user.id);
+    const auth = await sign(joined);
+    const first = await deliver(joined, auth);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ duplicate: false, outcome: "JOINED" });
+    // The same delivery again: 200 and nothing new.
+    const replay = await deliver(joined, auth);
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toMatchObject({ duplicate: true });
+    expect(await app.db.attendance.count({ where: { bookingId: b.id } })).toBe(1);
+    expect(await app.db.webhookEvent.count({ where: { provider: "livekit", bookingId: b.id } })).toBe(1);
+
+    // Tampered: the body no longer matches the signed hash. Wrong secret. No signature.
+    const tampered = joined.replace(ann.user.id, coach.user.id);
+    const bad = await deliver(tampered, auth);
+    expect(bad.status).toBe(401);
+    expect(await bad.text()).toContain("signature is not valid");
+    const other = event("participant_joined", b.room!, coach.user.id);
+    expect((await deliver(other, await sign(other, "another-secret-of-enough-length-0123456789"))).status).toBe(401);
+    expect((await deliver(other, null)).status).toBe(401);
+    expect(await app.db.attendance.count({ where: { bookingId: b.id } })).toBe(1);
+
+    // A stranger's identity in the room is stored but never becomes attendance.
+    const stranger = event("participant_joined", b.room!, bob.user.id);
+    expect(await (await deliver(stranger, await sign(stranger))).json()).toMatchObject({ outcome: "NOT_PARTICIPANT" });
+
+    app.clock.advance(20 * MIN);
+    const left = event("participant_left", b.room!, ann.user.id);
+    expect(await (await deliver(left, await sign(left))).json()).toMatchObject({ outcome: "LEFT" });
+    const row = await app.db.attendance.findFirstOrThrow({ where: { bookingId: b.id } });
+    expect(row).toMatchObject({ userId: ann.user.id, transport: "livekit" });
+    expect(row.leftAt!.getTime() - row.joinedAt.getTime()).toBe(20 * MIN);
+
+    // room_finished closes whatever is still open.
+    const coachJoined = event("participant_joined", b.room!, coach.user.id);
+    await deliver(coachJoined, await sign(coachJoined));
+    const finished = event("room_finished", b.room!);
+    expect(await (await deliver(finished, await sign(finished))).json()).toMatchObject({ outcome: "ROOM_FINISHED:1" });
+    expect(await app.db.attendance.count({ where: { bookingId: b.id, leftAt: null } })).toBe(0);
+  });
+});
+
+describe("outcome after the window", () => {
+  const sessions = () => app.tandem.services.sessions;
+  const join = (bookingId: string, userId: string, transport: "p2p" | "livekit" = "p2p") => sessions().recordJoin({ tenantId: tenant.id, bookingId, userId, transport });
+
+  it("completes a session both attended, with each person's minutes, and tells the coach; repeating changes nothing", async () => {
+    const b = await booking(coach, ann.user.id, 0);
+    const c1 = await join(b.id, coach.user.id, "livekit");
+    app.clock.advance(2 * MIN);
+    const a1 = await join(b.id, ann.user.id);
+    app.clock.advance(30 * MIN);
+    await sessions().recordLeave(a1);
+    app.clock.advance(5 * MIN);
+    await join(b.id, ann.user.id); // came back, still there when the room closes
+    expect(await sessions().decideOutcome(b.id)).toEqual({ outcome: "NOT_DUE" });
+    app.clock.advance(30 * MIN); // 67 minutes after the start: the room closed at 65
+    await sessions().recordLeave(c1);
+    const result = await sessions().decideOutcome(b.id);
+    expect(result.outcome).toBe("COMPLETED");
+    const after = await app.db.booking.findUniqueOrThrow({ where: { id: b.id } });
+    expect(after.status).toBe("COMPLETED");
+    expect(after.outcomeAt).toEqual(app.clock.now());
+    // Coach: 0–65 (the room's close) = 65 min; client: 2–32 and 37–65 = 58 min.
+    expect(after.outcomeSummary).toBe("Cora Coach: attended, 65 min. Ann Client: attended, 58 min.");
+    const note = await app.db.notification.findFirstOrThrow({ where: { userId: coach.user.id, kind: "session.completed" }, orderBy: { createdAt: "desc" } });
+    expect(note).toMatchObject({ title: "Session completed", body: after.outcomeSummary, link: `/bookings/${b.id}` });
+    expect(await sessions().decideOutcome(b.id)).toEqual({ outcome: "ALREADY_DECIDED" });
+    expect(await app.db.notification.count({ where: { userId: coach.user.id, kind: "session.completed" } })).toBe(1);
+  });
+
+  it("marks a no-show when the client never came (no refund)", async () => {
+    const b = await booking(coach, ann.user.id, -70);
+    await app.db.attendance.create({ data: { tenantId: tenant.id, bookingId: b.id, userId: coach.user.id, transport: "p2p", joinedAt: b.startsAt, leftAt: new Date(b.startsAt.getTime() + 20 * MIN) } });
+    // Attendance of the client at another time does not count.
+    await app.db.attendance.create({ data: { tenantId: tenant.id, bookingId: b.id, userId: ann.user.id, transport: "p2p", joinedAt: new Date(b.startsAt.getTime() - 60 * MIN), leftAt: new Date(b.startsAt.getTime() - 30 * MIN) } });
+    expect(await sessions().decideOutcome(b.id)).toMatchObject({ outcome: "NO_SHOW" });
+    const after = await app.db.booking.findUniqueOrThrow({ where: { id: b.id } });
+    expect(after).toMatchObject({ status: "NO_SHOW", outcomeSummary: "Cora Coach: attended, 20 min. Ann Client: did not join." });
+    expect(await app.db.ledgerEntry.count({ where: { bookingId: b.id, kind: "REFUND" } })).toBe(0);
+    expect(await app.db.notification.count({ where: { userId: coach.user.id, kind: "session.no_show" } })).toBe(1);
+  });
+
+  it("cancels with a full refund, as the coach's cancellation, when only the client came", async () => {
+    const startsAt = new Date(app.clock.now().getTime() + 5 * MIN);
+    const b = await app.db.booking.create({
+      data: { tenantId: tenant.id, coachProfileId: coach.profile.id, clientId: ann.user.id, status: "PENDING", startsAt, endsAt: new Date(startsAt.getTime() + 60 * MIN), priceMinor: 5000, platformFeeMinor: 500, coachPayoutMinor: 4500, room: `room-${crypto.randomUUID()}`, holdExpiresAt: new Date(app.clock.now().getTime() + 10 * MIN) },
+    });
+    await (await api(ann)).payments.payLocal({ bookingId: b.id });
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("CONFIRMED");
+    app.clock.advance(5 * MIN);
+    const a1 = await join(b.id, ann.user.id);
+    app.clock.advance(15 * MIN);
+    await sessions().recordLeave(a1);
+    app.clock.advance(60 * MIN);
+    expect(await sessions().decideOutcome(b.id)).toMatchObject({ outcome: "COACH_ABSENT" });
+    const after = await app.db.booking.findUniqueOrThrow({ where: { id: b.id } });
+    expect(after).toMatchObject({ status: "CANCELLED", cancelledById: coach.user.id, cancellationReason: "The coach did not join the session.", outcomeSummary: "Cora Coach: did not join. Ann Client: attended, 15 min." });
+    expect(await app.db.ledgerEntry.findFirst({ where: { bookingId: b.id, kind: "REFUND" } })).toMatchObject({ amountMinor: 5000 });
+    expect(await app.db.notification.count({ where: { userId: ann.user.id, kind: "booking.cancelled", title: "Your coach missed the session" } })).toBe(1);
+    expect(await app.db.notification.count({ where: { userId: coach.user.id, kind: "session.coach_absent" } })).toBe(1);
+    expect(await sessions().decideOutcome(b.id)).toEqual({ outcome: "ALREADY_DECIDED" });
+  });
+
+  it("sweeps every confirmed booking whose room closed without an outcome, and leaves the rest", async () => {
+    const done = await booking(coach, ann.user.id, -70);
+    const running = await booking(coach2, bob.user.id, -30);
+    const inPerson = await booking(coach2, ann.user.id, -200, { sessionType: "IN_PERSON" });
+    const { results } = await sessions().decideDueOutcomes();
+    expect(results[done.id]).toBe("NO_SHOW");
+    expect(results[inPerson.id]).toBe("COMPLETED");
+    expect(results[running.id]).toBeUndefined();
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: running.id } })).status).toBe("CONFIRMED");
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: inPerson.id } })).outcomeSummary).toBe("In-person session: attendance is not recorded online.");
+    expect(Object.keys((await sessions().decideDueOutcomes()).results)).not.toContain(done.id);
+  });
+
+  it("is scheduled through the job queue when a booking is confirmed, and decided when its job runs", async () => {
+    const { createJobQueue } = await import("../../server/jobs/queue.ts");
+    const { registerJobs } = await import("../../server/jobs/registry.ts");
+    const { createTandem } = await import("../../server/app.ts");
+    const { createLogger } = await import("../../server/log.ts");
+    const log = createLogger("silent");
+    const jobs = createJobQueue({ connectionString: app.databaseUrl, log, pollingIntervalSeconds: 0.5 });
+    const withJobs = createTandem({ env: app.tandem.env, db: app.db, databaseUrl: app.databaseUrl, log, realtime: app.realtime.notifier, now: app.clock.now, jobs });
+    registerJobs(jobs, withJobs.services, log);
+    await jobs.start();
+    try {
+      const startsAt = new Date(app.clock.now().getTime() + 30 * MIN);
+      const b = await app.db.booking.create({ data: { tenantId: tenant.id, coachProfileId: coach.profile.id, clientId: ann.user.id, status: "PENDING", startsAt, endsAt: new Date(startsAt.getTime() + 60 * MIN), room: `room-${crypto.randomUUID()}` } });
+      await withJobs.services.bookings.confirmPaid(b.id);
+      const [queued] = await app.db.$queryRawUnsafe<{ start_after: Date }[]>(`SELECT start_after FROM pgboss.job WHERE name = 'sessions.outcome' AND data->>'bookingId' = $1`, b.id);
+      expect(queued?.start_after).toEqual(new Date(b.endsAt.getTime() + 5 * MIN));
+      await join(b.id, coach.user.id);
+      await join(b.id, ann.user.id);
+      app.clock.advance(2 * 60 * MIN);
+      await jobs.send("sessions.outcome", { bookingId: b.id });
+      const deadline = Date.now() + 15_000;
+      let status: string = "CONFIRMED";
+      while (status === "CONFIRMED" && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        status = (await app.db.booking.findUniqueOrThrow({ where: { id: b.id } })).status;
+      }
+      expect(status).toBe("COMPLETED");
+    } finally {
+      await jobs.stop({ graceful: false });
+    }
+  }, 40_000);
 });

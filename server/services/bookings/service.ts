@@ -6,6 +6,7 @@ import type { Actor } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
 import { type Availability, availabilitySchema, computeSlots, type TimeRange } from "../scheduling/slots.ts";
+import { roomClosesAt } from "../sessions/window.ts";
 import { resolveFeeBps, splitPayment } from "./money.ts";
 import { describePolicy } from "./policy.ts";
 import { assertBookingTransition } from "./status.ts";
@@ -129,12 +130,14 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
   /** Queues the 24-hour and 1-hour reminders of a confirmed booking (those still ahead). */
   async function scheduleReminders(bookingId: string) {
     if (!jobs) return;
-    const booking = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { startsAt: true } });
+    const booking = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { startsAt: true, endsAt: true } });
     for (const [kind, before] of Object.entries(REMINDERS) as [ReminderKind, number][]) {
       const at = new Date(booking.startsAt.getTime() - before);
       if (at <= now()) continue;
       await jobs.send("bookings.reminder", { bookingId, kind, startsAt: booking.startsAt.toISOString() }, { startAfter: at }).catch((e: unknown) => log.error("could not schedule a reminder", { bookingId, kind, error: String(e) }));
     }
+    // The session's outcome (completed, no-show) is decided once its room closes; a recurring sweep catches any job lost.
+    await jobs.send("sessions.outcome", { bookingId }, { startAfter: roomClosesAt(booking.endsAt) }).catch((e: unknown) => log.error("could not schedule the session outcome", { bookingId, error: String(e) }));
   }
 
   /** A confirmed booking of the actor (client or coach) that may still be moved. */
