@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { SessionRoomNotice } from "~/components/call/JoinSession";
 import { BOOKING_STEPS, Steps } from "~/components/steps";
 import { Alert, Badge, Button, Card, PageHeader } from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
@@ -116,6 +117,7 @@ export default function BookingPage() {
                   Add to your calendar (.ics)
                 </a>
               </p>
+              {booking.sessionType !== "IN_PERSON" ? <SessionRoomNotice bookingId={booking.id} timeZone={timeZone} /> : null}
             </div>
           ) : (
             <p className="text-sm"><Badge>{booking.status.toLowerCase().replace("_", "-")}</Badge> {booking.cancellationReason ?? ""}</p>

@@ -1,10 +1,12 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { BookingSections } from "~/components/booking-sections";
+import { JoinSessionLink } from "~/components/call/JoinSession";
 import { Badge, EmptyState, PageHeader } from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
 import { formatDateTime } from "~/lib/format";
 import { formatMinor } from "~/lib/money";
+import { openRoomIds } from "~/lib/rooms.server";
 import { errorResponse, requireViewer } from "~/lib/viewer.server";
 
 export const meta: MetaFunction = () => [{ title: "Your sessions · Tandem" }];
@@ -12,7 +14,8 @@ export const meta: MetaFunction = () => [{ title: "Your sessions · Tandem" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
   try {
-    return json({ bookings: await api.bookings.forCoach(), timeZone: viewer.user.timeZone, now: Date.now() });
+    const bookings = await api.bookings.forCoach();
+    return json({ bookings, openRooms: openRoomIds(bookings), timeZone: viewer.user.timeZone, now: Date.now() });
   } catch (error) {
     throw errorResponse(error);
   }
@@ -21,7 +24,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const statusText: Record<string, string> = { PENDING: "Awaiting payment", CONFIRMED: "Confirmed", COMPLETED: "Completed", NO_SHOW: "Missed", CANCELLED: "Cancelled" };
 
 export default function CoachBookings() {
-  const { bookings, timeZone, now } = useLoaderData<typeof loader>();
+  const { bookings, openRooms, timeZone, now } = useLoaderData<typeof loader>();
   const row = (b: (typeof bookings)[number]) => (
     <li key={b.id} className="flex flex-wrap items-center justify-between gap-2 py-3 text-sm">
       <span>
@@ -31,6 +34,7 @@ export default function CoachBookings() {
           {b.topic ? ` · ${b.topic}` : ""}
         </span>
       </span>
+      {openRooms.includes(b.id) ? <JoinSessionLink bookingId={b.id} className="ml-auto" /> : null}
       <Badge tone={b.status === "CONFIRMED" ? "green" : b.status === "PENDING" ? "amber" : "slate"}>{statusText[b.status] ?? b.status}</Badge>
     </li>
   );
