@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { SessionRoomNotice } from "~/components/call/JoinSession";
+import { ChatPanel } from "~/components/chat/ChatPanel";
 import { BOOKING_STEPS, Steps } from "~/components/steps";
 import { Alert, Badge, Button, Card, PageHeader } from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
@@ -134,6 +135,8 @@ export default function BookingPage() {
           <Link to="/bookings" className="mt-4 inline-block text-sm font-medium text-brand-700 underline">All your bookings</Link>
         </Card>
         {result?.done ? <div className="lg:col-span-3"><Alert tone="success">{result.done}</Alert></div> : null}
+        {/* The session chat, for the booking's coach and client (the only people this page loads for). */}
+        <ChatPanel bookingId={booking.id} className="lg:col-span-3" />
         {move ? (
           <Card title="Move to another time" className="lg:col-span-3" description={`No new payment. Times in ${timeZone}.`}>
             {"unavailable" in move ? (
