@@ -121,7 +121,10 @@ export default function BookingPage() {
               {booking.sessionType !== "IN_PERSON" ? <SessionRoomNotice bookingId={booking.id} timeZone={timeZone} /> : null}
             </div>
           ) : (
-            <p className="text-sm"><Badge>{booking.status.toLowerCase().replace("_", "-")}</Badge> {booking.cancellationReason ?? ""}</p>
+            <div className="space-y-2 text-sm">
+              <p><Badge>{booking.status.toLowerCase().replace("_", "-")}</Badge> {booking.cancellationReason ?? ""}</p>
+              {!booking.viewerIsClient && booking.outcomeSummary ? <p className="text-slate-700">Attendance: {booking.outcomeSummary}</p> : null}
+            </div>
           )}
         </Card>
         <Card title="Details">

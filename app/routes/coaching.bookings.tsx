@@ -33,6 +33,7 @@ export default function CoachBookings() {
           {formatDateTime(b.startsAt, timeZone)} · {sessionTypeLabels[b.sessionType]} · you receive {formatMinor(b.coachPayoutMinor, b.currency)}
           {b.topic ? ` · ${b.topic}` : ""}
         </span>
+        {b.outcomeSummary ? <span className="block text-slate-500">Attendance: {b.outcomeSummary}</span> : null}
       </span>
       {openRooms.includes(b.id) ? <JoinSessionLink bookingId={b.id} className="ml-auto" /> : null}
       <Badge tone={b.status === "CONFIRMED" ? "green" : b.status === "PENDING" ? "amber" : "slate"}>{statusText[b.status] ?? b.status}</Badge>

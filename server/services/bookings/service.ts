@@ -324,7 +324,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       const rows = await db.booking.findMany({
         where: { coachProfileId: profile.id, NOT: { status: "CANCELLED", confirmedAt: null } },
         orderBy: { startsAt: "asc" },
-        select: { id: true, status: true, startsAt: true, endsAt: true, sessionType: true, topic: true, priceMinor: true, coachPayoutMinor: true, currency: true, clientId: true, service: { select: { name: true } } },
+        select: { id: true, status: true, startsAt: true, endsAt: true, sessionType: true, topic: true, priceMinor: true, coachPayoutMinor: true, currency: true, clientId: true, outcomeSummary: true, service: { select: { name: true } } },
       });
       const clients = await db.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.clientId))] } }, select: { id: true, name: true } });
       const nameOf = new Map(clients.map((c) => [c.id, c.name]));
@@ -465,7 +465,8 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       });
       if (!booking) throw notFound("That booking");
       const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true } });
-      const { room, ...rest } = booking;
+      // The room name and the sealed session key never leave the server through this view.
+      const { room, e2eeKeySealed: _sealedKey, ...rest } = booking;
       return {
         ...rest,
         viewerIsClient: booking.clientId === actor.userId,
