@@ -9,6 +9,11 @@ export function registerJobs(jobs: JobQueue, services: Services, log: Logger) {
     const { expired } = await services.bookings.expireHold(bookingId);
     if (expired) log.info("booking hold expired", { bookingId });
   });
+  // One coach's payout account gets the tenant's current payout schedule (sent per coach when it changes).
+  jobs.register("payouts.apply-schedule", z.object({ coachProfileId: z.uuid() }), async ({ coachProfileId }) => {
+    const { applied } = await services.payments.applyPayoutSchedule(coachProfileId);
+    if (applied) log.info("payout schedule applied", { coachProfileId });
+  });
   // After a session's room closes: completed, no-show or missed by the coach (safe to repeat).
   jobs.register("sessions.outcome", z.object({ bookingId: z.uuid() }), async ({ bookingId }) => {
     const { outcome } = await services.sessions.decideOutcome(bookingId);

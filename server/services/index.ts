@@ -8,6 +8,7 @@ import { createEarningsService } from "./earnings/service.ts";
 import { createFavouriteService } from "./favourites/service.ts";
 import { createNotificationService } from "./notifications/service.ts";
 import { createOfferingService } from "./offerings/service.ts";
+import { createPackageService } from "./packages/service.ts";
 import { createPaymentService } from "./payments/service.ts";
 import { createReviewService } from "./reviews/service.ts";
 import { createSessionService } from "./sessions/service.ts";
@@ -16,10 +17,12 @@ import { createTenantService } from "./tenants/service.ts";
 /** Every domain service, built once per process from the same dependencies. */
 export function createServices(deps: ServiceDeps) {
   const auth = createAuthService(deps);
-  const tenants = createTenantService(deps);
+  // A changed payout schedule is applied to the coaches' payout accounts by the payments service.
+  const tenants = createTenantService(deps, { payoutScheduleChanged: (tenantId) => payments.fanOutPayoutSchedule(tenantId) });
   const notifications = createNotificationService(deps);
   const bookings = createBookingService(deps, notifications);
-  const payments = createPaymentService(deps, { bookings, notifications });
+  const packages = createPackageService(deps);
+  const payments = createPaymentService(deps, { bookings, notifications, packages });
   return {
     auth,
     tenants,
@@ -32,6 +35,7 @@ export function createServices(deps: ServiceDeps) {
     bookings,
     earnings: createEarningsService(deps),
     payments,
+    packages,
     sessions: createSessionService(deps, { notifications, payments }),
     chat: createChatService(deps),
     async close() {

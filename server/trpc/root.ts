@@ -11,6 +11,7 @@ import { earningsRouter } from "./routers/earnings/index.ts";
 import { favouritesRouter } from "./routers/favourites/index.ts";
 import { notificationsRouter } from "./routers/notifications/index.ts";
 import { offeringsRouter } from "./routers/offerings/index.ts";
+import { packagesRouter } from "./routers/packages/index.ts";
 import { paymentsRouter } from "./routers/payments/index.ts";
 import { reviewsRouter } from "./routers/reviews/index.ts";
 import { sessionsRouter } from "./routers/sessions/index.ts";
@@ -32,6 +33,7 @@ export const appRouter = router({
   bookings: bookingsRouter,
   earnings: earningsRouter,
   payments: paymentsRouter,
+  packages: packagesRouter,
   sessions: sessionsRouter,
   chat: chatRouter,
 });

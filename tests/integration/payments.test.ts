@@ -1,89 +1,16 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as localPayAction } from "../../app/routes/pay.local.$bookingId.tsx";
 import { action as stripeWebhook } from "../../app/routes/webhooks.stripe.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
+import { fakeStripe } from "../helpers/fake-stripe.ts";
 
 /**
- * The payment step against the REAL stripe SDK, pointed at a small fake Stripe API written
- * here (node:http), with webhooks signed the way Stripe signs them. A second app without any
+ * The payment step against the REAL stripe SDK, pointed at a small fake Stripe API
+ * (tests/helpers/fake-stripe.ts), with webhooks signed the way Stripe signs them. A second app without any
  * Stripe configuration exercises the local test checkout through the same handler.
  */
-
-// ---------------------------------------------------------------- a fake Stripe API
-
-interface Seen {
-  method: string;
-  path: string;
-  idempotencyKey: string | undefined;
-  authorization: string | undefined;
-  form: URLSearchParams;
-}
-
-function fakeStripe() {
-  const seen: Seen[] = [];
-  const accounts = new Map<string, { payouts_enabled: boolean }>();
-  const replays = new Map<string, string>(); // Idempotency-Key → the first response, as Stripe replays it
-  const failures = new Map<string, number>(); // path → how many requests to fail with a retryable 500
-  let n = 0;
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const url = new URL(req.url ?? "/", "http://fake");
-      const form = new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
-      const idempotencyKey = req.headers["idempotency-key"] as string | undefined;
-      seen.push({ method: req.method ?? "", path: url.pathname, idempotencyKey, authorization: req.headers.authorization, form });
-      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-        const text = JSON.stringify(body);
-        if (status === 200 && idempotencyKey && req.method === "POST") replays.set(idempotencyKey, text);
-        res.writeHead(status, { "content-type": "application/json", "request-id": `req_${++n}`, ...headers }).end(text);
-      };
-      const failing = failures.get(url.pathname) ?? 0;
-      if (failing > 0) {
-        failures.set(url.pathname, failing - 1);
-        return send(500, { error: { type: "api_error", message: "Temporary failure (fake)" } }, { "stripe-should-retry": "true" });
-      }
-      if (req.method === "POST" && idempotencyKey && replays.has(idempotencyKey)) {
-        return res.writeHead(200, { "content-type": "application/json", "idempotent-replayed": "true" }).end(replays.get(idempotencyKey));
-      }
-      const created = Math.floor(Date.now() / 1000);
-      if (req.method === "POST" && url.pathname === "/v1/accounts") {
-        const id = `acct_fake${++n}`;
-        accounts.set(id, { payouts_enabled: false });
-        return send(200, { id, object: "account", type: form.get("type"), email: form.get("email"), payouts_enabled: false, charges_enabled: false, created });
-      }
-      const account = /^\/v1\/accounts\/([^/]+)$/.exec(url.pathname);
-      if (req.method === "GET" && account) {
-        const found = accounts.get(account[1]!);
-        if (!found) return send(404, { error: { type: "invalid_request_error", message: "No such account" } });
-        return send(200, { id: account[1], object: "account", type: "express", payouts_enabled: found.payouts_enabled, created });
-      }
-      if (req.method === "POST" && url.pathname === "/v1/account_links") {
-        return send(200, { object: "account_link", url: `https://connect.stripe.test/setup/e/${form.get("account")}/${++n}`, created, expires_at: created + 300 });
-      }
-      if (req.method === "POST" && url.pathname === "/v1/checkout/sessions") {
-        const id = `cs_test_fake${++n}`;
-        return send(200, { id, object: "checkout.session", mode: form.get("mode"), url: `https://checkout.stripe.test/c/pay/${id}`, payment_status: "unpaid", status: "open", metadata: { bookingId: form.get("metadata[bookingId]") } });
-      }
-      if (req.method === "POST" && url.pathname === "/v1/refunds") {
-        return send(200, { id: `re_fake${++n}`, object: "refund", payment_intent: form.get("payment_intent"), status: "succeeded", created });
-      }
-      send(404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${url.pathname})` } });
-    });
-  });
-  return {
-    seen,
-    accounts,
-    failNext: (path: string, times = 1) => void failures.set(path, times),
-    posts: (path: string) => seen.filter((s) => s.method === "POST" && s.path === path),
-    listen: () => new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port))),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 // ---------------------------------------------------------------- shared setup
 

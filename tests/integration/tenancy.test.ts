@@ -45,6 +45,15 @@ const notFoundOrForbidden = { code: expect.stringMatching(/^(NOT_FOUND|FORBIDDEN
 const profileOf = (c: C) => app.db.coachProfile.findUniqueOrThrow({ where: { id: c.profile.id } });
 const offering = { name: "Session", description: "", priceMinor: 5000, durationMinutes: 60, delivery: "ONLINE" as const, sessionType: "VIDEO" as const, premiumOnly: false };
 
+/** A package of tenant B's coach and a pending purchase of it by tenant B's client, made once. */
+let betaPackageMade: Promise<{ packageId: string; purchaseId: string }> | undefined;
+const betaPackage = () =>
+  (betaPackageMade ??= (async () => {
+    const pkg = await (await as(coachB)).packages.create({ serviceId: coachB.service!.id, name: "Beta bundle", description: "", sessionCount: 2, priceMinor: 10000 });
+    const { purchaseId } = await (await as(clientB)).packages.startCheckout({ packageId: pkg.id });
+    return { packageId: pkg.id, purchaseId };
+  })());
+
 const covered: Record<string, () => Promise<void>> = {
   // ---- marketplace: every id from tenant B is "not found" in tenant A ----
   "coach.myStatus": async () => {
@@ -332,6 +341,59 @@ const covered: Record<string, () => Promise<void>> = {
     expect(emails).toContain("client@alpha.test");
     expect(emails.some((e) => e.endsWith("@beta.test"))).toBe(false);
     await expect((await as(clientA)).tenant.members()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  },
+  "tenant.updatePayoutSchedule": async () => {
+    const beforeB = await settingsOf(b.id);
+    expect(await (await as(adminA)).tenant.updatePayoutSchedule({ payoutSchedule: "MONTHLY", payoutMonthlyAnchor: 5 })).toMatchObject({ id: a.id, payoutSchedule: "MONTHLY", payoutMonthlyAnchor: 5 });
+    expect(await settingsOf(b.id)).toEqual(beforeB);
+    await expect((await as(clientA)).tenant.updatePayoutSchedule({ payoutSchedule: "DAILY", payoutMonthlyAnchor: 1 })).rejects.toMatchObject({ code: "FORBIDDEN" });
+  },
+  // ---- packages: tenant B's packages and purchases are missing in tenant A ----
+  "packages.mine": async () => {
+    const { packageId } = await betaPackage();
+    expect((await (await as(coachA)).packages.mine()).map((p) => p.id)).not.toContain(packageId);
+    expect((await (await as(coachB)).packages.mine()).map((p) => p.id)).toContain(packageId);
+    await expect((await as(clientA)).packages.mine()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  },
+  "packages.create": async () => {
+    const before = await app.db.package.count({ where: { tenantId: b.id } });
+    await expect((await as(coachA)).packages.create({ serviceId: coachB.service!.id, name: "Stolen service", description: "", sessionCount: 2, priceMinor: 100 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await app.db.package.count({ where: { tenantId: b.id } })).toBe(before);
+  },
+  "packages.update": async () => {
+    const { packageId } = await betaPackage();
+    await expect((await as(coachA)).packages.update({ packageId, serviceId: coachA.service!.id, name: "Hijack", description: "", sessionCount: 2, priceMinor: 100 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.package.findUniqueOrThrow({ where: { id: packageId } })).name).toBe("Beta bundle");
+  },
+  "packages.setArchived": async () => {
+    const { packageId } = await betaPackage();
+    await expect((await as(coachA)).packages.setArchived({ packageId, archived: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.package.findUniqueOrThrow({ where: { id: packageId } })).status).toBe("ACTIVE");
+  },
+  "packages.forCoach": async () => {
+    const { packageId } = await betaPackage();
+    expect(await (await as(clientA)).packages.forCoach({ coachId: coachB.profile.id })).toEqual([]);
+    expect((await (await as(clientB)).packages.forCoach({ coachId: coachB.profile.id })).map((p) => p.id)).toEqual([packageId]);
+  },
+  "packages.myPurchases": async () => {
+    const { purchaseId } = await betaPackage();
+    expect((await (await as(clientA)).packages.myPurchases()).map((p) => p.id)).not.toContain(purchaseId);
+    expect(await (await as(clientA)).packages.myPurchases({ coachId: coachB.profile.id })).toEqual([]);
+    expect((await (await as(clientB)).packages.myPurchases()).map((p) => p.id)).toContain(purchaseId);
+  },
+  "packages.startCheckout": async () => {
+    const { packageId } = await betaPackage();
+    await expect((await as(clientA)).packages.startCheckout({ packageId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await app.db.packagePurchase.count({ where: { packageId, tenantId: a.id } })).toBe(0);
+  },
+  "packages.checkoutSummary": async () => {
+    const { purchaseId } = await betaPackage();
+    for (const u of [clientA, adminA]) await expect((await as(u)).packages.checkoutSummary({ purchaseId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  },
+  "packages.payLocal": async () => {
+    const { purchaseId } = await betaPackage();
+    for (const u of [clientA, adminA]) await expect((await as(u)).packages.payLocal({ purchaseId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.packagePurchase.findUniqueOrThrow({ where: { id: purchaseId } })).status).toBe("PENDING");
   },
   "dashboard.summary": async () => {
     const summary = await (await as(adminB)).dashboard.summary();

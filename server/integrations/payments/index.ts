@@ -19,4 +19,4 @@ export function createPaymentProvider(env: Pick<Env, "STRIPE_SECRET_KEY" | "STRI
 
 export { LocalPaymentProvider, localIds } from "./local.ts";
 export { StripePaymentProvider, type StripeProviderOptions } from "./stripe.ts";
-export { type CheckoutInput, type PaymentEvent, type PaymentProvider, type PaymentProviderKind, WebhookVerificationError } from "./types.ts";
+export { type CheckoutInput, type PackageCheckoutInput, type PaymentEvent, type PaymentProvider, type PaymentProviderKind, WebhookVerificationError } from "./types.ts";

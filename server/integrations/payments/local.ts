@@ -1,4 +1,4 @@
-import type { CheckoutInput, PaymentProvider } from "./types.ts";
+import type { CheckoutInput, PackageCheckoutInput, PaymentProvider } from "./types.ts";
 import { WebhookVerificationError } from "./types.ts";
 
 /**
@@ -24,6 +24,14 @@ export class LocalPaymentProvider implements PaymentProvider {
 
   async createCheckout(input: CheckoutInput) {
     return { url: `${input.origin}/pay/local/${input.bookingId}`, checkoutId: `local_cs_${input.bookingId}` };
+  }
+
+  async createPackageCheckout(input: PackageCheckoutInput) {
+    return { url: `${input.origin}/pay/local/package/${input.packagePurchaseId}`, checkoutId: `local_cs_${input.packagePurchaseId}` };
+  }
+
+  async setPayoutSchedule() {
+    // Nothing remote: the local provider pays nobody out.
   }
 
   async refund(input: { paymentIntentId: string; bookingId: string; amountMinor?: number }) {

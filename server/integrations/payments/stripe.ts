@@ -1,6 +1,6 @@
 import Stripe from "stripe";
 import { z } from "zod";
-import type { CheckoutInput, PaymentEvent, PaymentProvider } from "./types.ts";
+import type { CheckoutInput, PackageCheckoutInput, PaymentEvent, PaymentProvider } from "./types.ts";
 import { WebhookVerificationError } from "./types.ts";
 
 export interface StripeProviderOptions {
@@ -71,7 +71,25 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async createCheckout(input: CheckoutInput) {
+    return this.checkout(input, { bookingId: input.bookingId }, `tandem-checkout-${input.bookingId}`);
+  }
+
+  async createPackageCheckout(input: PackageCheckoutInput) {
+    return this.checkout(input, { packagePurchaseId: input.packagePurchaseId }, `tandem-checkout-package-${input.packagePurchaseId}`);
+  }
+
+  async setPayoutSchedule(input: { accountId: string; coachProfileId: string; interval: "daily" | "monthly"; monthlyAnchor: number; version: string }) {
+    const schedule: Stripe.AccountUpdateParams.Settings.Payouts.Schedule = input.interval === "monthly" ? { interval: "monthly", monthly_anchor: input.monthlyAnchor } : { interval: "daily" };
+    await this.stripe.accounts.update(
+      input.accountId,
+      { settings: { payouts: { schedule } } },
+      { idempotencyKey: `tandem-payout-schedule-${input.coachProfileId}-${input.interval}-${input.monthlyAnchor}-${input.version}` },
+    );
+  }
+
+  private async checkout(input: Omit<CheckoutInput, "bookingId">, ref: { bookingId: string } | { packagePurchaseId: string }, idempotencyKey: string) {
     if (!input.destinationAccountId) throw new Error("A Stripe checkout needs the coach's connected account.");
+    const reference = "bookingId" in ref ? ref.bookingId : ref.packagePurchaseId;
     const session = await this.stripe.checkout.sessions.create(
       {
         mode: "payment",
@@ -79,15 +97,15 @@ export class StripePaymentProvider implements PaymentProvider {
         payment_intent_data: {
           application_fee_amount: input.platformFeeMinor,
           transfer_data: { destination: input.destinationAccountId },
-          metadata: { bookingId: input.bookingId, tenantId: input.tenantId },
+          metadata: { ...ref, tenantId: input.tenantId },
         },
-        metadata: { bookingId: input.bookingId, tenantId: input.tenantId },
-        client_reference_id: input.bookingId,
+        metadata: { ...ref, tenantId: input.tenantId },
+        client_reference_id: reference,
         customer_email: input.clientEmail,
         success_url: input.successUrl,
         cancel_url: input.cancelUrl,
       },
-      { idempotencyKey: `tandem-checkout-${input.bookingId}` },
+      { idempotencyKey },
     );
     if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a URL.`);
     return { url: session.url, checkoutId: session.id };
@@ -129,7 +147,9 @@ export class StripePaymentProvider implements PaymentProvider {
       return {
         ...base,
         kind: "checkout.paid",
-        bookingId: s.metadata?.bookingId ?? s.client_reference_id ?? null,
+        // A package checkout names its purchase in the metadata (its client_reference_id is the purchase's id).
+        bookingId: s.metadata?.bookingId ?? (s.metadata?.packagePurchaseId ? null : (s.client_reference_id ?? null)),
+        packagePurchaseId: s.metadata?.packagePurchaseId ?? null,
         paymentIntentId: intent,
         amountMinor: s.amount_total ?? null,
         currency: s.currency ?? null,

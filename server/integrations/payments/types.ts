@@ -22,6 +22,11 @@ export interface CheckoutInput {
   origin: string;
 }
 
+/** A checkout for a package purchase: paid once, then booked with credits. */
+export interface PackageCheckoutInput extends Omit<CheckoutInput, "bookingId"> {
+  packagePurchaseId: string;
+}
+
 /** A provider's event, reduced to what the payments service acts on. */
 export type PaymentEvent =
   | {
@@ -30,6 +35,8 @@ export type PaymentEvent =
       eventId: string;
       type: string;
       bookingId: string | null;
+      /** Set instead of bookingId when the checkout paid for a package purchase. */
+      packagePurchaseId?: string | null;
       paymentIntentId: string | null;
       amountMinor: number | null;
       currency: string | null;
@@ -48,7 +55,10 @@ export interface PaymentProvider {
   payoutsEnabled(accountId: string): Promise<boolean>;
   /** A checkout for one booking; the client is sent to `url`. */
   createCheckout(input: CheckoutInput): Promise<{ url: string; checkoutId: string }>;
-  /** Returns the whole payment to the client, fee and transfer included. */
+  /** A checkout for one package purchase (same split and confirmation path as a booking's). */
+  createPackageCheckout(input: PackageCheckoutInput): Promise<{ url: string; checkoutId: string }>;
+  /** Sets how often a connected account is paid out (`version` changes whenever the setting does). */
+  setPayoutSchedule(input: { accountId: string; coachProfileId: string; interval: "daily" | "monthly"; monthlyAnchor: number; version: string }): Promise<void>;
   /** Refunds a payment (all of it, or `amountMinor`), reversing the transfer and the fee in proportion. One refund per booking. */
   refund(input: { paymentIntentId: string; bookingId: string; amountMinor?: number }): Promise<{ refundId: string }>;
   /** Verifies a webhook's signature over the raw body and reads the event. */

@@ -26,3 +26,17 @@ export function describePolicy(policy: CancellationPolicy): string {
   const late = policy.lateRefundPercent === 0 ? "no refund" : `a ${policy.lateRefundPercent}% refund`;
   return `Cancel at least ${policy.fullRefundHours} hours before the start for a full refund; later cancellations get ${late}. Missed sessions are not refunded. If your coach cancels, you get everything back.`;
 }
+
+/**
+ * A booking paid with a package credit: the credit goes back to the package when the client
+ * cancels inside the free window (the full-refund window), or when the coach or an admin cancels.
+ * A later client cancellation uses the credit. No money moves either way.
+ */
+export function creditReturnedOnCancel(input: { startsAt: Date; now: Date; by: CancelledBy; policy: CancellationPolicy }): boolean {
+  return refundFor({ ...input, paidMinor: 1 }).rule === "full";
+}
+
+/** The credit policy in words, shown before booking with a credit and before cancelling. */
+export function describeCreditPolicy(policy: CancellationPolicy): string {
+  return `This session uses a package credit. Cancel at least ${policy.fullRefundHours} hours before the start and the credit returns to your package; a later cancellation or a missed session uses the credit. Moving the session keeps the credit. If your coach cancels, the credit returns.`;
+}

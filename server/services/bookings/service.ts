@@ -8,7 +8,7 @@ import type { NotificationService } from "../notifications/service.ts";
 import { type Availability, availabilitySchema, computeSlots, type TimeRange } from "../scheduling/slots.ts";
 import { roomClosesAt } from "../sessions/window.ts";
 import { resolveFeeBps, splitPayment } from "./money.ts";
-import { describePolicy } from "./policy.ts";
+import { describeCreditPolicy, describePolicy } from "./policy.ts";
 import { assertBookingTransition } from "./status.ts";
 
 export type AvailabilityInput = Omit<Availability, "timeOff">;
@@ -230,15 +230,16 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
      * Books a free slot: a PENDING booking that holds the time until it is paid or the hold runs
      * out. Offered slots only; the exclusion constraint settles a race between two clients.
      */
-    async hold(actor: Actor, input: { serviceId: string; startsAt: Date; sessionType?: "VIDEO" | "PHONE" | "CHAT" | "IN_PERSON"; topic: string; clientNotes: string }) {
+    async hold(actor: Actor, input: { serviceId: string; startsAt: Date; sessionType?: "VIDEO" | "PHONE" | "CHAT" | "IN_PERSON"; topic: string; clientNotes: string; packagePurchaseId?: string }) {
       const service = await db.service.findFirst({
         where: { id: input.serviceId, tenantId: actor.tenantId, status: "ACTIVE" },
         include: { coachProfile: { select: { id: true, status: true, userId: true, platformFeeBpsOverride: true, payoutsEnabled: true } } },
       });
       if (!service || service.coachProfile.status !== "APPROVED") throw notFound("That service");
       if (service.coachProfile.userId === actor.userId) throw forbidden("You cannot book yourself.");
-      // With real payments, a coach sells only once their payouts account can receive money.
-      if (env.STRIPE_SECRET_KEY && !service.coachProfile.payoutsEnabled) {
+      // With real payments, a coach sells only once their payouts account can receive money
+      // (a package credit was paid for when the package was bought).
+      if (env.STRIPE_SECRET_KEY && !service.coachProfile.payoutsEnabled && !input.packagePurchaseId) {
         throw new AppError("CONFLICT", "This coach cannot take bookings yet: their payouts are not set up. Please try again later.");
       }
       if (service.premiumOnly) {
@@ -256,12 +257,23 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       if (!offered.some((s) => s.start.getTime() === startsAt.getTime())) {
         throw new AppError("CONFLICT", "This time is no longer available. Please choose another time.", { startsAt: ["This time is no longer available."] });
       }
-      const money = splitPayment(service.priceMinor, resolveFeeBps(service.coachProfile.platformFeeBpsOverride, tenant.platformFeeBps));
-      const holdExpiresAt = new Date(now().getTime() + tenant.bookingHoldMinutes * 60_000);
+      const credit = input.packagePurchaseId;
+      // A credit booking carries no money: the package's price, fee and payout are on its purchase.
+      const money = credit ? { priceMinor: 0, platformFeeMinor: 0, coachPayoutMinor: 0 } : splitPayment(service.priceMinor, resolveFeeBps(service.coachProfile.platformFeeBpsOverride, tenant.platformFeeBps));
+      const holdExpiresAt = credit ? null : new Date(now().getTime() + tenant.bookingHoldMinutes * 60_000);
       let booking;
       try {
         booking = await db.$transaction(async (tx) => {
           await releaseExpiredHolds(tx, service.coachProfileId);
+          if (credit) {
+            // Takes one credit only if one is left: of two bookings racing for the last credit,
+            // the second waits for the first's row lock, re-reads the row and matches nothing.
+            const { count } = await tx.packagePurchase.updateMany({
+              where: { id: credit, tenantId: actor.tenantId, clientId: actor.userId, serviceId: service.id, status: "PAID", creditsRemaining: { gt: 0 } },
+              data: { creditsRemaining: { decrement: 1 } },
+            });
+            if (count === 0) throw new AppError("CONFLICT", "This package has no credits left for this service.", { packagePurchaseId: ["No credits left."] });
+          }
           return tx.booking.create({
             data: {
               tenantId: actor.tenantId,
@@ -278,6 +290,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
               clientNotes: input.clientNotes,
               room: randomBytes(16).toString("base64url"),
               holdExpiresAt,
+              ...(credit ? { status: "CONFIRMED" as const, confirmedAt: now(), packagePurchaseId: credit } : {}),
             },
           });
         });
@@ -285,7 +298,10 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
         if (isOverlap(error)) throw new AppError("CONFLICT", "This time was just taken. Please choose another time.", { startsAt: ["This time was just taken."] });
         throw error;
       }
-      if (jobs) {
+      if (credit) {
+        // Confirmed at once: the same reminders as a paid confirmation.
+        await scheduleReminders(booking.id);
+      } else if (jobs && holdExpiresAt) {
         await jobs.send("bookings.expire-hold", { bookingId: booking.id }, { startAfter: holdExpiresAt }).catch((e: unknown) => log.error("could not schedule the hold expiry", { bookingId: booking.id, error: String(e) }));
       }
       await afterChange(actor.tenantId, service.coachProfileId);
@@ -301,9 +317,19 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       return { expired: true };
     },
 
-    /** Cancels a PENDING or CONFIRMED booking (refunds are the payments service's part). */
-    async cancel(bookingId: string, from: "PENDING" | "CONFIRMED", by: { userId: string; reason: string }) {
-      await transition(bookingId, from, "CANCELLED", { cancelledAt: now(), cancelledById: by.userId, cancellationReason: by.reason || null, holdExpiresAt: null });
+    /**
+     * Cancels a PENDING or CONFIRMED booking (refunds are the payments service's part). With
+     * `returnCredit`, a booking made with a package credit gives it back in the same transaction.
+     */
+    async cancel(bookingId: string, from: "PENDING" | "CONFIRMED", by: { userId: string; reason: string; returnCredit?: boolean }) {
+      assertBookingTransition(from, "CANCELLED");
+      await db.$transaction(async (tx) => {
+        const { count } = await tx.booking.updateMany({ where: { id: bookingId, status: from }, data: { status: "CANCELLED", cancelledAt: now(), cancelledById: by.userId, cancellationReason: by.reason || null, holdExpiresAt: null } });
+        if (count === 0) throw new AppError("CONFLICT", "This booking changed just now. Reload and try again.");
+        if (!by.returnCredit) return;
+        const { packagePurchaseId } = await tx.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { packagePurchaseId: true } });
+        if (packagePurchaseId) await tx.packagePurchase.update({ where: { id: packagePurchaseId }, data: { creditsRemaining: { increment: 1 } } });
+      });
       const booking = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { tenantId: true, coachProfileId: true } });
       await afterChange(booking.tenantId, booking.coachProfileId);
     },
@@ -324,7 +350,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       const rows = await db.booking.findMany({
         where: { coachProfileId: profile.id, NOT: { status: "CANCELLED", confirmedAt: null } },
         orderBy: { startsAt: "asc" },
-        select: { id: true, status: true, startsAt: true, endsAt: true, sessionType: true, topic: true, priceMinor: true, coachPayoutMinor: true, currency: true, clientId: true, outcomeSummary: true, service: { select: { name: true } } },
+        select: { id: true, status: true, startsAt: true, endsAt: true, sessionType: true, topic: true, priceMinor: true, coachPayoutMinor: true, currency: true, clientId: true, packagePurchaseId: true, outcomeSummary: true, service: { select: { name: true } } },
       });
       const clients = await db.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.clientId))] } }, select: { id: true, name: true } });
       const nameOf = new Map(clients.map((c) => [c.id, c.name]));
@@ -336,7 +362,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       return db.booking.findMany({
         where: { tenantId: actor.tenantId, clientId: actor.userId },
         orderBy: { startsAt: "asc" },
-        select: { id: true, status: true, startsAt: true, endsAt: true, priceMinor: true, currency: true, sessionType: true, holdExpiresAt: true, coachProfile: { select: { id: true, displayName: true } }, service: { select: { name: true } } },
+        select: { id: true, status: true, startsAt: true, endsAt: true, priceMinor: true, currency: true, sessionType: true, holdExpiresAt: true, packagePurchaseId: true, coachProfile: { select: { id: true, displayName: true } }, service: { select: { name: true } } },
       });
     },
 
@@ -471,7 +497,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
         ...rest,
         viewerIsClient: booking.clientId === actor.userId,
         holdActive: booking.status === "PENDING" && booking.holdExpiresAt !== null && booking.holdExpiresAt > now(),
-        policy: describePolicy({ fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent }),
+        policy: (booking.packagePurchaseId ? describeCreditPolicy : describePolicy)({ fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent }),
         hasRoom: room !== null,
       };
     },

@@ -2,6 +2,7 @@ import { forbidden } from "../../errors.ts";
 import { type Actor, canAdministerCoaches } from "../../policies/coaching.ts";
 import { proportionalRefund } from "../bookings/money.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { nextPayoutDate } from "./payouts.ts";
 
 export interface MonthTotals {
   month: string; // YYYY-MM (UTC)
@@ -17,9 +18,10 @@ export interface MonthTotals {
  * back the coach's transfer and the platform's fee in proportion (bookings/money.ts).
  */
 export function createEarningsService({ db, now }: ServiceDeps) {
-  async function totals(where: { tenantId: string; bookingIds?: string[] }) {
+  async function totals(where: { tenantId: string; bookingIds?: string[]; packagePurchaseIds?: string[] }) {
+    const own = where.bookingIds ? { OR: [{ bookingId: { in: where.bookingIds } }, { packagePurchaseId: { in: where.packagePurchaseIds ?? [] } }] } : {};
     const entries = await db.ledgerEntry.findMany({
-      where: { tenantId: where.tenantId, ...(where.bookingIds ? { bookingId: { in: where.bookingIds } } : {}) },
+      where: { tenantId: where.tenantId, ...own },
       orderBy: { createdAt: "asc" },
     });
     const bookingIds = [...new Set(entries.flatMap((e) => (e.kind === "REFUND" && e.bookingId ? [e.bookingId] : [])))];
@@ -54,6 +56,9 @@ export function createEarningsService({ db, now }: ServiceDeps) {
       const profile = await db.coachProfile.findUnique({ where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } }, select: { id: true } });
       if (!profile) throw forbidden("Only coaches have earnings.");
       const bookingIds = (await db.booking.findMany({ where: { coachProfileId: profile.id }, select: { id: true } })).map((b) => b.id);
+      // Packages are paid once, up front: their charge, fee and transfer count in the month of purchase.
+      const packagePurchaseIds = (await db.packagePurchase.findMany({ where: { coachProfileId: profile.id }, select: { id: true } })).map((p) => p.id);
+      const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { payoutSchedule: true, payoutMonthlyAnchor: true } });
       const upcoming = await db.booking.groupBy({
         by: ["currency"],
         where: { coachProfileId: profile.id, status: "CONFIRMED", startsAt: { gt: now() } },
@@ -61,7 +66,8 @@ export function createEarningsService({ db, now }: ServiceDeps) {
         _count: { _all: true },
       });
       return {
-        months: await totals({ tenantId: actor.tenantId, bookingIds }),
+        months: await totals({ tenantId: actor.tenantId, bookingIds, packagePurchaseIds }),
+        payouts: { schedule: tenant.payoutSchedule, monthlyAnchor: tenant.payoutMonthlyAnchor, nextPayoutOn: nextPayoutDate(tenant.payoutSchedule, tenant.payoutMonthlyAnchor, now()) },
         upcoming: upcoming.map((u) => ({ currency: u.currency, sessions: u._count._all, payoutMinor: u._sum.coachPayoutMinor ?? 0 })),
       };
     },

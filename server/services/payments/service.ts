@@ -3,9 +3,10 @@ import { AppError, forbidden, notFound } from "../../errors.ts";
 import { createPaymentProvider, localIds, type PaymentEvent, type PaymentProvider } from "../../integrations/payments/index.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import type { BookingService } from "../bookings/service.ts";
-import { type CancelledBy, describePolicy, refundFor } from "../bookings/policy.ts";
+import { type CancelledBy, creditReturnedOnCancel, describeCreditPolicy, describePolicy, refundFor } from "../bookings/policy.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
+import type { PackageService } from "../packages/service.ts";
 
 /** What handling an event did (stored on WebhookEvent.outcome). */
 export type PaymentOutcome =
@@ -16,6 +17,7 @@ export type PaymentOutcome =
   | "REFUNDED"
   | "AMOUNT_MISMATCH"
   | "UNKNOWN_BOOKING"
+  | "UNKNOWN_PURCHASE"
   | "ACCOUNT_UPDATED"
   | "IGNORED";
 
@@ -35,8 +37,8 @@ type PayableBooking = { id: string; status: BookingStatus; holdExpiresAt: Date |
  * released. Every step is safe to repeat, so a redelivered or out-of-order event changes nothing.
  */
 export function createPaymentService(
-  { db, env, log, now }: ServiceDeps,
-  { bookings, notifications }: { bookings: BookingService; notifications: NotificationService },
+  { db, env, log, now, jobs }: ServiceDeps,
+  { bookings, notifications, packages }: { bookings: BookingService; notifications: NotificationService; packages?: PackageService },
   provider: PaymentProvider = createPaymentProvider(env),
 ) {
   if (provider.kind === "local" && env.NODE_ENV === "production") {
@@ -47,7 +49,7 @@ export function createPaymentService(
   async function cancellable(actor: Actor, bookingId: string) {
     const row = await db.booking.findFirst({
       where: { id: bookingId, tenantId: actor.tenantId },
-      select: { id: true, tenantId: true, status: true, priceMinor: true, currency: true, startsAt: true, endsAt: true, clientId: true, coachProfile: { select: { userId: true } } },
+      select: { id: true, tenantId: true, status: true, priceMinor: true, currency: true, startsAt: true, endsAt: true, clientId: true, packagePurchaseId: true, coachProfile: { select: { userId: true } } },
     });
     const by = !row ? null : row.clientId === actor.userId ? "client" : row.coachProfile.userId === actor.userId ? "coach" : actor.role === "TENANT_ADMIN" ? "admin" : null;
     if (!row || !by) throw new AppError("NOT_FOUND", "That booking was not found.");
@@ -57,8 +59,22 @@ export function createPaymentService(
     return { booking: { ...booking, coachUserId: coachProfile.userId }, by: by as CancelledBy };
   }
 
+  /** Whether cancelling a credit booking now gives the credit back (null: not a credit booking). */
+  async function creditBack(booking: { status: string; packagePurchaseId: string | null; startsAt: Date; tenantId: string }, by: CancelledBy) {
+    if (!booking.packagePurchaseId) return null;
+    if (booking.status !== "CONFIRMED") return false;
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: booking.tenantId }, select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true } });
+    return creditReturnedOnCancel({ startsAt: booking.startsAt, now: now(), by, policy: { fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent } });
+  }
+
   /** Refunds first (idempotent per booking), then cancels; answers the amount refunded. */
-  async function refundAndCancel(booking: { id: string; tenantId: string; status: string; priceMinor: number; currency: string; startsAt: Date }, by: CancelledBy, who: { userId: string; reason: string }) {
+  async function refundAndCancel(booking: { id: string; tenantId: string; status: string; priceMinor: number; currency: string; startsAt: Date; packagePurchaseId: string | null }, by: CancelledBy, who: { userId: string; reason: string }) {
+    const credit = await creditBack(booking, by);
+    if (credit !== null) {
+      // Paid with a package credit: no money moves; the credit returns inside the free window.
+      await bookings.cancel(booking.id, booking.status === "CONFIRMED" ? "CONFIRMED" : "PENDING", { ...who, returnCredit: credit });
+      return 0;
+    }
     if (booking.status !== "CONFIRMED") {
       await bookings.cancel(booking.id, "PENDING", who);
       return 0;
@@ -205,6 +221,42 @@ export function createPaymentService(
     return { ...where, outcome: "REFUNDED", refundId, refunded: { tenantId: booking.tenantId, clientId: booking.clientId, bookingId: booking.id } };
   }
 
+  /** A paid package checkout: the purchase becomes PAID with its credits, and its ledger is written once. */
+  async function handlePackagePaid(event: Extract<PaymentEvent, { kind: "checkout.paid" }>, purchaseId: string): Promise<Awaited<ReturnType<typeof handlePaid>>> {
+    const purchase = await db.packagePurchase.findUnique({ where: { id: purchaseId }, select: { id: true, tenantId: true, status: true, priceMinor: true, platformFeeMinor: true, coachPayoutMinor: true, currency: true } });
+    if (!purchase || !packages) {
+      log.error("payment for an unknown package purchase", { provider: event.provider, eventId: event.eventId, packagePurchaseId: purchaseId });
+      return { outcome: "UNKNOWN_PURCHASE", error: "No such package purchase." };
+    }
+    const where = { tenantId: purchase.tenantId };
+    if ((event.amountMinor !== null && event.amountMinor !== purchase.priceMinor) || (event.currency !== null && event.currency.toUpperCase() !== purchase.currency.toUpperCase())) {
+      log.error("payment amount differs from the package purchase", { eventId: event.eventId, packagePurchaseId: purchase.id, paid: `${event.amountMinor} ${event.currency}`, price: `${purchase.priceMinor} ${purchase.currency}` });
+      return { ...where, outcome: "AMOUNT_MISMATCH", error: `Paid ${event.amountMinor} ${event.currency}, price ${purchase.priceMinor} ${purchase.currency}.` };
+    }
+    if (purchase.platformFeeMinor + purchase.coachPayoutMinor !== purchase.priceMinor) throw new Error(`Package purchase ${purchase.id} does not add up.`);
+    const { confirmed } = await packages.confirmPaid(purchase.id, now());
+    const reference = event.paymentIntentId ?? event.eventId;
+    const row = (kind: "CHARGE" | "PLATFORM_FEE" | "COACH_TRANSFER", amountMinor: number) => ({ tenantId: purchase.tenantId, packagePurchaseId: purchase.id, kind, amountMinor, currency: purchase.currency, provider: event.provider, reference });
+    await db.ledgerEntry.createMany({ data: [row("CHARGE", purchase.priceMinor), row("PLATFORM_FEE", purchase.platformFeeMinor), row("COACH_TRANSFER", purchase.coachPayoutMinor)], skipDuplicates: true });
+    return { ...where, outcome: confirmed ? "CONFIRMED" : "ALREADY_CONFIRMED" };
+  }
+
+  /** Applies the tenant's payout schedule to one coach's connected account (Stripe; nothing locally). */
+  async function applyPayoutSchedule(coachProfileId: string) {
+    const coach = await db.coachProfile.findUnique({ where: { id: coachProfileId }, select: { id: true, stripeAccountId: true, tenantId: true } });
+    if (!coach?.stripeAccountId || provider.kind !== "stripe") return { applied: false };
+    // Always the tenant's current setting, so that jobs running late or out of order end right.
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: coach.tenantId }, select: { payoutSchedule: true, payoutMonthlyAnchor: true, updatedAt: true } });
+    await provider.setPayoutSchedule({
+      accountId: coach.stripeAccountId,
+      coachProfileId: coach.id,
+      interval: tenant.payoutSchedule === "MONTHLY" ? "monthly" : "daily",
+      monthlyAnchor: tenant.payoutMonthlyAnchor,
+      version: String(tenant.updatedAt.getTime()),
+    });
+    return { applied: true };
+  }
+
   /**
    * The one confirmation path for every provider. Records the event (unique per provider and
    * event id); an event processed before is a no-op. A failure leaves the event unprocessed so
@@ -220,7 +272,9 @@ export function createPaymentService(
 
     let handled: Awaited<ReturnType<typeof handlePaid>>;
     try {
-      if (event.kind === "checkout.paid") {
+      if (event.kind === "checkout.paid" && event.packagePurchaseId) {
+        handled = await handlePackagePaid(event, event.packagePurchaseId);
+      } else if (event.kind === "checkout.paid") {
         handled = await handlePaid(event, stored.id);
       } else if (event.kind === "account.updated") {
         const coach = await db.coachProfile.findUnique({ where: { stripeAccountId: event.accountId }, select: { id: true, tenantId: true } });
@@ -268,6 +322,85 @@ export function createPaymentService(
     providerKind: provider.kind,
 
     handleEvent,
+
+    applyPayoutSchedule,
+
+    /**
+     * The tenant's payout schedule changed: one job per coach with a connected account (Stripe),
+     * so the change survives restarts and reaches any number of coaches. Without a job queue
+     * (tests, scripts) the accounts are updated here, one by one.
+     */
+    async fanOutPayoutSchedule(tenantId: string) {
+      if (provider.kind !== "stripe") return { coaches: 0 };
+      const coaches = await db.coachProfile.findMany({ where: { tenantId, stripeAccountId: { not: null } }, select: { id: true } });
+      for (const c of coaches) {
+        if (jobs) await jobs.send("payouts.apply-schedule", { coachProfileId: c.id });
+        else await applyPayoutSchedule(c.id);
+      }
+      return { coaches: coaches.length };
+    },
+
+    /** The client's own package purchase before paying: what is bought, its state and the credit policy. */
+    async packageCheckoutSummary(actor: Actor, purchaseId: string) {
+      if (!packages) throw new Error("Package checkout needs the package service.");
+      const p = await packages.ownPurchase(actor, purchaseId);
+      const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true } });
+      return {
+        provider: provider.kind,
+        purchase: { id: p.id, status: p.status, sessionsTotal: p.sessionsTotal, creditsRemaining: p.creditsRemaining, priceMinor: p.priceMinor, currency: p.currency, coachProfileId: p.coachProfileId, packageName: p.package.name, serviceName: p.package.service.name, coachName: p.package.coachProfile.displayName },
+        payable: p.status === "PENDING",
+        policy: describeCreditPolicy({ fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent }),
+      };
+    },
+
+    /**
+     * Buys a package: a PENDING purchase, then a Stripe Checkout Session (destination charge to
+     * the coach, the platform fee kept) or the local test checkout page.
+     */
+    async startPackageCheckout(actor: Actor, packageId: string, origin: string) {
+      if (!packages) throw new Error("Package checkout needs the package service.");
+      const { purchase, pkg } = await packages.startPurchase(actor, packageId);
+      if (provider.kind === "stripe" && (!pkg.coachProfile.payoutsEnabled || !pkg.coachProfile.stripeAccountId)) {
+        throw new AppError("CONFLICT", "This coach has not finished setting up payouts yet, so this package cannot be bought for now. Please try again later.");
+      }
+      const client = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
+      const { url } = await provider.createPackageCheckout({
+        packagePurchaseId: purchase.id,
+        tenantId: actor.tenantId,
+        priceMinor: purchase.priceMinor,
+        platformFeeMinor: purchase.platformFeeMinor,
+        currency: purchase.currency,
+        description: `${pkg.name}: ${pkg.sessionCount} × ${pkg.service.name} with ${pkg.coachProfile.displayName}`,
+        clientEmail: client.email,
+        destinationAccountId: pkg.coachProfile.stripeAccountId,
+        successUrl: `${origin}/packages?paid=${purchase.id}`,
+        cancelUrl: `${origin}/coaches/${pkg.coachProfile.id}`,
+        origin,
+      });
+      return { url, purchaseId: purchase.id };
+    },
+
+    /** The local test checkout's "Pay" button for a package purchase, through the common handler. */
+    async payLocalPackage(actor: Actor, purchaseId: string) {
+      if (provider.kind !== "local") throw forbidden("Test payments are switched off: this site takes real payments.");
+      if (!packages) throw new Error("Package checkout needs the package service.");
+      const purchase = await packages.ownPurchase(actor, purchaseId);
+      if (purchase.status === "CANCELLED") throw new AppError("CONFLICT", "This package purchase was cancelled.");
+      const handled = await handleEvent({
+        kind: "checkout.paid",
+        provider: "local",
+        eventId: `local_evt_package_${purchase.id}`,
+        type: "checkout.session.completed",
+        bookingId: null,
+        packagePurchaseId: purchase.id,
+        paymentIntentId: `local_pi_package_${purchase.id}`,
+        amountMinor: purchase.priceMinor,
+        currency: purchase.currency,
+        payload: { packagePurchaseId: purchase.id, amountMinor: purchase.priceMinor, currency: purchase.currency, paidBy: actor.userId },
+      });
+      const after = await db.packagePurchase.findUniqueOrThrow({ where: { id: purchase.id }, select: { status: true, creditsRemaining: true } });
+      return { ...handled, ...after };
+    },
 
     /** Stripe's webhook: verifies the signature over the raw body, then the common handler. */
     async receiveStripeWebhook(rawBody: string, signature: string | null) {
@@ -370,6 +503,11 @@ export function createPaymentService(
         // The idempotency key makes a concurrent or retried creation return the same account.
         accountId = (await provider.createCoachAccount({ coachProfileId: profile.id, tenantId: actor.tenantId, email: profile.user.email })).accountId;
         await db.coachProfile.updateMany({ where: { id: profile.id, stripeAccountId: null }, data: { stripeAccountId: accountId } });
+        // The new account is paid out on the tenant's schedule; a failure here is retried by a job.
+        await applyPayoutSchedule(profile.id).catch(async (e: unknown) => {
+          log.error("could not set the payout schedule of a new account", { coachProfileId: profile.id, error: String(e) });
+          if (jobs) await jobs.send("payouts.apply-schedule", { coachProfileId: profile.id });
+        });
       }
       return provider.createOnboardingLink({ accountId, coachProfileId: profile.id, refreshUrl: back, returnUrl: back, now: now() });
     },
@@ -393,7 +531,8 @@ export function createPaymentService(
     /** What cancelling now would refund, for the confirmation shown before cancelling. */
     async cancellationPreview(actor: Actor, bookingId: string) {
       const { booking, by } = await cancellable(actor, bookingId);
-      return { refundMinor: await refundAmount(booking, by), currency: booking.currency, paid: booking.status === "CONFIRMED" };
+      const credit = await creditBack(booking, by);
+      return { refundMinor: credit === null ? await refundAmount(booking, by) : 0, currency: booking.currency, paid: booking.status === "CONFIRMED" && credit === null, creditReturned: credit };
     },
 
     /**
@@ -403,9 +542,10 @@ export function createPaymentService(
      */
     async cancelBooking(actor: Actor, bookingId: string, reason: string) {
       const { booking, by } = await cancellable(actor, bookingId);
+      const credit = await creditBack(booking, by);
       const refundMinor = await refundAndCancel(booking, by, { userId: actor.userId, reason });
       const other = by === "client" ? booking.coachUserId : booking.clientId;
-      const money = refundMinor > 0 ? ` ${(refundMinor / 100).toFixed(2)} ${booking.currency} is refunded.` : "";
+      const money = refundMinor > 0 ? ` ${(refundMinor / 100).toFixed(2)} ${booking.currency} is refunded.` : credit ? " The package credit is returned." : "";
       await notifications.notify({
         tenantId: booking.tenantId,
         userId: other,
@@ -415,7 +555,7 @@ export function createPaymentService(
         link: `/bookings/${booking.id}`,
         email: true,
       });
-      return { refundMinor, currency: booking.currency };
+      return { refundMinor, currency: booking.currency, creditReturned: credit };
     },
 
     /**
@@ -425,7 +565,7 @@ export function createPaymentService(
     async cancelForCoachAbsence(bookingId: string, reason: string) {
       const row = await db.booking.findUniqueOrThrow({
         where: { id: bookingId },
-        select: { id: true, tenantId: true, status: true, priceMinor: true, currency: true, startsAt: true, clientId: true, coachProfile: { select: { userId: true } } },
+        select: { id: true, tenantId: true, status: true, priceMinor: true, currency: true, startsAt: true, clientId: true, packagePurchaseId: true, coachProfile: { select: { userId: true } } },
       });
       if (row.status !== "CONFIRMED") return { refundMinor: 0, currency: row.currency };
       const refundMinor = await refundAndCancel(row, "coach", { userId: row.coachProfile.userId, reason });

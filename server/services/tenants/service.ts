@@ -29,6 +29,8 @@ const settingsSelect = {
   coachClientCapacity: true,
   eligibilityMinExercises: true,
   eligibilityMinJournalDays: true,
+  payoutSchedule: true,
+  payoutMonthlyAnchor: true,
   updatedAt: true,
 } as const;
 
@@ -39,7 +41,7 @@ const isUniqueViolation = (error: unknown) =>
  * Tenants and their members. Every tenant-scoped function takes the caller's tenant id
  * first; nothing here reads across tenants except the system-admin functions, which say so.
  */
-export function createTenantService({ db, realtime }: ServiceDeps) {
+export function createTenantService({ db, realtime }: ServiceDeps, hooks: { payoutScheduleChanged?: (tenantId: string) => Promise<unknown> } = {}) {
   const announce = (t: { id: string; name: string; featureCoaches: boolean; featurePremiumCoachServices: boolean }) => {
     realtime.emitToTenant(t.id, "tenant:updated", { tenantId: t.id, name: t.name, featureCoaches: t.featureCoaches, featurePremiumCoachServices: t.featurePremiumCoachServices });
     return t;
@@ -58,6 +60,18 @@ export function createTenantService({ db, realtime }: ServiceDeps) {
         select: settingsSelect,
       });
       return announce(tenant);
+    },
+
+    /**
+     * How often coaches are paid out: DAILY, or MONTHLY on an anchor day (1–31; short months pay
+     * on their last day). A change is applied to every coach's payout account (Stripe) by jobs.
+     */
+    async updatePayoutSchedule(tenantId: string, input: { payoutSchedule: "DAILY" | "MONTHLY"; payoutMonthlyAnchor: number }) {
+      const before = await db.tenant.findUnique({ where: { id: tenantId }, select: { payoutSchedule: true, payoutMonthlyAnchor: true } });
+      if (!before) throw notFound("The organisation");
+      const tenant = await db.tenant.update({ where: { id: tenantId }, data: input, select: settingsSelect });
+      if (before.payoutSchedule !== tenant.payoutSchedule || before.payoutMonthlyAnchor !== tenant.payoutMonthlyAnchor) await hooks.payoutScheduleChanged?.(tenantId);
+      return tenant;
     },
 
     /** Members of one tenant, with a count per role. */

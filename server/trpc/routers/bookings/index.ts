@@ -37,6 +37,8 @@ export const bookingsRouter = router({
         sessionType: sessionType.optional(),
         topic: z.string().trim().max(200, "At most 200 characters.").default(""),
         clientNotes: z.string().trim().max(4000, "At most 4000 characters.").default(""),
+        /** Book with a credit of this package purchase: confirmed at once, nothing to pay. */
+        packagePurchaseId: id("package purchase").optional(),
       }),
     )
     .mutation(({ ctx, input }) => ctx.services.bookings.hold(ctx.actor, input)),

@@ -28,5 +28,15 @@ export const tenantRouter = router({
     .input(tenantSettingsInput)
     .mutation(({ ctx, input }) => ctx.services.tenants.updateSettings(ctx.tenant.id, input)),
 
+  /** How often coaches are paid out; applied to their payout accounts. */
+  updatePayoutSchedule: roleProcedure("TENANT_ADMIN")
+    .input(
+      z.object({
+        payoutSchedule: z.enum(["DAILY", "MONTHLY"], { error: "Choose daily or monthly." }),
+        payoutMonthlyAnchor: z.number({ error: "Choose a day of the month." }).int("Choose a day of the month.").min(1, "Choose a day from 1 to 31.").max(31, "Choose a day from 1 to 31.").default(1),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.services.tenants.updatePayoutSchedule(ctx.tenant.id, input)),
+
   members: roleProcedure("TENANT_ADMIN").query(({ ctx }) => ctx.services.tenants.listMembers(ctx.tenant.id)),
 });
