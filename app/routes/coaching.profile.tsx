@@ -98,7 +98,7 @@ export default function CoachProfileEditor() {
 
   return (
     <div>
-      <PageHeader title="Your coach profile" description={<>What clients see in the directory. <Link className="text-brand-700 underline" to={`/coaches/${profile.id}`}>View your public profile</Link></>} />
+      <PageHeader title="Your coach profile" description={<>What clients see in the directory. <Link className="text-brand-700 underline" to={`/coaches/${profile.id}`}>View your public profile</Link> · <Link className="text-brand-700 underline" to="/coaching/integrations">Integrations (Cal.com)</Link></>} />
       {profile.status === "SUSPENDED" ? <Alert>Your profile is suspended and hidden from clients{profile.statusReason ? `: ${profile.statusReason}` : "."}</Alert> : null}
       {!editable ? <Alert tone="info">You can edit your profile once your application is approved.</Alert> : null}
       <div className="mt-4 grid gap-6 lg:grid-cols-3">

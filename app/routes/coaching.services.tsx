@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { Alert, Badge, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
@@ -112,7 +112,15 @@ export default function Services() {
     <div>
       <PageHeader
         title="Your services"
-        description={`What clients can book. Prices are in ${tenant.currency}; ${tenant.minServicePriceMinor > 0 ? `the minimum is ${formatMinor(tenant.minServicePriceMinor, tenant.currency)}` : "there is no minimum price"}.`}
+        description={
+          <>
+            {`What clients can book. Prices are in ${tenant.currency}; ${tenant.minServicePriceMinor > 0 ? `the minimum is ${formatMinor(tenant.minServicePriceMinor, tenant.currency)}` : "there is no minimum price"}. `}
+            <Link className="text-brand-700 underline" to="/coaching/integrations">
+              Connect Cal.com
+            </Link>{" "}
+            to get a matching Cal.com event type for each service.
+          </>
+        }
       />
       {result?.ok ? <div className="mb-4"><Alert tone="success">{result.message}</Alert></div> : null}
       <div className="grid gap-6 lg:grid-cols-2">
@@ -126,7 +134,7 @@ export default function Services() {
                   <div className="flex flex-wrap items-center justify-between gap-2">
                     <p className="text-sm">
                       <span className="font-medium">{s.name}</span> · {formatMinor(s.priceMinor, s.currency)} · {s.durationMinutes} min · {sessionTypeLabels[s.sessionType]}{" "}
-                      {s.premiumOnly ? <Badge tone="amber">Premium</Badge> : null} {s.status === "ARCHIVED" ? <Badge>Archived</Badge> : null}
+                      {s.premiumOnly ? <Badge tone="amber">Premium</Badge> : null} {s.status === "ARCHIVED" ? <Badge>Archived</Badge> : null} {s.calcomEventTypeId !== null ? <Badge tone="green">In Cal.com</Badge> : null}
                     </p>
                     <div className="flex gap-2">
                       <Button variant="ghost" onClick={() => setEditing(editing === s.id ? null : s.id)} aria-expanded={editing === s.id}>

@@ -1,5 +1,6 @@
 import { createAuthService } from "./auth/service.ts";
 import { createBookingService } from "./bookings/service.ts";
+import { createCalcomService } from "./calcom/service.ts";
 import { createChatService } from "./chat/service.ts";
 import { createCoachService } from "./coaches/service.ts";
 import type { ServiceDeps } from "./deps.ts";
@@ -23,18 +24,20 @@ export function createServices(deps: ServiceDeps) {
   const bookings = createBookingService(deps, notifications);
   const packages = createPackageService(deps);
   const payments = createPaymentService(deps, { bookings, notifications, packages });
+  const calcom = createCalcomService(deps, { bookings, payments, notifications });
   return {
     auth,
     tenants,
     notifications,
     coaches: createCoachService(deps, notifications),
-    offerings: createOfferingService(deps),
+    offerings: createOfferingService(deps, calcom),
     directory: createDirectoryService(deps),
     favourites: createFavouriteService(deps),
     reviews: createReviewService(deps, notifications),
     bookings,
     earnings: createEarningsService(deps),
     payments,
+    calcom,
     packages,
     sessions: createSessionService(deps, { notifications, payments }),
     chat: createChatService(deps),

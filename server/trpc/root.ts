@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "./init.ts";
 import { adminRouter } from "./routers/admin/index.ts";
 import { authRouter } from "./routers/auth/index.ts";
 import { bookingsRouter } from "./routers/bookings/index.ts";
+import { calcomRouter } from "./routers/calcom/index.ts";
 import { chatRouter } from "./routers/chat/index.ts";
 import { coachRouter } from "./routers/coach/index.ts";
 import { coachAdminRouter } from "./routers/coach-admin/index.ts";
@@ -33,6 +34,7 @@ export const appRouter = router({
   bookings: bookingsRouter,
   earnings: earningsRouter,
   payments: paymentsRouter,
+  calcom: calcomRouter,
   packages: packagesRouter,
   sessions: sessionsRouter,
   chat: chatRouter,

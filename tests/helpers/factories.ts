@@ -68,3 +68,16 @@ export async function makeEligible(app: TestApp, tenantId: string, userId: strin
   await app.db.journalEntry.createMany({ data: Array.from({ length: days }, (_, i) => ({ tenantId, userId, entryDate: new Date(Date.UTC(2026, 0, 1 + i)) })) });
   await app.db.exerciseCompletion.createMany({ data: Array.from({ length: exercises }, (_, i) => ({ tenantId, userId, title: `Exercise ${i + 1}` })) });
 }
+
+/** Weekday mornings 09:00–12:00 Amsterdam time (07:00–10:00Z in summer), hourly starts, 1 hour notice. */
+export const WEEKDAY_MORNINGS = {
+  timeZone: "Europe/Amsterdam",
+  weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: "09:00", end: "12:00" })),
+  overrides: [],
+  bufferBeforeMinutes: 0,
+  bufferAfterMinutes: 0,
+  minNoticeMinutes: 60,
+  horizonDays: 14,
+  dailyCap: null,
+  slotStepMinutes: 60,
+};

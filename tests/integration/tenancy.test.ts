@@ -271,6 +271,25 @@ const covered: Record<string, () => Promise<void>> = {
     expect((await (await as(coachB)).payments.coachPayoutStatus()).payoutsEnabled).toBe(false);
     await expect((await as(clientA)).payments.coachPayoutStatus()).rejects.toMatchObject({ code: "FORBIDDEN" });
   },
+  "calcom.status": async () => {
+    await app.db.coachProfile.update({ where: { id: coachB.profile.id }, data: { calcomApiKeySealed: "beta-sealed", calcomConnectedAt: new Date() } });
+    const status = await (await as(coachA)).calcom.status();
+    expect(status).toMatchObject({ connected: false, keyHint: null, webhookPath: `/webhooks/calcom?coach=${coachA.profile.id}` });
+    expect(status.services.map((s) => s.id)).not.toContain(coachB.service!.id);
+    await expect((await as(clientA)).calcom.status()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  },
+  "calcom.connect": async () => {
+    await app.db.coachProfile.update({ where: { id: coachB.profile.id }, data: { calcomApiKeySealed: "beta-sealed" } });
+    await expect((await as(clientA)).calcom.connect({ apiKey: "cal_live_0123456789" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect((await as(coachA)).calcom.connect({ apiKey: "has spaces in it" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect((await profileOf(coachB)).calcomApiKeySealed).toBe("beta-sealed");
+  },
+  "calcom.disconnect": async () => {
+    await app.db.coachProfile.update({ where: { id: coachB.profile.id }, data: { calcomApiKeySealed: "beta-sealed" } });
+    expect(await (await as(coachA)).calcom.disconnect()).toEqual({ connected: false });
+    expect((await profileOf(coachB)).calcomApiKeySealed).toBe("beta-sealed");
+    await expect((await as(clientA)).calcom.disconnect()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  },
 
   // ---- foundation ----
   "auth.me": async () => {

@@ -155,6 +155,23 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     return { ...row, coachUserId: row.coachProfile.userId, durationMinutes: Math.round((row.endsAt.getTime() - row.startsAt.getTime()) / 60_000) };
   }
 
+  /** Moves a movable booking to `startsAt` (same length); the exclusion constraint has the last word. */
+  async function applyMove(actor: Actor, booking: Awaited<ReturnType<typeof movable>>, startsAt: Date) {
+    const endsAt = new Date(startsAt.getTime() + booking.durationMinutes * 60_000);
+    try {
+      const { count } = await db.booking.updateMany({ where: { id: booking.id, status: "CONFIRMED", startsAt: booking.startsAt }, data: { startsAt, endsAt } });
+      if (count === 0) throw new AppError("CONFLICT", "This booking changed just now. Reload and try again.");
+    } catch (error) {
+      if (isOverlap(error)) throw new AppError("CONFLICT", "This time was just taken. Please choose another time.", { startsAt: ["This time was just taken."] });
+      throw error;
+    }
+    await scheduleReminders(booking.id);
+    await afterChange(actor.tenantId, booking.coachProfileId);
+    const other = booking.clientId === actor.userId ? booking.coachUserId : booking.clientId;
+    await notifications?.notify({ tenantId: actor.tenantId, userId: other, kind: "booking.moved", title: "A session was moved to a new time", link: `/bookings/${booking.id}`, email: true });
+    return db.booking.findUniqueOrThrow({ where: { id: booking.id }, select: { id: true, startsAt: true, endsAt: true, status: true } });
+  }
+
   async function transition(bookingId: string, from: BookingStatus, to: BookingStatus, data: Prisma.BookingUpdateManyMutationInput = {}) {
     assertBookingTransition(from, to);
     const { count } = await db.booking.updateMany({ where: { id: bookingId, status: from }, data: { ...data, status: to } });
@@ -468,19 +485,16 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       if (!offered.some((s) => s.start.getTime() === startsAt.getTime())) {
         throw new AppError("CONFLICT", "This time is no longer available. Please choose another time.", { startsAt: ["This time is no longer available."] });
       }
-      const endsAt = new Date(startsAt.getTime() + booking.durationMinutes * 60_000);
-      try {
-        const { count } = await db.booking.updateMany({ where: { id: booking.id, status: "CONFIRMED", startsAt: booking.startsAt }, data: { startsAt, endsAt } });
-        if (count === 0) throw new AppError("CONFLICT", "This booking changed just now. Reload and try again.");
-      } catch (error) {
-        if (isOverlap(error)) throw new AppError("CONFLICT", "This time was just taken. Please choose another time.", { startsAt: ["This time was just taken."] });
-        throw error;
-      }
-      await scheduleReminders(booking.id);
-      await afterChange(actor.tenantId, booking.coachProfileId);
-      const other = booking.clientId === actor.userId ? booking.coachUserId : booking.clientId;
-      await notifications?.notify({ tenantId: actor.tenantId, userId: other, kind: "booking.moved", title: "A session was moved to a new time", link: `/bookings/${booking.id}`, email: true });
-      return db.booking.findUniqueOrThrow({ where: { id: booking.id }, select: { id: true, startsAt: true, endsAt: true, status: true } });
+      return applyMove(actor, booking, startsAt);
+    },
+
+    /**
+     * A move made in the coach's external calendar (Cal.com), which already decided that the new
+     * time is free there: the slot engine is not asked again, but the move window, the booking's
+     * state and the exclusion constraint still apply (each refusal is a CONFLICT).
+     */
+    async moveFromCalendar(actor: Actor, bookingId: string, startsAt: Date) {
+      return applyMove(actor, await movable(actor, bookingId), startsAt);
     },
 
     /** One booking, for its client or its coach; anyone else gets "not found". */

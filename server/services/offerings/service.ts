@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import type { Actor } from "../../policies/coaching.ts";
+import type { CalcomService } from "../calcom/service.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 export interface OfferingInput {
@@ -21,9 +23,22 @@ async function refreshMinPrice(db: Pick<Db, "service" | "coachProfile">, coachPr
 
 /**
  * A coach's services (what clients book). Prices are integer minor units in the tenant's
- * currency and never below the tenant's minimum; premium-only needs the tenant flag.
+ * currency and never below the tenant's minimum; premium-only needs the tenant flag. When the
+ * coach connected Cal.com, the matching Cal.com event type is saved first and a Cal.com failure
+ * writes nothing (ADR 010).
  */
-export function createOfferingService({ db }: ServiceDeps) {
+export function createOfferingService({ db }: ServiceDeps, calcom?: Pick<CalcomService, "syncEventType">) {
+  /** Cal.com first (when connected), then `write`; an event type made for a failed write is deleted. */
+  async function withEventType<T>(coachProfileId: string, service: Parameters<CalcomService["syncEventType"]>[1], write: (calcomEventTypeId: number | null) => Promise<T>) {
+    const sync = calcom ? await calcom.syncEventType(coachProfileId, service) : { eventTypeId: service.calcomEventTypeId, rollback: async () => undefined };
+    try {
+      return await write(sync.eventTypeId);
+    } catch (error) {
+      await sync.rollback();
+      throw error;
+    }
+  }
+
   async function checkRules(actor: Actor, input: OfferingInput) {
     const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { minServicePriceMinor: true, currency: true, featurePremiumCoachServices: true } });
     const fieldErrors: Record<string, string[]> = {};
@@ -59,30 +74,38 @@ export function createOfferingService({ db }: ServiceDeps) {
     async create(actor: Actor, input: OfferingInput) {
       const profile = await ownProfile(actor);
       const tenant = await checkRules(actor, input);
-      return db.$transaction(async (tx) => {
-        const service = await tx.service.create({ data: { ...input, tenantId: actor.tenantId, coachProfileId: profile.id, currency: tenant.currency } });
-        await refreshMinPrice(tx, profile.id);
-        return service;
-      });
+      const id = randomUUID();
+      return withEventType(profile.id, { id, ...input, archived: false, calcomEventTypeId: null }, (calcomEventTypeId) =>
+        db.$transaction(async (tx) => {
+          const service = await tx.service.create({ data: { ...input, id, calcomEventTypeId, tenantId: actor.tenantId, coachProfileId: profile.id, currency: tenant.currency } });
+          await refreshMinPrice(tx, profile.id);
+          return service;
+        }),
+      );
     },
 
     async update(actor: Actor, serviceId: string, input: OfferingInput) {
       const existing = await ownService(actor, serviceId);
       await checkRules(actor, input);
-      return db.$transaction(async (tx) => {
-        const service = await tx.service.update({ where: { id: existing.id }, data: input });
-        await refreshMinPrice(tx, existing.coachProfileId);
-        return service;
-      });
+      return withEventType(existing.coachProfileId, { ...existing, ...input, archived: existing.status === "ARCHIVED" }, (calcomEventTypeId) =>
+        db.$transaction(async (tx) => {
+          const service = await tx.service.update({ where: { id: existing.id }, data: { ...input, calcomEventTypeId } });
+          await refreshMinPrice(tx, existing.coachProfileId);
+          return service;
+        }),
+      );
     },
 
     async setArchived(actor: Actor, serviceId: string, archived: boolean) {
       const existing = await ownService(actor, serviceId);
-      return db.$transaction(async (tx) => {
-        const service = await tx.service.update({ where: { id: existing.id }, data: { status: archived ? "ARCHIVED" : "ACTIVE" } });
-        await refreshMinPrice(tx, existing.coachProfileId);
-        return service;
-      });
+      // Archived services are hidden in Cal.com too, so that nobody books them there.
+      return withEventType(existing.coachProfileId, { ...existing, archived }, (calcomEventTypeId) =>
+        db.$transaction(async (tx) => {
+          const service = await tx.service.update({ where: { id: existing.id }, data: { status: archived ? "ARCHIVED" : "ACTIVE", calcomEventTypeId } });
+          await refreshMinPrice(tx, existing.coachProfileId);
+          return service;
+        }),
+      );
     },
   };
 }
