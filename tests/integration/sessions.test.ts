@@ -90,6 +90,10 @@ describe("room access", () => {
     // Too early: the other booking starts in two hours.
     const early = await (await api(bob)).sessions.room({ bookingId: other.id });
     expect(early).toMatchObject({ ok: false, reason: "TOO_EARLY", opensAt: new Date(other.startsAt.getTime() - 10 * MIN) });
+    // The message gives the opening time in the viewer's own zone.
+    await app.db.user.update({ where: { id: bob.user.id }, data: { timeZone: "Asia/Tokyo" } });
+    const opens = new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(other.startsAt.getTime() - 10 * MIN));
+    expect(await (await api(bob)).sessions.room({ bookingId: other.id })).toMatchObject({ message: `The room opens 10 minutes before the session starts: ${opens} (Asia/Tokyo).` });
     // Not confirmed, cancelled, in person.
     const pending = await booking(coach, ann.user.id, 200, { status: "PENDING" });
     expect(await (await api(ann)).sessions.room({ bookingId: pending.id })).toMatchObject({ ok: false, reason: "NOT_CONFIRMED" });
@@ -257,6 +261,13 @@ describe("LiveKit webhook", () => {
     const row = await app.db.attendance.findFirstOrThrow({ where: { bookingId: b.id } });
     expect(row).toMatchObject({ userId: ann.user.id, transport: "livekit" });
     expect(row.leftAt!.getTime() - row.joinedAt.getTime()).toBe(20 * MIN);
+
+    // An event stored but never finished (the server failed midway) is finished on redelivery.
+    const unfinished = event("participant_joined", b.room!, coach.user.id);
+    await app.db.webhookEvent.create({ data: { provider: "livekit", eventId: JSON.parse(unfinished).id, type: "participant_joined", payload: {} } });
+    expect(await (await deliver(unfinished, await sign(unfinished))).json()).toMatchObject({ duplicate: false, outcome: "JOINED" });
+    expect(await (await deliver(unfinished, await sign(unfinished))).json()).toMatchObject({ duplicate: true, outcome: "JOINED" });
+    await app.db.attendance.deleteMany({ where: { bookingId: b.id, userId: coach.user.id } });
 
     // room_finished closes whatever is still open.
     const coachJoined = event("participant_joined", b.room!, coach.user.id);

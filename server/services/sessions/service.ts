@@ -64,7 +64,8 @@ export const PUBLISH_SOURCES: Record<Exclude<SessionType, "IN_PERSON">, TrackSou
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const formatClock = (d: Date) => d.toISOString();
+/** "Monday 1 June 2026 at 10:50 (Europe/Amsterdam)": a moment as this person reads it. */
+const inZone = (d: Date, timeZone: string) => `${new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short", timeZone }).format(d)} (${timeZone})`;
 
 /**
  * Live sessions: who may enter a booking's room and when, LiveKit tokens and the per-session
@@ -110,7 +111,10 @@ export function createSessionService(
     if (row.status !== "CONFIRMED") return { ok: false, reason: "NOT_CONFIRMED", message: "This booking is not confirmed yet: its room opens once it is paid.", ...times };
     if (row.sessionType === "IN_PERSON") return { ok: false, reason: "IN_PERSON", message: "This session takes place in person, so it has no online room.", ...times };
     const at = now();
-    if (at < opensAt) return { ok: false, reason: "TOO_EARLY", message: `The room opens 10 minutes before the session starts (${formatClock(opensAt)}).`, ...times };
+    if (at < opensAt) {
+      const viewer = await db.user.findUnique({ where: { id: actor.userId }, select: { timeZone: true } });
+      return { ok: false, reason: "TOO_EARLY", message: `The room opens 10 minutes before the session starts: ${inZone(opensAt, viewer?.timeZone ?? "UTC")}.`, ...times };
+    }
     if (at >= closesAt) return { ok: false, reason: "ENDED", message: "This session has ended.", ...times };
     const client = await db.user.findUniqueOrThrow({ where: { id: row.clientId }, select: { name: true } });
     const role: RoomRole = row.clientId === actor.userId ? "client" : "coach";
@@ -259,23 +263,30 @@ export function createSessionService(
         data: [{ provider: "livekit", eventId: event.id, type: event.event, tenantId: booking?.tenantId ?? null, bookingId: booking?.id ?? null, payload: JSON.parse(rawBody) }],
         skipDuplicates: true,
       });
-      if (created.count === 0) return { duplicate: true, outcome: "DUPLICATE" };
+      if (created.count === 0) {
+        // Handled before: nothing to do. Stored but never finished (a failure midway): finish it now.
+        const previous = await db.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "livekit", eventId: event.id } }, select: { processedAt: true, outcome: true } });
+        if (previous.processedAt) return { duplicate: true, outcome: previous.outcome ?? "DUPLICATE" };
+      }
+      // When it happened (LiveKit may deliver late, or retry), never later than now.
+      const sentAt = event.createdAt ? new Date(Number(event.createdAt) * 1000) : now();
+      const at = sentAt > now() ? now() : sentAt;
       let outcome = "IGNORED";
       const identity = event.participant?.identity ?? "";
       if (!booking) {
         outcome = "UNKNOWN_ROOM";
       } else if (event.event === "participant_joined" && UUID.test(identity)) {
         try {
-          await recordJoin({ tenantId: booking.tenantId, bookingId: booking.id, userId: identity, transport: "livekit" });
+          await recordJoin({ tenantId: booking.tenantId, bookingId: booking.id, userId: identity, transport: "livekit", at });
           outcome = "JOINED";
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           outcome = "NOT_PARTICIPANT";
         }
       } else if (event.event === "participant_left" && UUID.test(identity)) {
-        outcome = (await recordLeaveFor({ bookingId: booking.id, userId: identity, transport: "livekit" })).closed ? "LEFT" : "NOT_OPEN";
+        outcome = (await recordLeaveFor({ bookingId: booking.id, userId: identity, transport: "livekit", at })).closed ? "LEFT" : "NOT_OPEN";
       } else if (event.event === "room_finished") {
-        const { count } = await db.attendance.updateMany({ where: { bookingId: booking.id, transport: "livekit", leftAt: null }, data: { leftAt: now() } });
+        const { count } = await db.attendance.updateMany({ where: { bookingId: booking.id, transport: "livekit", leftAt: null }, data: { leftAt: at } });
         outcome = `ROOM_FINISHED:${count}`;
       }
       await db.webhookEvent.update({ where: { provider_eventId: { provider: "livekit", eventId: event.id } }, data: { processedAt: now(), outcome } });
