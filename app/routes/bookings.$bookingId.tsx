@@ -3,11 +3,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useEffect, useState } from "react";
 import { SessionRoomNotice } from "~/components/call/JoinSession";
 import { ChatPanel } from "~/components/chat/ChatPanel";
+import { SessionNotesSections } from "~/components/session-notes";
 import { BOOKING_STEPS, Steps } from "~/components/steps";
 import { Alert, Badge, Button, Card, PageHeader } from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
 import { formatDateTime } from "~/lib/format";
 import { formatMinor } from "~/lib/money";
+import { sessionFileLimits } from "~/lib/session-files.server";
 import { formatSlotForViewer, groupSlotsByLocalDate } from "~/lib/time.server";
 import { errorResponse, formError, requireViewer } from "~/lib/viewer.server";
 
@@ -31,7 +33,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         move = { unavailable: body.ok ? "" : body.message };
       }
     }
-    return json({ booking, preview, move, timeZone: viewer.user.timeZone, now: Date.now() });
+    // Preparation, notes, action items and resources; a failure here leaves the rest of the page usable.
+    const sessionNotes = await api.sessionNotes.forBooking({ bookingId: booking.id }).then(
+      (data) => ({ data, error: null }),
+      (error: unknown) => {
+        const { body } = formError(error);
+        return { data: null, error: body.ok ? "" : body.message };
+      },
+    );
+    const attachError = new URL(request.url).searchParams.get("attachError");
+    return json({ booking, preview, move, timeZone: viewer.user.timeZone, now: Date.now(), sessionNotes, fileLimits: sessionFileLimits, attachError });
   } catch (error) {
     throw errorResponse(error);
   }
@@ -82,7 +93,7 @@ function HoldCountdown({ until, onExpired }: { until: string; onExpired: () => v
 }
 
 export default function BookingPage() {
-  const { booking, preview, move, timeZone } = useLoaderData<typeof loader>();
+  const { booking, preview, move, timeZone, sessionNotes, fileLimits, attachError } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const { revalidate } = useRevalidator();
@@ -138,6 +149,11 @@ export default function BookingPage() {
           <Link to="/bookings" className="mt-4 inline-block text-sm font-medium text-brand-700 underline">All your bookings</Link>
         </Card>
         {result?.done ? <div className="lg:col-span-3"><Alert tone="success">{result.done}</Alert></div> : null}
+        {sessionNotes.data ? (
+          <SessionNotesSections bookingId={booking.id} data={sessionNotes.data} limits={fileLimits} timeZone={timeZone} notice={attachError} />
+        ) : (
+          <div className="lg:col-span-3"><Alert>{sessionNotes.error || "Notes and files could not be loaded."}</Alert></div>
+        )}
         {/* The session chat, for the booking's coach and client (the only people this page loads for). */}
         <ChatPanel bookingId={booking.id} className="lg:col-span-3" />
         {move ? (

@@ -5,12 +5,16 @@ import { Alert, Button, Card, EmptyState, Field, PageHeader } from "~/components
 import { sessionTypeLabels } from "~/lib/coaching";
 import { useLiveAvailability } from "~/lib/live";
 import { formatMinor } from "~/lib/money";
-import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
+import { sessionFileLimits } from "~/lib/session-files.server";
+import { errorResponse, formError, requireViewer } from "~/lib/viewer.server";
 import { formatSlotForViewer, groupSlotsByLocalDate } from "~/lib/time.server";
 
 export const meta: MetaFunction = () => [{ title: "Book a session · Tandem" }];
 
 const WEEK = 7 * 86_400_000;
+/** Preparation documents attached in the details step (each checked again by the server). */
+const MAX_PREPARATION_FILES = 3;
+const MAX_BODY_BYTES = MAX_PREPARATION_FILES * sessionFileLimits.maxBytes + 512 * 1024;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
@@ -30,7 +34,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       label: formatSlotForViewer(g.slots[0]!, tz).date,
       slots: g.slots.map((s) => ({ start: s.start.toISOString(), ...formatSlotForViewer(s, tz) })),
     }));
-    return json({ coach: { id: coach.id, displayName: coach.displayName }, service, days, week, timeZone: tz });
+    return json({ coach: { id: coach.id, displayName: coach.displayName }, service, days, week, timeZone: tz, fileLimits: { ...sessionFileLimits, maxFiles: MAX_PREPARATION_FILES } });
   } catch (error) {
     if (error instanceof Response) throw error;
     throw errorResponse(error);
@@ -39,7 +43,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api } = await requireViewer(context, request);
-  const f = await formFields(request);
+  const tooLarge = `Attach at most ${MAX_PREPARATION_FILES} files of up to ${sessionFileLimits.maxLabel} each.`;
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+    return json({ ok: false as const, message: tooLarge, fieldErrors: { files: [tooLarge] } as Record<string, string[]> }, { status: 413 });
+  }
+  const form = await request.formData();
+  const f: Record<string, string> = {};
+  for (const [k, v] of form) if (typeof v === "string") f[k] = v;
+  const files = form.getAll("files").filter((v): v is File => v instanceof Blob && v.size > 0) as File[];
+  if (files.length > MAX_PREPARATION_FILES || files.some((file) => file.size > sessionFileLimits.maxBytes)) {
+    return json({ ok: false as const, message: tooLarge, fieldErrors: { files: [tooLarge] } as Record<string, string[]> }, { status: 400 });
+  }
   if (!f.startsAt) return json({ ok: false as const, message: "Choose a date and time.", fieldErrors: { startsAt: ["Choose a date and time."] } as Record<string, string[]> }, { status: 400 });
   try {
     const booking = await api.bookings.hold({
@@ -49,7 +63,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
       topic: f.topic ?? "",
       clientNotes: f.clientNotes ?? "",
     });
-    return redirect(`/bookings/${booking.id}`);
+    // The booking exists now: attach the preparation documents to it. A refused file does not undo
+    // the booking; the booking page says which file was refused and why, so it can be attached again.
+    const refused: string[] = [];
+    for (const file of files) {
+      try {
+        await api.sessionNotes.uploadFile({ bookingId: booking.id, kind: "PREPARATION", file });
+      } catch (error) {
+        const { body } = formError(error);
+        refused.push(`${file.name || "A file"} was not attached: ${body.ok ? "" : body.message}`);
+      }
+    }
+    const notice = refused.length ? `?attachError=${encodeURIComponent(`${refused.join(" ")} You can attach it again below.`)}` : "";
+    return redirect(`/bookings/${booking.id}${notice}`);
   } catch (error) {
     const { status, body } = formError(error);
     return json(body.ok ? { ok: false as const, message: "", fieldErrors: {} } : body, { status });
@@ -57,7 +83,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Book() {
-  const { coach, service, days, week, timeZone } = useLoaderData<typeof loader>();
+  const { coach, service, days, week, timeZone, fileLimits } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const [params] = useSearchParams();
@@ -73,7 +99,7 @@ export default function Book() {
     <div>
       <PageHeader title={`Book ${service.name}`} description={<>with <Link className="text-brand-700 underline" to={`/coaches/${coach.id}`}>{coach.displayName}</Link> · {service.durationMinutes} minutes · {formatMinor(service.priceMinor, service.currency)}</>} />
       <Steps steps={BOOKING_STEPS} current={0} />
-      <Form method="post" className="grid gap-6 lg:grid-cols-3" noValidate>
+      <Form method="post" encType="multipart/form-data" className="grid gap-6 lg:grid-cols-3" noValidate>
         <input type="hidden" name="serviceId" value={service.id} />
         <Card title="1. Date and time" description={`Times in your time zone, ${timeZone}. Free times update live.`} className="lg:col-span-2">
           {result && !result.ok && (errors.startsAt || !Object.keys(errors).length) ? <Alert>{errors.startsAt?.join(" ") ?? result.message}</Alert> : null}
@@ -116,6 +142,14 @@ export default function Book() {
             <label className="block text-sm font-medium text-slate-700">
               Notes for your coach
               <textarea name="clientNotes" rows={4} className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300" />
+            </label>
+            <label className="block text-sm font-medium text-slate-700">
+              Files to prepare (optional)
+              <input name="files" type="file" multiple accept={fileLimits.accept} aria-describedby="preparation-files-hint" className="mt-1 block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-1.5 file:text-sm file:font-medium" />
+              <span id="preparation-files-hint" className="mt-1 block text-xs font-normal text-slate-500">
+                Up to {fileLimits.maxFiles} files for your coach: {fileLimits.typesLabel}; up to {fileLimits.maxLabel} each.
+              </span>
+              {errors.files ? <span role="alert" className="block text-sm text-red-700">{errors.files.join(" ")}</span> : null}
             </label>
             <Button type="submit" busy={busy} className="w-full" disabled={days.length === 0}>
               Continue to payment

@@ -13,6 +13,7 @@ import { createPackageService } from "./packages/service.ts";
 import { createPaymentService } from "./payments/service.ts";
 import { createReviewService } from "./reviews/service.ts";
 import { createSessionService } from "./sessions/service.ts";
+import { createSessionNotesService } from "./sessionnotes/service.ts";
 import { createTenantService } from "./tenants/service.ts";
 
 /** Every domain service, built once per process from the same dependencies. */
@@ -40,6 +41,7 @@ export function createServices(deps: ServiceDeps) {
     calcom,
     packages,
     sessions: createSessionService(deps, { notifications, payments }),
+    sessionNotes: createSessionNotesService(deps),
     chat: createChatService(deps),
     async close() {
       await auth.close();

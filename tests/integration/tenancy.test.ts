@@ -242,6 +242,45 @@ const covered: Record<string, () => Promise<void>> = {
   },
   "bookings.mine": async () => expect((await (await as(clientA)).bookings.mine()).map((b) => b.id)).not.toContain(bookingB.id),
 
+  // ---- session notes, action items and files: tenant B's booking is "not found" in tenant A ----
+  "sessionNotes.forBooking": async () => {
+    for (const u of [clientA, coachA, adminA]) await expect((await as(u)).sessionNotes.forBooking({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await (await as(clientB)).sessionNotes.forBooking({ bookingId: bookingB.id })).viewer).toBe("client");
+  },
+  "sessionNotes.uploadFile": async () => {
+    const pdf = new Blob([new Uint8Array(Buffer.from("%PDF-1.4\n%%EOF\n"))]);
+    await expect((await as(coachA)).sessionNotes.uploadFile({ bookingId: bookingB.id, kind: "RESOURCE", file: pdf })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(clientA)).sessionNotes.uploadFile({ bookingId: bookingB.id, kind: "PREPARATION", file: pdf })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await app.db.bookingFile.count({ where: { bookingId: bookingB.id, tenantId: a.id } })).toBe(0);
+  },
+  "sessionNotes.deleteFile": async () => {
+    const file = await (await as(coachB)).sessionNotes.uploadFile({ bookingId: bookingB.id, kind: "RESOURCE", file: new Blob([new Uint8Array(Buffer.from("%PDF-1.4\n%%EOF\n"))]) });
+    for (const u of [clientA, coachA, adminA]) await expect((await as(u)).sessionNotes.deleteFile({ fileId: file.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(app.tandem.services.sessionNotes.file({ userId: coachA.user.id, tenantId: a.id, role: "COACH" }, file.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await app.db.bookingFile.count({ where: { id: file.id } })).toBe(1);
+  },
+  "sessionNotes.saveNote": async () => {
+    await expect((await as(coachA)).sessionNotes.saveNote({ bookingId: bookingB.id, visibility: "SHARED", body: "Cross-tenant" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await app.db.sessionNote.count({ where: { bookingId: bookingB.id } })).toBe(0);
+  },
+  "sessionNotes.addActionItem": async () => {
+    await expect((await as(coachA)).sessionNotes.addActionItem({ bookingId: bookingB.id, text: "Cross-tenant" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await app.db.actionItem.count({ where: { bookingId: bookingB.id, text: "Cross-tenant" } })).toBe(0);
+  },
+  "sessionNotes.removeActionItem": async () => {
+    const item = await (await as(coachB)).sessionNotes.addActionItem({ bookingId: bookingB.id, text: "Beta item to keep" });
+    await expect((await as(coachA)).sessionNotes.removeActionItem({ itemId: item.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await app.db.actionItem.count({ where: { id: item.id } })).toBe(1);
+  },
+  "sessionNotes.setActionItemDone": async () => {
+    const item = await (await as(coachB)).sessionNotes.addActionItem({ bookingId: bookingB.id, text: "Beta item to tick" });
+    await expect((await as(clientA)).sessionNotes.setActionItemDone({ itemId: item.id, done: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.actionItem.findUniqueOrThrow({ where: { id: item.id } })).doneAt).toBeNull();
+  },
+  "sessionNotes.history": async () => {
+    expect((await (await as(clientA)).sessionNotes.history()).map((b) => b.id)).not.toContain(bookingB.id);
+    expect((await (await as(clientB)).sessionNotes.history()).map((b) => b.id)).toContain(bookingB.id);
+  },
   // ---- payments (local test checkout: no Stripe keys in this app) ----
   "payments.cancellationPreview": async () => {
     await expect((await as(clientA)).payments.cancellationPreview({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });

@@ -2,7 +2,7 @@ import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
 
 /**
- * Checks for uploaded files (coach photos, credential documents). The type is taken from the
+ * Checks for uploaded files (coach photos, credential documents, session files). The type is taken from the
  * file's own bytes (magic numbers, via `file-type`), never from the name or the type the browser
  * declared. Images that will be shown are re-encoded by `resizeImage`, which also drops their
  * metadata (EXIF location, camera serial numbers).
@@ -13,6 +13,11 @@ export const UPLOAD_TYPES = {
   "image/png": { label: "PNG", ext: "png" },
   "image/webp": { label: "WebP", ext: "webp" },
   "application/pdf": { label: "PDF", ext: "pdf" },
+  "image/gif": { label: "GIF", ext: "gif" },
+  "text/plain": { label: "plain text", ext: "txt" },
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": { label: "Word (.docx)", ext: "docx" },
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { label: "Excel (.xlsx)", ext: "xlsx" },
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation": { label: "PowerPoint (.pptx)", ext: "pptx" },
 } as const;
 
 export type UploadType = keyof typeof UPLOAD_TYPES;
@@ -48,9 +53,26 @@ const DESCRIPTIONS: Record<string, string> = {
 };
 
 function describe(mime: string, ext: string): string {
+  if (DESCRIPTIONS[mime]) return DESCRIPTIONS[mime];
   const known = UPLOAD_TYPES[mime as UploadType];
   if (known) return `a ${known.label} file`;
-  return DESCRIPTIONS[mime] ?? `a ${ext.toUpperCase()} file (${mime})`;
+  return `a ${ext.toUpperCase()} file (${mime})`;
+}
+
+/**
+ * Plain text has no magic number: it is accepted as text when it decodes as UTF-8 (an optional
+ * byte order mark) and holds no control characters other than tab, line feed, carriage return
+ * and form feed.
+ */
+function looksLikeText(bytes: Uint8Array): boolean {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return false;
+  }
+  // eslint-disable-next-line no-control-regex
+  return !/[\u0000-\u0008\u000B\u000E-\u001F\u007F]/.test(text);
 }
 
 /** "PDF, JPEG or PNG" */
@@ -91,6 +113,9 @@ export async function inspectUpload(bytes: Uint8Array, options: { allowed: reado
   }
   const accepted = `Only ${listLabels(options.allowed)} files are accepted`;
   const detected = await fileTypeFromBuffer(bytes);
+  if (!detected && (options.allowed as readonly string[]).includes("text/plain") && looksLikeText(bytes)) {
+    return { ok: true, contentType: "text/plain", ext: "txt", size };
+  }
   if (!detected) {
     return { ok: false, code: "UNSUPPORTED_TYPE", message: `${accepted}; the type of this file could not be recognised.` };
   }
