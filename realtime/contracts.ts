@@ -21,6 +21,8 @@ export const roomName = (room: RoomRef) => `${room.kind}:${room.id}`;
 export const callSignal = z
   .object({
     bookingId: z.uuid("Not a booking id."),
+    /** The peer socket this is meant for; the other participant's other tabs ignore it. */
+    to: z.string().min(1).max(64).optional(),
     description: z.strictObject({ type: z.enum(["offer", "answer", "rollback"], { error: "Unknown description type." }), sdp: z.string().max(100_000, "Session description too large.").optional() }).optional(),
     candidate: z
       .strictObject({

@@ -37,13 +37,13 @@ export function registerCallHandlers(io: TandemServer, socket: TandemSocket, vie
     return { ok: true, data: { peers } };
   });
 
-  handle(socket, "call:signal", ({ bookingId, description, candidate }) => {
+  handle(socket, "call:signal", ({ bookingId, to, description, candidate }) => {
     const mine = joined.get(bookingId);
     if (!mine) return { ok: false, error: { code: "FORBIDDEN", message: "Join the call first." } };
     socket
       .to(callRoom(bookingId))
       .except(`user:${viewer.user.id}`)
-      .emit("call:signal", { bookingId, ...(description ? { description } : { candidate }), from: mine.self });
+      .emit("call:signal", { bookingId, ...(to ? { to } : {}), ...(description ? { description } : { candidate }), from: mine.self });
     return { ok: true, data: null };
   });
 

@@ -79,8 +79,8 @@ describe("call signalling", () => {
 
     const candidate = { candidate: "candidate:1 1 udp 2122260223 192.0.2.1 54400 typ host", sdpMid: "0", sdpMLineIndex: 0, usernameFragment: "abcd" };
     const atClient = nextEvent(clientSocket, "call:signal");
-    expect(await coachSocket.emitWithAck("call:signal", { bookingId: booking.id, candidate })).toEqual({ ok: true, data: null });
-    expect((await atClient).candidate).toEqual(candidate);
+    expect(await coachSocket.emitWithAck("call:signal", { bookingId: booking.id, to: clientSocket.id, candidate })).toEqual({ ok: true, data: null });
+    expect(await atClient).toEqual({ bookingId: booking.id, to: clientSocket.id, candidate, from: { userId: coach.user.id, name: "Cas Coach", socketId: coachSocket.id } });
     await new Promise((r) => setTimeout(r, 200));
     expect(echoes).toHaveLength(1); // only the coach's answer-side candidate reached the client
 

@@ -25,6 +25,7 @@ export class P2PTransport implements CallTransport {
   private lastInbound = { lost: 0, received: 0 };
   private left = false;
   private detach: (() => void) | null = null;
+  private offerTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private socket: TandemClientSocket,
@@ -54,7 +55,8 @@ export class P2PTransport implements CallTransport {
       }
     };
     const onSignal = (s: CallSignal & { from: CallPeer }) => {
-      if (s.bookingId !== this.bookingId) return;
+      // Meant for another tab of this person (or an earlier socket of this one).
+      if (s.bookingId !== this.bookingId || (s.to && s.to !== this.socket.id)) return;
       void this.onSignal(s).catch((error) => this.store.set({ error: `Connection problem: ${error instanceof Error ? error.message : String(error)}` }));
     };
     const onConnect = () => {
@@ -87,8 +89,19 @@ export class P2PTransport implements CallTransport {
       return;
     }
     const other = res.data.peers[0];
-    if (other) this.connectTo(other, false);
-    else if (!this.pc) this.store.set({ status: "waiting" });
+    if (!other) {
+      if (!this.pc) this.store.set({ status: "waiting" });
+      return;
+    }
+    // The one already in the call offers (it was told we arrived); we answer. Only if no offer
+    // comes do we offer ourselves, so that the two rarely collide.
+    if (this.pc && this.peer?.socketId === other.socketId) return;
+    this.peer = other;
+    this.store.set({ peer: { userId: other.userId, name: other.name }, status: "connecting" });
+    if (this.offerTimer) clearTimeout(this.offerTimer);
+    this.offerTimer = setTimeout(() => {
+      if (!this.left && !this.pc && this.peer?.socketId === other.socketId) this.connectTo(other, true);
+    }, 4000);
   }
 
   /** (Re)creates the peer connection for this peer; a new socket id means a fresh start. */
@@ -159,7 +172,7 @@ export class P2PTransport implements CallTransport {
   }
 
   private send(signal: Omit<CallSignal, "bookingId">) {
-    this.socket.emit("call:signal", { bookingId: this.bookingId, ...signal } as CallSignal, (res) => {
+    this.socket.emit("call:signal", { bookingId: this.bookingId, to: this.peer?.socketId, ...signal } as CallSignal, (res) => {
       if (!res.ok) this.store.set({ error: res.error.message });
     });
   }
@@ -251,6 +264,7 @@ export class P2PTransport implements CallTransport {
     if (this.left) return;
     this.left = true;
     if (this.statsTimer) clearInterval(this.statsTimer);
+    if (this.offerTimer) clearTimeout(this.offerTimer);
     this.detach?.();
     this.closePeerConnection();
     this.screen?.stop();
