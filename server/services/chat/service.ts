@@ -36,6 +36,19 @@ interface AttachmentTicket {
   u: string;
 }
 
+type SendInput = { threadId: string; clientMessageId: string; text?: string; attachmentId?: string };
+type Sent = { message: ChatMessage; created: boolean };
+interface Job {
+  actor: ChatActor;
+  input: SendInput;
+  text: string;
+  ticket: AttachmentTicket | null;
+  resolve: (sent: Sent) => void;
+  reject: (error: unknown) => void;
+}
+/** Most messages stored by one statement. */
+const BATCH_MAX = 500;
+
 const isUniqueViolation = (error: unknown) => {
   const e = error as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } }; message?: unknown };
   return (
@@ -102,6 +115,156 @@ export function createChatService(deps: ServiceDeps) {
       return ticket;
     } catch {
       throw new AppError("BAD_REQUEST", "That attachment is not valid here; upload the file again.", { attachmentId: ["Upload the file again."] });
+    }
+  }
+
+  /** One message in its own statement: the path for a batch that met a resend (unique violation). */
+  async function sendOne(actor: ChatActor, input: SendInput, text: string, ticket: AttachmentTicket | null): Promise<Sent> {
+    const id = randomUUID();
+    const body = keyring.seal(text, threadContext(input.threadId));
+    let rows: { seq: number; createdAt: Date }[];
+    try {
+      rows = await db.$queryRaw<{ seq: number; createdAt: Date }[]>`
+        WITH t AS (
+          UPDATE "Thread" SET "lastSeq" = "lastSeq" + 1
+          WHERE "id" = ${input.threadId}::uuid AND "tenantId" = ${actor.tenantId}::uuid
+            AND EXISTS (SELECT 1 FROM "ThreadMember" m WHERE m."threadId" = ${input.threadId}::uuid AND m."userId" = ${actor.userId}::uuid)
+          RETURNING "lastSeq"
+        )
+        INSERT INTO "Message" ("id", "threadId", "tenantId", "seq", "senderId", "clientMessageId", "body", "keyId", "attachmentKey", "attachmentName", "attachmentType", "attachmentSize")
+        SELECT ${id}::uuid, ${input.threadId}::uuid, ${actor.tenantId}::uuid, t."lastSeq", ${actor.userId}::uuid, ${input.clientMessageId}, ${body}, ${keyring.currentKeyId},
+               ${ticket?.k ?? null}, ${ticket?.n ?? null}, ${ticket?.t ?? null}, ${ticket?.s ?? null}::int
+        FROM t
+        RETURNING "seq", "createdAt"`;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // A resend after a lost ack: the first copy stands (the whole statement rolled back).
+      const existing = await db.message.findUnique({
+        where: { threadId_senderId_clientMessageId: { threadId: input.threadId, senderId: actor.userId, clientMessageId: input.clientMessageId } },
+        select: messageSelect,
+      });
+      if (!existing) throw error;
+      return { message: toMessage(existing), created: false };
+    }
+    const row = rows[0];
+    if (!row) {
+      await memberThread(actor, input.threadId); // throws NOT_FOUND or FORBIDDEN
+      throw forbidden("You are not a member of this conversation.");
+    }
+    const message: ChatMessage = {
+      id,
+      threadId: input.threadId,
+      seq: row.seq,
+      senderId: actor.userId,
+      clientMessageId: input.clientMessageId,
+      text,
+      attachment: ticket ? { name: ticket.n, type: ticket.t, size: ticket.s } : null,
+      createdAt: row.createdAt.toISOString(),
+    };
+    return { message, created: true };
+  }
+
+  /**
+   * Sends wait in a queue per thread while a statement for that thread is running; the next
+   * statement then stores all of them at once (group commit). A thread's sends are serialised
+   * by its row lock and each commit waits for the disk, so one message per statement would cap
+   * a thread at one message per commit; batching keeps the order and the gapless seqs and lets
+   * many messages share one commit.
+   */
+  const queues = new Map<string, Job[]>();
+
+  function enqueue(job: Job) {
+    const waiting = queues.get(job.input.threadId);
+    if (waiting) return void waiting.push(job);
+    const jobs = [job];
+    queues.set(job.input.threadId, jobs);
+    void drain(job.input.threadId, jobs);
+  }
+
+  async function drain(threadId: string, jobs: Job[]) {
+    // Let the sends that arrived in the same tick join the first batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (jobs.length > 0) {
+      const batch = jobs.splice(0, BATCH_MAX);
+      await storeBatch(threadId, batch).catch((error: unknown) => {
+        for (const job of batch) job.reject(error);
+      });
+    }
+    queues.delete(threadId);
+  }
+
+  async function storeBatch(threadId: string, batch: Job[]) {
+    // Membership, and the messages of this batch already stored (resends after a lost ack), in one round trip.
+    const [thread, stored] = await Promise.all([
+      db.thread.findUnique({ where: { id: threadId }, select: { tenantId: true, members: { select: { userId: true } } } }),
+      db.message.findMany({ where: { threadId, clientMessageId: { in: [...new Set(batch.map((j) => j.input.clientMessageId))] } }, select: messageSelect }),
+    ]);
+    const members = new Set(thread?.members.map((m) => m.userId));
+    const already = new Map(stored.map((m) => [`${m.senderId}\u0000${m.clientMessageId}`, m]));
+    const accepted: Job[] = [];
+    const first = new Map<string, Job>();
+    const repeats: [Job, Job][] = [];
+    for (const job of batch) {
+      if (!thread || thread.tenantId !== job.actor.tenantId) job.reject(notFound("That conversation"));
+      else if (!members.has(job.actor.userId)) job.reject(forbidden("You are not a member of this conversation."));
+      else {
+        const key = `${job.actor.userId}\u0000${job.input.clientMessageId}`;
+        const earlier = first.get(key);
+        const existing = already.get(key);
+        if (existing) job.resolve({ message: toMessage(existing), created: false });
+        else if (earlier) repeats.push([job, earlier]);
+        else {
+          first.set(key, job);
+          accepted.push(job);
+        }
+      }
+    }
+    if (accepted.length === 0) return;
+    const n = accepted.length;
+    const ids = accepted.map(() => randomUUID());
+    const bodies = accepted.map((j) => keyring.seal(j.text, threadContext(threadId)).toString("base64"));
+    let rows: { id: string; seq: number; createdAt: Date }[];
+    try {
+      rows = await db.$queryRaw<{ id: string; seq: number; createdAt: Date }[]>`
+        WITH t AS (
+          UPDATE "Thread" SET "lastSeq" = "lastSeq" + ${n}::int WHERE "id" = ${threadId}::uuid RETURNING "lastSeq"
+        )
+        INSERT INTO "Message" ("id", "threadId", "tenantId", "seq", "senderId", "clientMessageId", "body", "keyId", "attachmentKey", "attachmentName", "attachmentType", "attachmentSize")
+        SELECT v.id, ${threadId}::uuid, ${thread!.tenantId}::uuid, t."lastSeq" - ${n}::int + v.ord, v.sender, v.cmid, decode(v.body, 'base64'), ${keyring.currentKeyId}, v.akey, v.aname, v.atype, v.asize
+        FROM t, unnest(
+          ${ids}::uuid[], ${accepted.map((_, i) => i + 1)}::int[], ${accepted.map((j) => j.actor.userId)}::uuid[], ${accepted.map((j) => j.input.clientMessageId)}::text[], ${bodies}::text[],
+          ${accepted.map((j) => j.ticket?.k ?? null)}::text[], ${accepted.map((j) => j.ticket?.n ?? null)}::text[], ${accepted.map((j) => j.ticket?.t ?? null)}::text[], ${accepted.map((j) => j.ticket?.s ?? null)}::int[]
+        ) AS v(id, ord, sender, cmid, body, akey, aname, atype, asize)
+        RETURNING "id", "seq", "createdAt"`;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // A resend stored by another node since the check above: store this batch one by one.
+      for (const job of accepted) await sendOne(job.actor, job.input, job.text, job.ticket).then(job.resolve, job.reject);
+      for (const [job, earlier] of repeats) await sendOne(job.actor, job.input, earlier.text, earlier.ticket).then(job.resolve, job.reject);
+      return;
+    }
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const results = new Map<Job, ChatMessage>();
+    accepted.forEach((job, i) => {
+      const row = byId.get(ids[i]!);
+      if (!row) return job.reject(notFound("That conversation"));
+      const message: ChatMessage = {
+        id: row.id,
+        threadId,
+        seq: row.seq,
+        senderId: job.actor.userId,
+        clientMessageId: job.input.clientMessageId,
+        text: job.text,
+        attachment: job.ticket ? { name: job.ticket.n, type: job.ticket.t, size: job.ticket.s } : null,
+        createdAt: row.createdAt.toISOString(),
+      };
+      results.set(job, message);
+      job.resolve({ message, created: true });
+    });
+    for (const [job, earlier] of repeats) {
+      const message = results.get(earlier);
+      if (message) job.resolve({ message, created: false });
+      else job.reject(notFound("That conversation"));
     }
   }
 
@@ -173,58 +336,20 @@ export function createChatService(deps: ServiceDeps) {
     },
 
     /**
-     * Stores a message with the thread's next seq. The membership check, the seq increment and
-     * the insert are one SQL statement (one transaction, the thread row locked for its
-     * duration), so concurrent senders get distinct, gapless seqs. Sending again with the same
-     * `clientMessageId` returns the stored message (`created: false`) instead of a second copy.
+     * Stores a message with the thread's next seq: the seq increment and the insert are one SQL
+     * statement (one transaction, the thread row locked for its duration), so concurrent senders
+     * get distinct, gapless seqs, also across server nodes. Sends to one thread that arrive
+     * while a statement for it runs are stored together by the next one (see `enqueue`). Sending
+     * again with the same `clientMessageId` returns the stored message (`created: false`)
+     * instead of a second copy.
      */
-    async send(actor: ChatActor, input: { threadId: string; clientMessageId: string; text?: string; attachmentId?: string }): Promise<{ message: ChatMessage; created: boolean }> {
+    async send(actor: ChatActor, input: SendInput): Promise<Sent> {
       const text = (input.text ?? "").trim();
       if (!text && !input.attachmentId) throw new AppError("BAD_REQUEST", "Write a message or attach a file.", { text: ["Write a message or attach a file."] });
       if (text.length > 4000) throw new AppError("BAD_REQUEST", "Messages are at most 4,000 characters.", { text: ["Messages are at most 4,000 characters."] });
+      if (!UUID.test(input.threadId)) throw notFound("That conversation");
       const ticket = input.attachmentId ? openTicket(actor, input.threadId, input.attachmentId) : null;
-      const id = randomUUID();
-      const body = keyring.seal(text, threadContext(input.threadId));
-      let rows: { seq: number; createdAt: Date }[];
-      try {
-        rows = await db.$queryRaw<{ seq: number; createdAt: Date }[]>`
-          WITH t AS (
-            UPDATE "Thread" SET "lastSeq" = "lastSeq" + 1
-            WHERE "id" = ${input.threadId}::uuid AND "tenantId" = ${actor.tenantId}::uuid
-              AND EXISTS (SELECT 1 FROM "ThreadMember" m WHERE m."threadId" = ${input.threadId}::uuid AND m."userId" = ${actor.userId}::uuid)
-            RETURNING "lastSeq"
-          )
-          INSERT INTO "Message" ("id", "threadId", "tenantId", "seq", "senderId", "clientMessageId", "body", "keyId", "attachmentKey", "attachmentName", "attachmentType", "attachmentSize")
-          SELECT ${id}::uuid, ${input.threadId}::uuid, ${actor.tenantId}::uuid, t."lastSeq", ${actor.userId}::uuid, ${input.clientMessageId}, ${body}, ${keyring.currentKeyId},
-                 ${ticket?.k ?? null}, ${ticket?.n ?? null}, ${ticket?.t ?? null}, ${ticket?.s ?? null}::int
-          FROM t
-          RETURNING "seq", "createdAt"`;
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-        // A resend after a lost ack: the first copy stands (the whole statement rolled back).
-        const existing = await db.message.findUnique({
-          where: { threadId_senderId_clientMessageId: { threadId: input.threadId, senderId: actor.userId, clientMessageId: input.clientMessageId } },
-          select: messageSelect,
-        });
-        if (!existing) throw error;
-        return { message: toMessage(existing), created: false };
-      }
-      const row = rows[0];
-      if (!row) {
-        await memberThread(actor, input.threadId); // throws NOT_FOUND or FORBIDDEN
-        throw forbidden("You are not a member of this conversation.");
-      }
-      const message: ChatMessage = {
-        id,
-        threadId: input.threadId,
-        seq: row.seq,
-        senderId: actor.userId,
-        clientMessageId: input.clientMessageId,
-        text,
-        attachment: ticket ? { name: ticket.n, type: ticket.t, size: ticket.s } : null,
-        createdAt: row.createdAt.toISOString(),
-      };
-      return { message, created: true };
+      return new Promise<Sent>((resolve, reject) => enqueue({ actor, input, text, ticket, resolve, reject }));
     },
 
     /** Moves the actor's read position forward (never back, never past the last message). */
