@@ -148,6 +148,18 @@ describe("live session room", () => {
     expect(await client.page.getByRole("alert").count()).toBe(0);
     await hearsAudio(coach.page);
 
+    // The coach shares their screen (the other side keeps receiving live video), then stops; the camera turns off and on.
+    await coach.page.getByRole("button", { name: "Share screen" }).click();
+    await coach.page.getByRole("button", { name: "Stop sharing" }).waitFor();
+    await seesLiveVideo(client.page, "Casey Coach");
+    await coach.page.getByRole("button", { name: "Stop sharing" }).click();
+    await coach.page.getByRole("button", { name: "Share screen" }).waitFor();
+    await coach.page.getByRole("button", { name: "Turn camera off" }).click();
+    await coach.page.getByText("Camera off").waitFor();
+    await coach.page.getByRole("button", { name: "Turn camera on" }).click();
+    await coach.page.getByRole("button", { name: "Turn camera off" }).waitFor();
+    expect(await coach.page.getByRole("alert").count()).toBe(0);
+
     // Chat in the room, both ways.
     const say = async (page: Page, text: string) => {
       await page.getByLabel("Message", { exact: true }).fill(text);
