@@ -186,7 +186,10 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
 
   const transmit = useCallback(
     (p: Pending) => {
-      if (!socket || !threadId) return;
+      if (!socket || !threadId) {
+        setPending((all) => all.map((x) => (x.clientMessageId === p.clientMessageId ? { ...x, status: "failed", error: "Not sent: the live connection is not available." } : x)));
+        return;
+      }
       setPending((all) => all.map((x) => (x.clientMessageId === p.clientMessageId ? { ...x, status: "sending", error: undefined } : x)));
       socket.timeout(10_000).emit("chat:send", { threadId, clientMessageId: p.clientMessageId, text: p.text || undefined, attachmentId: p.attachment?.attachmentId }, (err, res) => {
         if (err || !res.ok) {
