@@ -59,8 +59,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return json({ message: null, done: "Moved. Both of you have been told, and the reminders follow the new time." });
     }
     if (form.get("intent") === "cancel") {
-      const { refundMinor, currency } = await api.payments.cancelBooking({ bookingId: params.bookingId ?? "", reason: String(form.get("reason") ?? "") });
-      return json({ message: null, done: refundMinor > 0 ? `Cancelled. ${formatMinor(refundMinor, currency)} is on its way back to the card you paid with.` : "Cancelled." });
+      const { refundMinor, currency, creditReturned } = await api.payments.cancelBooking({ bookingId: params.bookingId ?? "", reason: String(form.get("reason") ?? "") });
+      return json({ message: null, done: refundMinor > 0 ? `Cancelled. ${formatMinor(refundMinor, currency)} is on its way back to the card you paid with.` : creditReturned ? "Cancelled. The package credit is back in the package." : "Cancelled." });
     }
     const { url } = await api.payments.startCheckout({ bookingId: params.bookingId ?? "" });
     return redirect(url);
@@ -144,7 +144,7 @@ export default function BookingPage() {
             <div><dt className="text-slate-500">How</dt><dd>{sessionTypeLabels[booking.sessionType]}</dd></div>
             {booking.topic ? <div><dt className="text-slate-500">Topic</dt><dd>{booking.topic}</dd></div> : null}
             {booking.clientNotes ? <div><dt className="text-slate-500">Notes</dt><dd className="whitespace-pre-line">{booking.clientNotes}</dd></div> : null}
-            <div><dt className="text-slate-500">Price</dt><dd>{formatMinor(booking.priceMinor, booking.currency)}</dd></div>
+            <div><dt className="text-slate-500">Price</dt><dd>{booking.packagePurchaseId ? "One package credit" : formatMinor(booking.priceMinor, booking.currency)}</dd></div>
           </dl>
           <Link to="/bookings" className="mt-4 inline-block text-sm font-medium text-brand-700 underline">All your bookings</Link>
         </Card>
@@ -186,7 +186,11 @@ export default function BookingPage() {
           <Card title="Cancel this session" className="lg:col-span-3">
             <Form method="post" className="flex flex-wrap items-end gap-3">
               <p className="w-full text-sm text-slate-700">
-                {preview.paid
+                {preview.creditReturned !== null
+                  ? preview.creditReturned
+                    ? "If you cancel now, the package credit returns to the package."
+                    : "If you cancel now, the package credit is used: it is too late for it to return."
+                  : preview.paid
                   ? preview.refundMinor > 0
                     ? `If you cancel now, ${formatMinor(preview.refundMinor, preview.currency)} is refunded.`
                     : "If you cancel now, nothing is refunded."

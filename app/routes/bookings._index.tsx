@@ -38,7 +38,7 @@ export default function Bookings() {
   );
   return (
     <div>
-      <PageHeader title="Your bookings" description={<>Times in {timeZone}. <Link className="text-brand-700 underline" to="/bookings/history">Session history</Link> has your past sessions with their notes, action items and resources.</>} />
+      <PageHeader title="Your bookings" description={<>Times in {timeZone}. <Link className="text-brand-700 underline" to="/bookings/history">Session history</Link> has your past sessions with their notes, action items and resources. <Link className="text-brand-700 underline" to="/packages">Your packages</Link> show the credits you have left.</>} />
       {bookings.length === 0 ? (
         <EmptyState title="No bookings yet"><Link className="font-medium text-brand-700 underline" to="/coaches">Find a coach</Link> and book a session.</EmptyState>
       ) : (

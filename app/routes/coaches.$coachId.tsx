@@ -1,6 +1,7 @@
-import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
 import { Avatar, Rating } from "~/components/coach-card";
+import { PackagesCard } from "~/components/packages";
 import { Alert, Badge, Button, Card, EmptyState } from "~/components/ui";
 import { languageName, sessionTypeLabels } from "~/lib/coaching";
 import { formatDateTime } from "~/lib/format";
@@ -13,8 +14,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
   try {
     const profile = await api.directory.profile({ coachId: params.coachId ?? "" });
+    const [packages, myPackages] = await Promise.all([api.packages.forCoach({ coachId: profile.coach.id }), api.packages.myPurchases({ coachId: profile.coach.id })]);
     // Saving oneself makes no sense: a coach looking at their own listing gets no Save button.
-    return json({ ...profile, own: profile.coach.userId === viewer.user.id, timeZone: viewer.user.timeZone });
+    return json({ ...profile, packages, myPackages, own: profile.coach.userId === viewer.user.id, timeZone: viewer.user.timeZone });
   } catch (error) {
     const { status } = formError(error);
     throw new Response(status === 404 || status === 400 ? "This coach is not listed in the directory (any more)." : "You cannot see this coach.", { status: status === 400 ? 404 : status });
@@ -23,9 +25,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { api } = await requireViewer(context, request);
-  const { intent } = await formFields(request);
+  const { intent, packageId } = await formFields(request);
   const coachId = params.coachId ?? "";
   try {
+    if (intent === "buy") {
+      const { url } = await api.packages.startCheckout({ packageId: packageId ?? "" });
+      return redirect(url);
+    }
     if (intent === "save") await api.favourites.add({ coachId });
     else await api.favourites.remove({ coachId });
     return json<ActionResult>({ ok: true });
@@ -36,7 +42,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function CoachProfile() {
-  const { coach, reviews, saved, own, timeZone } = useLoaderData<typeof loader>();
+  const { coach, reviews, saved, own, timeZone, packages, myPackages } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   return (
@@ -152,6 +158,7 @@ export default function CoachProfile() {
             </ul>
           )}
         </Card>
+        <PackagesCard offers={packages} owned={myPackages} own={own} />
         {coach.credentials.length ? (
           <Card title="Verified credentials">
             <ul className="space-y-1 text-sm">

@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { PayWith } from "~/components/packages";
 import { BOOKING_STEPS, Steps } from "~/components/steps";
 import { Alert, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
@@ -26,6 +27,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const from = new Date(Date.now() + week * WEEK);
     const slots = await api.bookings.slots({ serviceId: service.id, from: from.toISOString(), to: new Date(from.getTime() + WEEK).toISOString() });
     const tz = viewer.user.timeZone;
+    // Packages the client holds for this service with credits left; booking with one needs no payment.
+    const [owned, { policy: creditPolicy }] = await Promise.all([api.packages.myPurchases({ serviceId: service.id }), api.packages.creditPolicy()]);
+    const credits = owned.filter((p) => p.status === "PAID" && p.creditsRemaining > 0);
     const days = groupSlotsByLocalDate(
       slots.map((s) => ({ start: new Date(s.start), end: new Date(s.end) })),
       tz,
@@ -34,7 +38,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       label: formatSlotForViewer(g.slots[0]!, tz).date,
       slots: g.slots.map((s) => ({ start: s.start.toISOString(), ...formatSlotForViewer(s, tz) })),
     }));
-    return json({ coach: { id: coach.id, displayName: coach.displayName }, service, days, week, timeZone: tz, fileLimits: { ...sessionFileLimits, maxFiles: MAX_PREPARATION_FILES } });
+    return json({ coach: { id: coach.id, displayName: coach.displayName }, service, days, week, timeZone: tz, credits, creditPolicy, fileLimits: { ...sessionFileLimits, maxFiles: MAX_PREPARATION_FILES } });
   } catch (error) {
     if (error instanceof Response) throw error;
     throw errorResponse(error);
@@ -62,6 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       sessionType: (f.sessionType || undefined) as "VIDEO" | "PHONE" | "CHAT" | "IN_PERSON" | undefined,
       topic: f.topic ?? "",
       clientNotes: f.clientNotes ?? "",
+      packagePurchaseId: f.packagePurchaseId || undefined,
     });
     // The booking exists now: attach the preparation documents to it. A refused file does not undo
     // the booking; the booking page says which file was refused and why, so it can be attached again.
@@ -83,7 +88,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Book() {
-  const { coach, service, days, week, timeZone, fileLimits } = useLoaderData<typeof loader>();
+  const { coach, service, days, week, timeZone, fileLimits, credits, creditPolicy } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const [params] = useSearchParams();
@@ -151,10 +156,7 @@ export default function Book() {
               </span>
               {errors.files ? <span role="alert" className="block text-sm text-red-700">{errors.files.join(" ")}</span> : null}
             </label>
-            <Button type="submit" busy={busy} className="w-full" disabled={days.length === 0}>
-              Continue to payment
-            </Button>
-            <p className="text-xs text-slate-500">The time is held for you for a few minutes while you pay.</p>
+            <PayWith credits={credits} price={formatMinor(service.priceMinor, service.currency)} policy={creditPolicy} busy={busy} disabled={days.length === 0} errors={errors.packagePurchaseId} />
           </div>
         </Card>
       </Form>

@@ -118,7 +118,11 @@ export default function Services() {
             <Link className="text-brand-700 underline" to="/coaching/integrations">
               Connect Cal.com
             </Link>{" "}
-            to get a matching Cal.com event type for each service.
+            to get a matching Cal.com event type for each service.{" "}
+            <Link className="text-brand-700 underline" to="/coaching/packages">
+              Packages
+            </Link>{" "}
+            sell several sessions of a service at once.
           </>
         }
       />

@@ -9,7 +9,7 @@ export const meta: MetaFunction = () => [{ title: "Earnings · Tandem" }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
   try {
-    if (viewer.role === "TENANT_ADMIN") return json({ kind: "tenant" as const, ...(await api.earnings.tenant()), upcoming: [] as { currency: string; sessions: number; payoutMinor: number }[] });
+    if (viewer.role === "TENANT_ADMIN") return json({ kind: "tenant" as const, ...(await api.earnings.tenant()), upcoming: [] as { currency: string; sessions: number; payoutMinor: number }[], payouts: null });
     return json({ kind: "coach" as const, ...(await api.earnings.mine()) });
   } catch (error) {
     throw errorResponse(error);
@@ -19,7 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const monthName = (month: string) => new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(`${month}-01T00:00:00Z`));
 
 export default function Earnings() {
-  const { kind, months, upcoming } = useLoaderData<typeof loader>();
+  const { kind, months, upcoming, payouts } = useLoaderData<typeof loader>();
   return (
     <div>
       <PageHeader
@@ -56,6 +56,14 @@ export default function Earnings() {
             </table>
           )}
         </Card>
+        {payouts ? (
+          <Card title="Payouts" description={payouts.schedule === "MONTHLY" ? `Monthly, on day ${payouts.monthlyAnchor} (the last day in shorter months).` : "Daily."}>
+            <p className="text-sm">
+              Next payout: <span className="font-semibold">{new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeZone: "UTC" }).format(new Date(`${payouts.nextPayoutOn}T00:00:00Z`))}</span>
+            </p>
+            <p className="mt-1 text-xs text-slate-500">Your organisation sets the schedule.</p>
+          </Card>
+        ) : null}
         {kind === "coach" ? (
           <Card title="Coming up" description="Confirmed sessions still to take place.">
             {upcoming.length === 0 ? (

@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
 import { Alert, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
 import { roleLabels } from "~/lib/format";
 import { parseMajorToMinor, parsePercentToBps } from "~/lib/money";
@@ -17,6 +18,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api } = await requireViewer(context, request);
   const f = await formFields(request);
+  if (f.intent === "payouts") {
+    const anchor = /^\s*\d+\s*$/.test(f.payoutMonthlyAnchor ?? "") ? Number(f.payoutMonthlyAnchor) : null;
+    if (f.payoutSchedule === "MONTHLY" && anchor === null) return json({ ok: false as const, intent: "payouts", message: "Please correct the highlighted fields.", fieldErrors: { payoutMonthlyAnchor: ["Enter a day from 1 to 31."] } as Record<string, string[]> }, { status: 400 });
+    try {
+      await api.tenant.updatePayoutSchedule({ payoutSchedule: f.payoutSchedule === "MONTHLY" ? "MONTHLY" : "DAILY", payoutMonthlyAnchor: anchor ?? 1 });
+      return json({ ok: true as const, intent: "payouts", message: "Payout schedule saved. Coaches' payout accounts are being updated.", fieldErrors: {} as Record<string, string[]> });
+    } catch (error) {
+      const { status, body } = formError(error);
+      return json({ ...body, intent: "payouts" }, { status });
+    }
+  }
   const platformFeeBps = parsePercentToBps(f.platformFeePercent ?? "");
   const minServicePriceMinor = parseMajorToMinor(f.minServicePrice ?? "");
   const whole = (v: string | undefined) => (/^\s*\d+\s*$/.test(v ?? "") ? Number(v) : null);
@@ -47,9 +59,41 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
+function PayoutSchedule({ settings, result }: { settings: { payoutSchedule: "DAILY" | "MONTHLY"; payoutMonthlyAnchor: number }; result?: { ok: boolean; message?: string; fieldErrors?: Record<string, string[]> } }) {
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "payouts";
+  const [schedule, setSchedule] = useState(settings.payoutSchedule);
+  const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
+  return (
+    <Card title="Coach payouts" description="How often coaches' earnings are paid out to their bank accounts.">
+      <Form method="post" className="space-y-4" noValidate>
+        <input type="hidden" name="intent" value="payouts" />
+        {result ? <Alert tone={result.ok ? "success" : undefined}>{result.message}</Alert> : null}
+        <fieldset className="space-y-2">
+          <legend className="text-sm font-semibold text-slate-800">Schedule</legend>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="radio" name="payoutSchedule" value="DAILY" checked={schedule === "DAILY"} onChange={() => setSchedule("DAILY")} /> Daily (default)
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="radio" name="payoutSchedule" value="MONTHLY" checked={schedule === "MONTHLY"} onChange={() => setSchedule("MONTHLY")} /> Monthly
+          </label>
+        </fieldset>
+        {schedule === "MONTHLY" ? (
+          <Field label="Day of the month (1–31)" name="payoutMonthlyAnchor" inputMode="numeric" defaultValue={String(settings.payoutMonthlyAnchor)} errors={errors.payoutMonthlyAnchor} hint="Months without this day pay out on their last day." />
+        ) : null}
+        <Button type="submit" busy={busy}>
+          Save payout schedule
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
 export default function Organisation() {
   const { settings, members } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
+  const answer = useActionData<typeof action>();
+  // The payout schedule form answers with its own intent; the settings form shows only its own result.
+  const result = answer && !("intent" in answer) ? answer : undefined;
   const busy = useNavigation().state === "submitting";
   const errors = result && !result.ok ? result.fieldErrors : {};
   return (
@@ -75,6 +119,7 @@ export default function Organisation() {
             </Button>
           </Form>
         </Card>
+        <PayoutSchedule settings={settings} result={answer && "intent" in answer ? answer : undefined} />
         <Card title="Members" description={`${members.length} member${members.length === 1 ? "" : "s"}.`}>
           {members.length === 0 ? (
             <EmptyState title="No members yet" />

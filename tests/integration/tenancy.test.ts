@@ -448,6 +448,11 @@ const covered: Record<string, () => Promise<void>> = {
     const { purchaseId } = await betaPackage();
     for (const u of [clientA, adminA]) await expect((await as(u)).packages.checkoutSummary({ purchaseId })).rejects.toMatchObject({ code: "NOT_FOUND" });
   },
+  "packages.creditPolicy": async () => {
+    await app.db.tenant.update({ where: { id: b.id }, data: { cancellationFullRefundHours: 72 } });
+    expect((await (await as(clientA)).packages.creditPolicy()).fullRefundHours).toBe((await settingsOf(a.id)).cancellationFullRefundHours);
+    expect((await (await as(clientB)).packages.creditPolicy()).policy).toContain("at least 72 hours");
+  },
   "packages.payLocal": async () => {
     const { purchaseId } = await betaPackage();
     for (const u of [clientA, adminA]) await expect((await as(u)).packages.payLocal({ purchaseId })).rejects.toMatchObject({ code: "NOT_FOUND" });

@@ -1,6 +1,7 @@
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import { resolveFeeBps, splitPayment } from "../bookings/money.ts";
+import { describeCreditPolicy } from "../bookings/policy.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 export interface PackageInput {
@@ -97,6 +98,12 @@ export function createPackageService({ db, env }: ServiceDeps) {
       await ownPackage(profile.id, packageId);
       const row = await db.package.update({ where: { id: packageId }, data: { status: archived ? "ARCHIVED" : "ACTIVE" }, select: packageSelect });
       return withSaving(row);
+    },
+
+    /** What happens to a credit when its session is cancelled or moved, in this tenant's terms. */
+    async creditPolicy(actor: Actor) {
+      const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true } });
+      return { policy: describeCreditPolicy({ fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent }), fullRefundHours: tenant.cancellationFullRefundHours };
     },
 
     /** A coach's packages on sale (active package, active service, approved coach), for clients of the tenant. */

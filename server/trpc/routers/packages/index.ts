@@ -31,6 +31,8 @@ export const packagesRouter = router({
   myPurchases: coachingProcedure
     .input(z.object({ coachId: id("coach").optional(), serviceId: id("service").optional() }).optional())
     .query(({ ctx, input }) => ctx.services.packages.mine(ctx.actor, { coachProfileId: input?.coachId, serviceId: input?.serviceId })),
+  /** The tenant's rule for credits of cancelled or moved sessions, shown before booking with a credit. */
+  creditPolicy: coachingProcedure.query(({ ctx }) => ctx.services.packages.creditPolicy(ctx.actor)),
   /** Client: buy a package; answers where to pay ({ url }). */
   startCheckout: coachingProcedure.input(z.object({ packageId: id("package") })).mutation(({ ctx, input }) => ctx.services.payments.startPackageCheckout(ctx.actor, input.packageId, originOf(ctx))),
   /** Client: their own purchase before paying. */
