@@ -2,9 +2,6 @@ import { type ActionFunctionArgs, json } from "@remix-run/node";
 import { sessionFileLimits } from "~/lib/session-files.server";
 import { formError, requireViewer } from "~/lib/viewer.server";
 
-/** Files are capped before the body is read (10 MB per file, plus form overhead). */
-const MAX_BODY_BYTES = sessionFileLimits.maxBytes + 512 * 1024;
-
 export type NotesActionResult = { ok: boolean; intent: string; message: string; fieldErrors: Record<string, string[]>; savedAt?: string };
 
 const text = (form: FormData, name: string) => {
@@ -20,7 +17,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { api } = await requireViewer(context, request);
   const bookingId = params.bookingId ?? "";
   const reply = (body: NotesActionResult, status = 200) => json(body, { status });
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+  // Files are capped before the body is read (10 MB per file, plus form overhead).
+  if (Number(request.headers.get("content-length") ?? 0) > sessionFileLimits.maxBytes + 512 * 1024) {
     const message = `That file is too large. Files may be up to ${sessionFileLimits.maxLabel}.`;
     return reply({ ok: false, intent: "upload", message, fieldErrors: { file: [message] } }, 413);
   }

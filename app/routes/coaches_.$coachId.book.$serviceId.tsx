@@ -15,7 +15,6 @@ export const meta: MetaFunction = () => [{ title: "Book a session · Tandem" }];
 const WEEK = 7 * 86_400_000;
 /** Preparation documents attached in the details step (each checked again by the server). */
 const MAX_PREPARATION_FILES = 3;
-const MAX_BODY_BYTES = MAX_PREPARATION_FILES * sessionFileLimits.maxBytes + 512 * 1024;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
@@ -48,7 +47,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api } = await requireViewer(context, request);
   const tooLarge = `Attach at most ${MAX_PREPARATION_FILES} files of up to ${sessionFileLimits.maxLabel} each.`;
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+  // Computed here, not at module level: the .server limits do not exist in the browser bundle.
+  const maxBodyBytes = MAX_PREPARATION_FILES * sessionFileLimits.maxBytes + 512 * 1024;
+  if (Number(request.headers.get("content-length") ?? 0) > maxBodyBytes) {
     return json({ ok: false as const, message: tooLarge, fieldErrors: { files: [tooLarge] } as Record<string, string[]> }, { status: 413 });
   }
   const form = await request.formData();

@@ -3,7 +3,13 @@ import { query as sql, signedIn as signIn } from "../helpers/e2e.ts";
 import { useBrowserStack } from "../helpers/stack.ts";
 
 const stack = useBrowserStack();
-const signedIn = (email: string) => signIn(stack, email, { acceptDownloads: true });
+/** Script errors in the pages (a page that fails to hydrate still renders, so this is checked separately). */
+const pageErrors: string[] = [];
+async function signedIn(email: string) {
+  const session = await signIn(stack, email, { acceptDownloads: true });
+  session.page.on("pageerror", (error) => pageErrors.push(`${email}: ${error.message}`));
+  return session;
+}
 const query = <T extends Record<string, unknown>>(text: string, params: unknown[] = []) => sql<T>(stack, text, params);
 
 const PREPARATION = Buffer.from("%PDF-1.4\n% Goals for my first session\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
@@ -26,7 +32,9 @@ describe("session notes, action items and files", () => {
 
     // The client books, attaching a preparation document in the details step.
     const client = await signedIn("client@tandem.test");
-    await client.page.goto(`${stack.server.url}/coaches/${row!.coachId}/book/${row!.serviceId}`);
+    await client.page.goto(`${stack.server.url}/coaches/${row!.coachId}`);
+    await client.page.locator(`a[href="/coaches/${row!.coachId}/book/${row!.serviceId}"]`).first().click(); // client-side navigation
+    await client.page.waitForURL(`${stack.server.url}/coaches/${row!.coachId}/book/${row!.serviceId}`);
     await client.page.locator('input[name="startsAt"]').last().locator("xpath=..").click();
     await client.page.getByLabel("Topic").fill("Evenings");
     await client.page.getByLabel("Files to prepare (optional)").setInputFiles({ name: "my goals.pdf", mimeType: "application/pdf", buffer: PREPARATION });
@@ -95,6 +103,7 @@ describe("session notes, action items and files", () => {
     await client.page.reload();
     expect(await client.page.getByLabel(ACTION_ITEM).isChecked()).toBe(true);
 
+    expect(pageErrors).toEqual([]);
     await client.context.close();
     await coach.context.close();
   });
