@@ -225,8 +225,8 @@ describe("cancelling", () => {
 
   it("refunds a client in full 24 hours ahead, frees the time and tells the coach", async () => {
     const booking = await book(ann, "2026-06-11T07:00:00.000Z"); // ten days ahead
-    expect(await (await api(ann)).payments.cancellationPreview({ bookingId: booking.id })).toEqual({ refundMinor: 6001, currency: "EUR", paid: true });
-    expect(await (await api(ann)).payments.cancelBooking({ bookingId: booking.id, reason: "Travelling" })).toEqual({ refundMinor: 6001, currency: "EUR" });
+    expect(await (await api(ann)).payments.cancellationPreview({ bookingId: booking.id })).toEqual({ refundMinor: 6001, currency: "EUR", paid: true, creditReturned: null });
+    expect(await (await api(ann)).payments.cancelBooking({ bookingId: booking.id, reason: "Travelling" })).toEqual({ refundMinor: 6001, currency: "EUR", creditReturned: null });
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: booking.id } })).status).toBe("CANCELLED");
     expect((await refunds(booking.id)).map((r) => r.amountMinor)).toEqual([6001]);
     expect(await slotsOn(bob, "2026-06-11")).toContain("07:00");
