@@ -2,6 +2,10 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as localPackagePayAction } from "../../app/routes/pay.local.package.$purchaseId.tsx";
 import { action as stripeWebhook } from "../../app/routes/webhooks.stripe.ts";
+import { createTandem } from "../../server/app.ts";
+import { createJobQueue } from "../../server/jobs/index.ts";
+import { registerJobs } from "../../server/jobs/registry.ts";
+import { createLogger } from "../../server/log.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
 import { checkoutCompletedEvent, fakeStripe, stripeTestEnv } from "../helpers/fake-stripe.ts";
@@ -175,12 +179,33 @@ describe("packages with Stripe (real SDK, fake API server)", () => {
     expect(stripe.seen.length).toBe(count);
   });
 
+  it("with a job queue, a schedule change becomes one pg-boss job per coach, which updates the account", async () => {
+    const log = createLogger("silent");
+    const jobs = createJobQueue({ connectionString: app.databaseUrl, log, pollingIntervalSeconds: 0.5 });
+    const node = createTandem({ env: app.tandem.env, db: app.db, databaseUrl: app.databaseUrl, log, realtime: app.realtime.notifier, now: app.clock.now, jobs });
+    registerJobs(jobs, node.services, log);
+    await jobs.start();
+    try {
+      const account = (await app.db.coachProfile.findUniqueOrThrow({ where: { id: m.coach.profile.id } })).stripeAccountId!;
+      const before = stripe.posts(`/v1/accounts/${account}`).length;
+      await node.services.tenants.updatePayoutSchedule(m.tenant.id, { payoutSchedule: "MONTHLY", payoutMonthlyAnchor: 7 });
+      // The per-coach jobs apply it (the queue polls every half second).
+      const deadline = Date.now() + 15_000;
+      while (stripe.posts(`/v1/accounts/${account}`).length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const applied = stripe.posts(`/v1/accounts/${account}`).at(-1)!;
+      expect(Object.fromEntries(applied.form)).toEqual({ "settings[payouts][schedule][interval]": "monthly", "settings[payouts][schedule][monthly_anchor]": "7" });
+    } finally {
+      await jobs.stop({ graceful: false });
+      await node.close();
+    }
+  });
+
   it("validates the payout schedule and lets only tenant admins change it", async () => {
     const admin = await m.api(m.admin);
     await expect(admin.tenant.updatePayoutSchedule({ payoutSchedule: "MONTHLY", payoutMonthlyAnchor: 32 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(admin.tenant.updatePayoutSchedule({ payoutSchedule: "WEEKLY" as "DAILY", payoutMonthlyAnchor: 1 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect((await m.api(m.coach)).tenant.updatePayoutSchedule({ payoutSchedule: "DAILY", payoutMonthlyAnchor: 1 })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    expect((await app.db.tenant.findUniqueOrThrow({ where: { id: m.tenant.id } })).payoutMonthlyAnchor).toBe(15);
+    expect((await app.db.tenant.findUniqueOrThrow({ where: { id: m.tenant.id } })).payoutMonthlyAnchor).toBe(7);
   });
 });
 
