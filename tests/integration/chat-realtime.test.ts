@@ -1,58 +1,25 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { ChatMessage } from "../../realtime/contracts.ts";
-import { createRealtimeNotifier } from "../../realtime/emitter.ts";
-import { attachRealtime, type Realtime } from "../../realtime/server.ts";
-import { originAllowed } from "../../server/http/origin.ts";
-import { createLogger } from "../../server/log.ts";
-import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { createCoach, createCompletedBooking, createTenant, createUser } from "../helpers/factories.ts";
-import { connect, connected, nextEvent, type TestSocket } from "../helpers/sockets.ts";
+import { useRealtimeServer } from "../helpers/realtime-server.ts";
+import { nextEvent, type TestSocket } from "../helpers/sockets.ts";
 
-let app: TestApp;
-let realtime: Realtime;
-let server: http.Server;
-let url: string;
-const sockets: TestSocket[] = [];
-const open = async (token: string) => {
-  const s = connect(url, token);
-  sockets.push(s);
-  await connected(s);
-  return s;
-};
+const stack = useRealtimeServer();
+const open = (token: string) => stack.open(token);
 
 let tenant: Awaited<ReturnType<typeof createTenant>>;
 let coach: Awaited<ReturnType<typeof createCoach>>;
 let client: Awaited<ReturnType<typeof createUser>>;
 
 beforeAll(async () => {
-  const notifier = createRealtimeNotifier();
-  app = await createTestApp({}, { notifier });
-  server = http.createServer();
-  realtime = await attachRealtime(server, {
-    auth: app.tandem.services.auth,
-    services: app.tandem.services,
-    log: createLogger("silent"),
-    originAllowed: (origin, host) => originAllowed(undefined, origin, host),
-  });
-  notifier.bind(realtime.io);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  tenant = await createTenant(app);
-  coach = await createCoach(app, tenant, { name: "Coach Cleo" });
-  client = await createUser(app, tenant, "CLIENT", { name: "Client Cal" });
-});
-
-afterAll(async () => {
-  for (const s of sockets) s.disconnect();
-  await realtime?.close();
-  await app?.close();
+  tenant = await createTenant(stack.app);
+  coach = await createCoach(stack.app, tenant, { name: "Coach Cleo" });
+  client = await createUser(stack.app, tenant, "CLIENT", { name: "Client Cal" });
 });
 
 async function newThread() {
-  const booking = await createCompletedBooking(app, coach, client.user.id);
-  return (await app.tandem.services.chat.sessionThread({ userId: client.user.id, tenantId: tenant.id }, booking.id)).threadId;
+  const booking = await createCompletedBooking(stack.app, coach, client.user.id);
+  return (await stack.app.tandem.services.chat.sessionThread({ userId: client.user.id, tenantId: tenant.id }, booking.id)).threadId;
 }
 
 /** Everything a socket receives for a thread, in arrival order. */
@@ -86,7 +53,7 @@ describe("chat over Socket.IO", () => {
 
   it("refuses non-members and bad payloads with codes", async () => {
     const threadId = await newThread();
-    const outsider = await createUser(app, tenant);
+    const outsider = await createUser(stack.app, tenant);
     const o = await open(outsider.token);
     expect(await o.emitWithAck("chat:join", { threadId, afterSeq: 0 })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
     expect(await o.emitWithAck("chat:send", { threadId, clientMessageId: "x", text: "let me in" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
@@ -98,7 +65,7 @@ describe("chat over Socket.IO", () => {
     if (bad.ok) throw new Error("unreachable");
     expect(Object.keys(bad.error.fieldErrors ?? {})).toContain("clientMessageId");
     expect(await c.emitWithAck("chat:join", { threadId: "nope", afterSeq: -1 } as never)).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", fieldErrors: { threadId: expect.any(Array), afterSeq: expect.any(Array) } } });
-    expect(await app.db.message.count({ where: { threadId } })).toBe(0);
+    expect(await stack.app.db.message.count({ where: { threadId } })).toBe(0);
   });
 
   it("resumes after a disconnect from the last seq seen, without loss or duplicates", async () => {
@@ -146,7 +113,7 @@ describe("chat over Socket.IO", () => {
     expect(seqs.map((s) => seen.get(s)!.text)).toEqual(Array.from({ length: 40 }, (_, i) => `message ${i + 1}`));
     // Overlap between the resume answer and live delivery is possible only for messages sent while joining.
     expect(copies).toBeLessThanOrEqual(15);
-    expect(await app.db.message.count({ where: { threadId } })).toBe(40);
+    expect(await stack.app.db.message.count({ where: { threadId } })).toBe(40);
   });
 
   it("relays typing and read receipts to the other member", async () => {
