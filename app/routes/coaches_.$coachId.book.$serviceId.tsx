@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { PayWith } from "~/components/packages";
 import { BOOKING_STEPS, Steps } from "~/components/steps";
-import { Alert, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
+import { Alert, Card, EmptyState, Field, PageHeader } from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
 import { useLiveAvailability } from "~/lib/live";
 import { formatMinor } from "~/lib/money";
