@@ -30,7 +30,7 @@ export default function Bookings() {
     <li key={b.id} className="flex flex-wrap items-center justify-between gap-2 py-3 text-sm">
       <span>
         <Link to={`/bookings/${b.id}`} className="font-medium hover:underline">{b.service?.name ?? "Session"} with {b.coachProfile.displayName}</Link>
-        <span className="block text-slate-600">{formatDateTime(b.startsAt, timeZone)} · {sessionTypeLabels[b.sessionType]} · {formatMinor(b.priceMinor, b.currency)}</span>
+        <span className="block text-slate-600">{formatDateTime(b.startsAt, timeZone)} · {sessionTypeLabels[b.sessionType]} · {b.packagePurchaseId ? "package credit" : formatMinor(b.priceMinor, b.currency)}</span>
       </span>
       {openRooms.includes(b.id) ? <JoinSessionLink bookingId={b.id} className="ml-auto" /> : null}
       <Badge tone={b.status === "CONFIRMED" ? "green" : b.status === "PENDING" ? "amber" : "slate"}>{bookingStatusLabel(b.status, b.holdExpiresAt, now)}</Badge>

@@ -30,7 +30,7 @@ export default function CoachBookings() {
       <span>
         <Link to={`/bookings/${b.id}`} className="font-medium hover:underline">{b.clientName} · {b.service?.name ?? "Session"}</Link>
         <span className="block text-slate-600">
-          {formatDateTime(b.startsAt, timeZone)} · {sessionTypeLabels[b.sessionType]} · you receive {formatMinor(b.coachPayoutMinor, b.currency)}
+          {formatDateTime(b.startsAt, timeZone)} · {sessionTypeLabels[b.sessionType]} · {b.packagePurchaseId ? "package credit (paid with the package)" : `you receive ${formatMinor(b.coachPayoutMinor, b.currency)}`}
           {b.topic ? ` · ${b.topic}` : ""}
         </span>
         {b.outcomeSummary ? <span className="block text-slate-500">Attendance: {b.outcomeSummary}</span> : null}
