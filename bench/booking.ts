@@ -31,7 +31,7 @@ import { log, openDatabase } from "./directory-fixture.ts";
 
 const CONTENDERS = 100;
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const THROUGHPUT_CONCURRENCY = 16;
+const THROUGHPUT_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const THROUGHPUT_COACHES = 40;
 const SLOT_RUNS = 200;
 
