@@ -39,7 +39,7 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 const ms = (n: number) => Math.round(n * 100) / 100;
 const sortNum = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
-const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7];
+const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7] as const;
 
 async function createCoach(db: Db, tenantId: string, n: number, availability: Record<string, unknown>) {
   const user = await db.user.create({ data: { email: `coach-${n}-${randomBytes(3).toString("hex")}@bench.test`, name: `Coach ${n}`, passwordHash: "-" } });
@@ -180,7 +180,7 @@ async function slotEngine(tandem: Tandem, db: Db, tenantId: string) {
   const today = DateTime.now().setZone(zone).startOf("day");
   await tandem.services.bookings.setAvailability(coach.actor, {
     timeZone: zone,
-    weekly: [1, 2, 3, 4, 5].flatMap((weekday) => [
+    weekly: ([1, 2, 3, 4, 5] as const).flatMap((weekday) => [
       { weekday, start: "08:00", end: "12:00" },
       { weekday, start: "13:00", end: "19:00" },
     ]),

@@ -267,9 +267,23 @@ export function createPaymentService(
       data: [{ provider: event.provider, eventId: event.eventId, type: event.type, bookingId: event.kind === "checkout.paid" ? event.bookingId : null, payload: (event.payload ?? {}) as Prisma.InputJsonValue }],
       skipDuplicates: true,
     });
-    const stored = await db.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: event.provider, eventId: event.eventId } } });
-    if (stored.processedAt) return { duplicate: true, outcome: stored.outcome as PaymentOutcome | null };
+    const first = await db.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: event.provider, eventId: event.eventId } } });
+    if (first.processedAt) return { duplicate: true, outcome: first.outcome as PaymentOutcome | null };
+    // Concurrent deliveries of one event queue on a transaction-scoped advisory lock, so that the
+    // delivery that does the work is the one that records its outcome (the lock's connection only
+    // waits; the work runs on others, so it may update the event row itself).
+    return db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${first.id}, 1))`;
+        const stored = await tx.webhookEvent.findUniqueOrThrow({ where: { id: first.id } });
+        if (stored.processedAt) return { duplicate: true, outcome: stored.outcome as PaymentOutcome | null };
+        return processEvent(event, stored);
+      },
+      { timeout: 120_000, maxWait: 30_000 },
+    );
+  }
 
+  async function processEvent(event: PaymentEvent, stored: { id: string; bookingId: string | null }): Promise<HandledEvent> {
     let handled: Awaited<ReturnType<typeof handlePaid>>;
     try {
       if (event.kind === "checkout.paid" && event.packagePurchaseId) {

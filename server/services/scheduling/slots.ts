@@ -542,7 +542,7 @@ export function groupSlotsByLocalDate(slots: readonly Slot[], viewerTimeZone: st
   assertZone(viewerTimeZone);
   const groups = new Map<string, Slot[]>();
   for (const slot of [...slots].sort((x, y) => x.start.getTime() - y.start.getTime())) {
-    const date = localDateOf(slot.start.getTime(), viewerTimeZone);
+    const date = localDateOf(slot.start.getTime(), zoneNamed(viewerTimeZone));
     const list = groups.get(date);
     if (list) list.push(slot);
     else groups.set(date, [slot]);
