@@ -135,6 +135,9 @@ function NoteEditor({ bookingId, visibility, label, hint, note, timeZone }: { bo
   const [body, setBody] = useState(note?.body ?? "");
   const [saved, setSaved] = useState(note?.body ?? "");
   const [savedAt, setSavedAt] = useState(note?.updatedAt ?? null);
+  // Before hydration (or without JavaScript) the button cannot know about edits: keep it enabled.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   const submitted = useRef(body);
   const saving = fetcher.state !== "idle";
   const result = fetcher.data?.intent === `saveNote:${visibility}` ? fetcher.data : undefined;
@@ -164,7 +167,7 @@ function NoteEditor({ bookingId, visibility, label, hint, note, timeZone }: { bo
       </p>
       <textarea id={id} name="body" rows={6} maxLength={20_000} value={body} onChange={(e) => setBody(e.target.value)} aria-describedby={`${id}-hint ${id}-status`} className={textareaClass} />
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" variant="secondary" busy={saving} disabled={!dirty && !saving}>
+        <Button type="submit" variant="secondary" busy={saving} disabled={hydrated && !dirty && !saving}>
           {saving ? "Saving…" : `Save ${visibility === "PRIVATE" ? "private" : "shared"} note`}
         </Button>
         <span id={`${id}-status`} role="status" className="text-xs text-slate-500">

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, json } from "@remix-run/node";
+import { type ActionFunctionArgs, json, redirect } from "@remix-run/node";
 import { sessionFileLimits } from "~/lib/session-files.server";
 import { formError, requireViewer } from "~/lib/viewer.server";
 
@@ -16,7 +16,11 @@ const text = (form: FormData, name: string) => {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const { api } = await requireViewer(context, request);
   const bookingId = params.bookingId ?? "";
-  const reply = (body: NotesActionResult, status = 200) => json(body, { status });
+  // The booking page posts here with fetchers; a plain form post (a browser without JavaScript,
+  // which asks for a page) goes back to the booking page with the outcome as a notice.
+  const fromFetcher = !(request.headers.get("accept") ?? "").includes("text/html");
+  const reply = (body: NotesActionResult, status = 200) =>
+    fromFetcher ? json(body, { status }) : redirect(`/bookings/${encodeURIComponent(bookingId)}?${new URLSearchParams({ notice: body.message || (body.ok ? "Done." : "That did not work.") })}`, 303);
   // Files are capped before the body is read (10 MB per file, plus form overhead).
   if (Number(request.headers.get("content-length") ?? 0) > sessionFileLimits.maxBytes + 512 * 1024) {
     const message = `That file is too large. Files may be up to ${sessionFileLimits.maxLabel}.`;

@@ -41,7 +41,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         return { data: null, error: body.ok ? "" : body.message };
       },
     );
-    const attachError = new URL(request.url).searchParams.get("attachError");
+    const query = new URL(request.url).searchParams;
+    const attachError = query.get("attachError") ?? query.get("notice");
     return json({ booking, preview, move, timeZone: viewer.user.timeZone, now: Date.now(), sessionNotes, fileLimits: sessionFileLimits, attachError });
   } catch (error) {
     throw errorResponse(error);

@@ -108,3 +108,35 @@ describe("session notes, action items and files", () => {
     await coach.context.close();
   });
 });
+
+describe("session notes without JavaScript", () => {
+  it("saves a shared note and adds an action item through plain form posts, back on the booking page with a notice", async () => {
+    const [row] = await query<{ id: string }>(
+      `SELECT b.id FROM "Booking" b JOIN "CoachProfile" c ON c.id = b."coachProfileId" JOIN "User" u ON u.id = c."userId" WHERE u.email = 'coach@tandem.test' AND b.status = 'CONFIRMED' ORDER BY b."createdAt" DESC LIMIT 1`,
+    );
+    expect(row).toBeDefined();
+    const context = await stack.browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${stack.server.url}/login`);
+    await page.getByLabel("Email").fill("coach@tandem.test");
+    await page.getByLabel("Password").fill("tandem-demo");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(`${stack.server.url}/dashboard`);
+
+    await page.goto(`${stack.server.url}/bookings/${row!.id}`);
+    await page.getByLabel("Shared progress note").fill("Written without JavaScript.");
+    await page.getByRole("button", { name: "Save shared note" }).click();
+    await page.waitForURL(`${stack.server.url}/bookings/${row!.id}?notice=Saved.`);
+    expect(await page.getByLabel("Shared progress note").inputValue()).toBe("Written without JavaScript.");
+    await page.getByText("Saved.", { exact: true }).waitFor();
+
+    await page.getByLabel("New action item").fill("Walk after lunch");
+    await page.getByRole("button", { name: "Add action item" }).click();
+    await page.waitForURL(/notice=Action\+item\+added/);
+    await page.getByRole("list", { name: "Action items" }).getByText("Walk after lunch").waitFor();
+    // A page came back, not the raw JSON that the page's fetchers read.
+    expect((await page.locator("body").innerText()).trim().startsWith("{")).toBe(false);
+    await page.getByText("Action item added.", { exact: true }).waitFor();
+    await context.close();
+  });
+});

@@ -484,7 +484,11 @@ export function createPaymentService(
       const booking = await ownBooking(actor, bookingId);
       const ids = localIds(booking.id);
       const previous = await db.webhookEvent.findUnique({ where: { provider_eventId: { provider: "local", eventId: ids.eventId } } });
-      if (previous?.processedAt) return { duplicate: true, outcome: previous.outcome as PaymentOutcome | null, status: booking.status };
+      if (previous?.processedAt) {
+        // Paid already (perhaps by a concurrent click): report the booking as it is now.
+        const current = await db.booking.findUniqueOrThrow({ where: { id: booking.id }, select: { status: true } });
+        return { duplicate: true, outcome: previous.outcome as PaymentOutcome | null, status: current.status };
+      }
       assertPayable(booking);
       const handled = await handleEvent({
         kind: "checkout.paid",
