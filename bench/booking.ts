@@ -27,7 +27,7 @@ import { loadEnv } from "../server/env.ts";
 import { createLogger } from "../server/log.ts";
 import type { Actor } from "../server/policies/coaching.ts";
 import type { RealtimeNotifier } from "../server/services/index.ts";
-import { log, openDatabase } from "./directory-fixture.ts";
+import { log, runOnFreshDatabase } from "./directory-fixture.ts";
 
 const CONTENDERS = 100;
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -222,73 +222,54 @@ async function slotEngine(tandem: Tandem, db: Db, tenantId: string) {
   return { busy: inserted, slots: count, p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
 }
 
-const opening = openDatabase();
-let interrupted = false;
-const onSignal = (signal: NodeJS.Signals) => {
-  if (interrupted) return;
-  interrupted = true;
-  log(`${signal}: cleaning up`);
-  void opening
-    .then((database) => database.cleanup())
-    .catch(() => {})
-    .finally(() => process.exit(130));
-};
-process.once("SIGINT", onSignal);
-process.once("SIGTERM", onSignal);
-const database = await opening;
+await runOnFreshDatabase(async (database) => {
+  let db: Db | undefined;
+  let tandem: Tandem | undefined;
+  try {
+    log("applying migrations");
+    await applyMigrations({ connectionString: database.url });
+    db = createDb(database.url);
+    const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", DATABASE_URL: database.url, DATA_DIR: path.join(os.tmpdir(), "tandem-bench-data") });
+    const realtime: RealtimeNotifier = { disconnectSessions: () => {}, emitToTenant: () => {}, emitToUser: () => {} };
+    tandem = createTandem({ env, db, databaseUrl: database.url, log: createLogger("silent"), realtime });
+    const tenant = await db.tenant.create({ data: { name: "Booking benchmark", slug: `bench-${randomBytes(3).toString("hex")}` } });
 
-let exitCode = 0;
-let db: Db | undefined;
-let tandem: Tandem | undefined;
-try {
-  log("applying migrations");
-  await applyMigrations({ connectionString: database.url });
-  db = createDb(database.url);
-  const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", DATABASE_URL: database.url, DATA_DIR: path.join(os.tmpdir(), "tandem-bench-data") });
-  const realtime: RealtimeNotifier = { disconnectSessions: () => {}, emitToTenant: () => {}, emitToUser: () => {} };
-  tandem = createTandem({ env, db, databaseUrl: database.url, log: createLogger("silent"), realtime });
-  const tenant = await db.tenant.create({ data: { name: "Booking benchmark", slug: `bench-${randomBytes(3).toString("hex")}` } });
+    const before = await baseline(db, 200);
+    log("(a) contention");
+    const a = await contention(tandem, db, tenant.id);
+    log(`    ${a.won} of ${a.attempts} won, ${a.refused} told the time was taken`);
+    log("(b) throughput");
+    const b = await throughput(tandem, db, tenant.id);
+    log(`    ${b.bookings} bookings in ${b.seconds.toFixed(1)} s (${b.failures} failed)`);
+    log("(c) slot engine");
+    const c = await slotEngine(tandem, db, tenant.id);
+    log(`    ${c.slots} slots around ${c.busy} busy bookings`);
+    const after = await baseline(db, 200);
+    const overlaps = await overlappingPairs(db);
 
-  const before = await baseline(db, 200);
-  log("(a) contention");
-  const a = await contention(tandem, db, tenant.id);
-  log(`    ${a.won} of ${a.attempts} won, ${a.refused} told the time was taken`);
-  log("(b) throughput");
-  const b = await throughput(tandem, db, tenant.id);
-  log(`    ${b.bookings} bookings in ${b.seconds.toFixed(1)} s (${b.failures} failed)`);
-  log("(c) slot engine");
-  const c = await slotEngine(tandem, db, tenant.id);
-  log(`    ${c.slots} slots around ${c.busy} busy bookings`);
-  const after = await baseline(db, 200);
-  const overlaps = await overlappingPairs(db);
-
-  const base = sortNum([...before, ...after]);
-  process.stdout.write(
-    `${JSON.stringify({
-      overlaps,
-      contention_attempts: a.attempts,
-      contention_won: a.won,
-      contention_refused: a.refused,
-      contention_other_errors: a.other,
-      bookings: b.bookings,
-      booking_failures: b.failures,
-      bookings_per_s: Math.round(b.perSecond),
-      book_p50_ms: ms(b.p50),
-      book_p99_ms: ms(b.p99),
-      slots_30d_count: c.slots,
-      slots_30d_p50_ms: ms(c.p50),
-      slots_30d_p95_ms: ms(c.p95),
-      baseline_select1_p50_ms: ms(quantile(base, 0.5)),
-      baseline_select1_p99_ms: ms(quantile(base, 0.99)),
-    })}\n`,
-  );
-  if (overlaps !== 0) exitCode = 2;
-} catch (error) {
-  exitCode = 1;
-  if (!interrupted) log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-} finally {
-  await tandem?.close().catch(() => {});
-  await db?.$disconnect().catch(() => {});
-  if (!interrupted) await database.cleanup();
-}
-if (!interrupted) process.exit(exitCode);
+    const base = sortNum([...before, ...after]);
+    process.stdout.write(
+      `${JSON.stringify({
+        overlaps,
+        contention_attempts: a.attempts,
+        contention_won: a.won,
+        contention_refused: a.refused,
+        contention_other_errors: a.other,
+        bookings: b.bookings,
+        booking_failures: b.failures,
+        bookings_per_s: Math.round(b.perSecond),
+        book_p50_ms: ms(b.p50),
+        book_p99_ms: ms(b.p99),
+        slots_30d_count: c.slots,
+        slots_30d_p50_ms: ms(c.p50),
+        slots_30d_p95_ms: ms(c.p95),
+        baseline_select1_p50_ms: ms(quantile(base, 0.5)),
+        baseline_select1_p99_ms: ms(quantile(base, 0.99)),
+      })}\n`,
+    );
+    return overlaps === 0 ? 0 : 2;
+  } finally {
+    await tandem?.close().catch(() => {});
+    await db?.$disconnect().catch(() => {});
+  }
+});

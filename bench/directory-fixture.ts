@@ -434,3 +434,36 @@ export const SHAPES: Shape[] = [
 export function parsed(query: DirectoryQuery): DirectoryQuery {
   return directoryQuery.parse(query);
 }
+
+/**
+ * Runs a benchmark on a fresh database (openDatabase) and removes it afterwards, also when the
+ * run is interrupted (SIGINT/SIGTERM: clean up, exit 130). `body` resolves with the exit code; a
+ * failure is logged and exits 1.
+ */
+export async function runOnFreshDatabase(body: (database: BenchDatabase) => Promise<number>): Promise<void> {
+  const opening = openDatabase();
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${signal}: cleaning up`);
+    void opening
+      .then((database) => database.cleanup())
+      .catch(() => {})
+      .finally(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const database = await opening;
+  let exitCode = 0;
+  try {
+    exitCode = await body(database);
+  } catch (error) {
+    exitCode = 1;
+    if (!interrupted) log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  } finally {
+    if (!interrupted) await database.cleanup();
+  }
+  // When interrupted, the signal handler exits once its cleanup is done.
+  if (!interrupted) process.exit(exitCode);
+}

@@ -19,7 +19,7 @@ import { applyMigrations } from "../server/db/migrations.ts";
 import { loadEnv } from "../server/env.ts";
 import { createLogger } from "../server/log.ts";
 import type { RealtimeNotifier } from "../server/services/index.ts";
-import { COACHES, log, openDatabase, parsed, SHAPES, seed } from "./directory-fixture.ts";
+import { COACHES, log, parsed, runOnFreshDatabase, SHAPES, seed } from "./directory-fixture.ts";
 
 const WARMUP_ROUNDS = 3; // every query shape this many times before timing
 const TIMED_QUERIES = 400;
@@ -146,47 +146,26 @@ async function explain(makeTandem: (db: Db) => Tandem, db: Db, tenantId: string)
 
 // ---------------------------------------------------------------------------------------------
 
-// On SIGINT/SIGTERM: drop the database, stop the embedded server, remove its directory, exit 130
-// (waiting for a database still being opened, so that nothing is left behind).
-const opening = openDatabase();
-let interrupted = false;
-const onSignal = (signal: NodeJS.Signals) => {
-  if (interrupted) return;
-  interrupted = true;
-  log(`${signal}: cleaning up`);
-  void opening
-    .then((database) => database.cleanup())
-    .catch(() => {})
-    .finally(() => process.exit(130));
-};
-process.once("SIGINT", onSignal);
-process.once("SIGTERM", onSignal);
-const database = await opening;
+await runOnFreshDatabase(async (database) => {
+  let db: Db | undefined;
+  let tandem: Tandem | undefined;
+  try {
+    log("applying migrations");
+    await applyMigrations({ connectionString: database.url });
+    db = createDb(database.url);
+    // DATA_DIR only feeds the local file storage, which the directory never writes to.
+    const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", DATABASE_URL: database.url, DATA_DIR: path.join(os.tmpdir(), "tandem-bench-data") });
+    const realtime: RealtimeNotifier = { disconnectSessions: () => {}, emitToTenant: () => {}, emitToUser: () => {} };
+    const makeTandem = (client: Db) => createTandem({ env, db: client, databaseUrl: database.url, log: createLogger("silent"), realtime });
+    tandem = makeTandem(db);
 
-let exitCode = 0;
-let db: Db | undefined;
-let tandem: Tandem | undefined;
-try {
-  log("applying migrations");
-  await applyMigrations({ connectionString: database.url });
-  db = createDb(database.url);
-  // DATA_DIR only feeds the local file storage, which the directory never writes to.
-  const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", DATABASE_URL: database.url, DATA_DIR: path.join(os.tmpdir(), "tandem-bench-data") });
-  const realtime: RealtimeNotifier = { disconnectSessions: () => {}, emitToTenant: () => {}, emitToUser: () => {} };
-  const makeTandem = (client: Db) => createTandem({ env, db: client, databaseUrl: database.url, log: createLogger("silent"), realtime });
-  tandem = makeTandem(db);
-
-  const tenantId = await seed(db);
-  const result = await measure(tandem, db, tenantId);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-  if (EXPLAIN) await explain(makeTandem, db, tenantId);
-} catch (error) {
-  exitCode = 1;
-  if (!interrupted) log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-} finally {
-  await tandem?.close().catch(() => {});
-  await db?.$disconnect().catch(() => {});
-  if (!interrupted) await database.cleanup();
-}
-// When interrupted, the signal handler exits once its cleanup is done.
-if (!interrupted) process.exit(exitCode);
+    const tenantId = await seed(db);
+    const result = await measure(tandem, db, tenantId);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (EXPLAIN) await explain(makeTandem, db, tenantId);
+    return 0;
+  } finally {
+    await tandem?.close().catch(() => {});
+    await db?.$disconnect().catch(() => {});
+  }
+});
