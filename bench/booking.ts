@@ -16,18 +16,12 @@
  * Baseline, measured in the same run through the same Prisma client: `SELECT 1` round trips.
  */
 import { randomBytes } from "node:crypto";
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { DateTime } from "luxon";
-import { createTandem, type Tandem } from "../server/app.ts";
-import { createDb, type Db } from "../server/db/client.ts";
-import { applyMigrations } from "../server/db/migrations.ts";
-import { loadEnv } from "../server/env.ts";
-import { createLogger } from "../server/log.ts";
+import type { Tandem } from "../server/app.ts";
+import type { Db } from "../server/db/client.ts";
 import type { Actor } from "../server/policies/coaching.ts";
-import type { RealtimeNotifier } from "../server/services/index.ts";
-import { log, runOnFreshDatabase } from "./directory-fixture.ts";
+import { benchApp, log, runOnFreshDatabase } from "./directory-fixture.ts";
 
 const CONTENDERS = 100;
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -223,15 +217,9 @@ async function slotEngine(tandem: Tandem, db: Db, tenantId: string) {
 }
 
 await runOnFreshDatabase(async (database) => {
-  let db: Db | undefined;
-  let tandem: Tandem | undefined;
+  const app = await benchApp(database);
   try {
-    log("applying migrations");
-    await applyMigrations({ connectionString: database.url });
-    db = createDb(database.url);
-    const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", DATABASE_URL: database.url, DATA_DIR: path.join(os.tmpdir(), "tandem-bench-data") });
-    const realtime: RealtimeNotifier = { disconnectSessions: () => {}, emitToTenant: () => {}, emitToUser: () => {} };
-    tandem = createTandem({ env, db, databaseUrl: database.url, log: createLogger("silent"), realtime });
+    const { db, tandem } = app;
     const tenant = await db.tenant.create({ data: { name: "Booking benchmark", slug: `bench-${randomBytes(3).toString("hex")}` } });
 
     const before = await baseline(db, 200);
@@ -269,7 +257,6 @@ await runOnFreshDatabase(async (database) => {
     );
     return overlaps === 0 ? 0 : 2;
   } finally {
-    await tandem?.close().catch(() => {});
-    await db?.$disconnect().catch(() => {});
+    await app.close();
   }
 });

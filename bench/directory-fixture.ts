@@ -10,7 +10,12 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import type { Db } from "../server/db/client.ts";
+import { createTandem } from "../server/app.ts";
+import { createDb, type Db } from "../server/db/client.ts";
+import { applyMigrations } from "../server/db/migrations.ts";
+import { loadEnv } from "../server/env.ts";
+import { createLogger } from "../server/log.ts";
+import type { RealtimeNotifier } from "../server/services/index.ts";
 import type { EmbeddedDatabase } from "../server/db/embedded.ts";
 import { TOPICS } from "../server/services/coaches/service.ts";
 import type { DirectoryQuery } from "../server/services/directory/service.ts";
@@ -466,4 +471,25 @@ export async function runOnFreshDatabase(body: (database: BenchDatabase) => Prom
   }
   // When interrupted, the signal handler exits once its cleanup is done.
   if (!interrupted) process.exit(exitCode);
+}
+
+/** The app's object graph on a benchmark database (migrated first): silent logs, no realtime. */
+export async function benchApp(database: BenchDatabase) {
+  log("applying migrations");
+  await applyMigrations({ connectionString: database.url });
+  const db = createDb(database.url);
+  // DATA_DIR only feeds the local file storage and the local encryption key.
+  const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", DATABASE_URL: database.url, DATA_DIR: path.join(os.tmpdir(), "tandem-bench-data") });
+  const realtime: RealtimeNotifier = { disconnectSessions: () => {}, emitToTenant: () => {}, emitToUser: () => {} };
+  const makeTandem = (client: Db) => createTandem({ env, db: client, databaseUrl: database.url, log: createLogger("silent"), realtime });
+  const tandem = makeTandem(db);
+  return {
+    db,
+    tandem,
+    makeTandem,
+    async close() {
+      await tandem.close().catch(() => {});
+      await db.$disconnect().catch(() => {});
+    },
+  };
 }

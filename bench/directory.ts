@@ -10,16 +10,10 @@
  * `tandem.services.directory.search`, the code path behind the directory page, against
  * `SELECT 1` round trips through the same Prisma client.
  */
-import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { createTandem, type Tandem } from "../server/app.ts";
-import { createDb, type Db, Prisma } from "../server/db/client.ts";
-import { applyMigrations } from "../server/db/migrations.ts";
-import { loadEnv } from "../server/env.ts";
-import { createLogger } from "../server/log.ts";
-import type { RealtimeNotifier } from "../server/services/index.ts";
-import { COACHES, log, parsed, runOnFreshDatabase, SHAPES, seed } from "./directory-fixture.ts";
+import type { Tandem } from "../server/app.ts";
+import { type Db, Prisma } from "../server/db/client.ts";
+import { benchApp, COACHES, log, parsed, runOnFreshDatabase, SHAPES, seed } from "./directory-fixture.ts";
 
 const WARMUP_ROUNDS = 3; // every query shape this many times before timing
 const TIMED_QUERIES = 400;
@@ -147,25 +141,15 @@ async function explain(makeTandem: (db: Db) => Tandem, db: Db, tenantId: string)
 // ---------------------------------------------------------------------------------------------
 
 await runOnFreshDatabase(async (database) => {
-  let db: Db | undefined;
-  let tandem: Tandem | undefined;
+  const app = await benchApp(database);
   try {
-    log("applying migrations");
-    await applyMigrations({ connectionString: database.url });
-    db = createDb(database.url);
-    // DATA_DIR only feeds the local file storage, which the directory never writes to.
-    const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", DATABASE_URL: database.url, DATA_DIR: path.join(os.tmpdir(), "tandem-bench-data") });
-    const realtime: RealtimeNotifier = { disconnectSessions: () => {}, emitToTenant: () => {}, emitToUser: () => {} };
-    const makeTandem = (client: Db) => createTandem({ env, db: client, databaseUrl: database.url, log: createLogger("silent"), realtime });
-    tandem = makeTandem(db);
-
+    const { db, tandem, makeTandem } = app;
     const tenantId = await seed(db);
     const result = await measure(tandem, db, tenantId);
     process.stdout.write(`${JSON.stringify(result)}\n`);
     if (EXPLAIN) await explain(makeTandem, db, tenantId);
     return 0;
   } finally {
-    await tandem?.close().catch(() => {});
-    await db?.$disconnect().catch(() => {});
+    await app.close();
   }
 });
