@@ -71,9 +71,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
 }
 
-/** Minutes and seconds left on the hold, ticking. */
-function HoldCountdown({ until, onExpired }: { until: string; onExpired: () => void }) {
-  const [left, setLeft] = useState(() => new Date(until).getTime() - Date.now());
+/**
+ * Minutes and seconds left on the hold, ticking. The first render counts from the loader's
+ * `now`, so that the server's HTML and the browser's first render agree (hydration); the
+ * browser's clock takes over from the first tick.
+ */
+function HoldCountdown({ until, now, onExpired }: { until: string; now: number; onExpired: () => void }) {
+  const [left, setLeft] = useState(() => new Date(until).getTime() - now);
   useEffect(() => {
     const timer = setInterval(() => {
       const ms = new Date(until).getTime() - Date.now();
@@ -94,7 +98,7 @@ function HoldCountdown({ until, onExpired }: { until: string; onExpired: () => v
 }
 
 export default function BookingPage() {
-  const { booking, preview, move, timeZone, sessionNotes, fileLimits, attachError } = useLoaderData<typeof loader>();
+  const { booking, preview, move, timeZone, now, sessionNotes, fileLimits, attachError } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const { revalidate } = useRevalidator();
@@ -109,7 +113,7 @@ export default function BookingPage() {
           {booking.status === "PENDING" && booking.holdActive && booking.viewerIsClient ? (
             <div className="space-y-4">
               <p className="text-sm text-slate-700">
-                This time is held for you for <strong><HoldCountdown until={booking.holdExpiresAt!} onExpired={revalidate} /></strong> more. Pay to confirm it.
+                This time is held for you for <strong><HoldCountdown until={booking.holdExpiresAt!} now={now} onExpired={revalidate} /></strong> more. Pay to confirm it.
               </p>
               <p className="text-2xl font-semibold">{formatMinor(booking.priceMinor, booking.currency)}</p>
               <Alert tone="info">{booking.policy}</Alert>

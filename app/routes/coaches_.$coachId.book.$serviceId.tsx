@@ -9,6 +9,7 @@ import { formatMinor } from "~/lib/money";
 import { sessionFileLimits } from "~/lib/session-files.server";
 import { errorResponse, formError, requireViewer } from "~/lib/viewer.server";
 import { formatSlotForViewer, groupSlotsByLocalDate } from "~/lib/time.server";
+import { offeredSessionTypes } from "~/lib/coaching.server";
 
 export const meta: MetaFunction = () => [{ title: "Book a session · Tandem" }];
 
@@ -37,7 +38,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       label: formatSlotForViewer(g.slots[0]!, tz).date,
       slots: g.slots.map((s) => ({ start: s.start.toISOString(), ...formatSlotForViewer(s, tz) })),
     }));
-    return json({ coach: { id: coach.id, displayName: coach.displayName }, service, days, week, timeZone: tz, credits, creditPolicy, fileLimits: { ...sessionFileLimits, maxFiles: MAX_PREPARATION_FILES } });
+    return json({ coach: { id: coach.id, displayName: coach.displayName }, service, sessionTypes: offeredSessionTypes(service, coach.sessionTypes), days, week, timeZone: tz, credits, creditPolicy, fileLimits: { ...sessionFileLimits, maxFiles: MAX_PREPARATION_FILES } });
   } catch (error) {
     if (error instanceof Response) throw error;
     throw errorResponse(error);
@@ -89,7 +90,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Book() {
-  const { coach, service, days, week, timeZone, fileLimits, credits, creditPolicy } = useLoaderData<typeof loader>();
+  const { coach, service, sessionTypes, days, week, timeZone, fileLimits, credits, creditPolicy } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const [params] = useSearchParams();
@@ -100,7 +101,7 @@ export default function Book() {
     next.set("week", String(w));
     return `?${next.toString()}`;
   };
-  const types = service.delivery === "IN_PERSON" ? ["IN_PERSON"] : ["VIDEO", "PHONE", "CHAT"];
+  const types = sessionTypes;
   return (
     <div>
       <PageHeader title={`Book ${service.name}`} description={<>with <Link className="text-brand-700 underline" to={`/coaches/${coach.id}`}>{coach.displayName}</Link> · {service.durationMinutes} minutes · {formatMinor(service.priceMinor, service.currency)}</>} />

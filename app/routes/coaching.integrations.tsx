@@ -112,7 +112,7 @@ export default function Integrations() {
               <p className="text-xs text-slate-500">The URL and secret are yours alone: deliveries signed with them only change your own sessions.</p>
             </div>
           ) : (
-            <Alert tone="info">Cal.com webhooks are not enabled on this site yet. Ask your organisation&apos;s administrator to set CALCOM_WEBHOOK_SECRET; until then, changes made in Cal.com do not reach Tandem.</Alert>
+            <Alert tone="info">Cal.com webhooks are not enabled on this site yet: whoever runs this Tandem server has to set CALCOM_WEBHOOK_SECRET in its configuration. Until then, changes made in Cal.com do not reach Tandem.</Alert>
           )}
         </Card>
 

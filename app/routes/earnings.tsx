@@ -1,5 +1,5 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { Card, EmptyState, PageHeader } from "~/components/ui";
 import { formatMinor } from "~/lib/money";
 import { errorResponse, requireViewer } from "~/lib/viewer.server";
@@ -57,10 +57,16 @@ export default function Earnings() {
           )}
         </Card>
         {payouts ? (
-          <Card title="Payouts" description={payouts.schedule === "MONTHLY" ? `Monthly, on day ${payouts.monthlyAnchor} (the last day in shorter months).` : "Daily."}>
-            <p className="text-sm">
-              Next payout: <span className="font-semibold">{new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeZone: "UTC" }).format(new Date(`${payouts.nextPayoutOn}T00:00:00Z`))}</span>
-            </p>
+          <Card title="Payouts" description={payouts.schedule === "MONTHLY" ? `Monthly, on day ${payouts.monthlyAnchor}${payouts.monthlyAnchor > 28 ? " (the last day in shorter months)" : ""}.` : "Daily."}>
+            {payouts.nextPayoutOn ? (
+              <p className="text-sm">
+                Next payout: <span className="font-semibold">{new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeZone: "UTC" }).format(new Date(`${payouts.nextPayoutOn}T00:00:00Z`))}</span>
+              </p>
+            ) : (
+              <p className="text-sm">
+                Payouts are not set up yet: <Link to="/coaching/availability" className="text-brand-700 underline">set them up</Link> (with your availability) to be paid.
+              </p>
+            )}
             <p className="mt-1 text-xs text-slate-500">Your organisation sets the schedule.</p>
           </Card>
         ) : null}

@@ -37,10 +37,11 @@ function formatLeft(ms: number) {
 }
 
 /** Counts down to the opening and reloads the room then, so that the person walks straight in. */
-function OpensIn({ opensAt, skew }: { opensAt: string; skew: number }) {
+function OpensIn({ opensAt, skew, serverNow }: { opensAt: string; skew: number; serverNow: number }) {
   const { revalidate, state } = useRevalidator();
   const target = new Date(opensAt).getTime();
-  const [left, setLeft] = useState(() => target - (Date.now() + skew));
+  // The first render counts from the loader's clock, so that server HTML and hydration agree.
+  const [left, setLeft] = useState(() => target - serverNow);
   useEffect(() => {
     const timer = setInterval(() => {
       const ms = target - (Date.now() + skew);
@@ -87,7 +88,7 @@ export default function SessionRoom() {
             {access.reason === "TOO_EARLY" && "opensAt" in access && access.opensAt ? (
               <>
                 <p className="text-sm text-slate-700">The room opens 10 minutes before the session starts, at {formatDateTime(access.opensAt, timeZone)} (your time zone, {timeZone}).</p>
-                <OpensIn opensAt={String(access.opensAt)} skew={skew} />
+                <OpensIn serverNow={serverNow} opensAt={String(access.opensAt)} skew={skew} />
               </>
             ) : (
               <p className="text-sm text-slate-700">{access.message}</p>

@@ -1,4 +1,4 @@
-import type { Role } from "../db/client.ts";
+import type { Delivery, Role, SessionType } from "../db/client.ts";
 
 /** The one place that says who may do what in the coaching marketplace. */
 export interface Actor {
@@ -22,3 +22,12 @@ export const canAdministerCoaches = (actor: Pick<Actor, "role">) => actor.role =
 
 /** Only a certified coach grants certification. */
 export const canCertify = (actor: Pick<Actor, "role">) => isCertified(actor);
+
+/**
+ * How a client may meet for a service: in person for an in-person service; otherwise the
+ * service's own kind (video, phone or chat) plus the coach's other online kinds from their profile.
+ */
+export function offeredSessionTypes(service: { delivery: Delivery; sessionType: SessionType }, coachSessionTypes: readonly string[]): SessionType[] {
+  if (service.delivery === "IN_PERSON") return ["IN_PERSON"];
+  return (["VIDEO", "PHONE", "CHAT"] as const).filter((t) => t === service.sessionType || coachSessionTypes.includes(t));
+}

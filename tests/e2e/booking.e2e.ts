@@ -81,6 +81,17 @@ describe("booking a session", () => {
     await client.page.waitForURL(/\/bookings\/[0-9a-f-]{36}$/);
     await client.page.getByRole("timer").waitFor();
     await client.page.getByText(/Cancel at least 24 hours before the start for a full refund/).waitFor();
+    // The held booking's page, loaded afresh, hydrates without React errors (its countdown ticks).
+    const reactErrors: string[] = [];
+    client.page.on("pageerror", (e) => reactErrors.push(e.message));
+    client.page.on("console", (m) => void (m.type() === "error" && /React|hydrat/i.test(m.text()) && reactErrors.push(m.text())));
+    // A browser clock 30 s ahead of the server's: the first render must still match the HTML.
+    await client.context.clock.install({ time: Date.now() + 30_000 });
+    await client.page.reload();
+    const timer = client.page.getByRole("timer");
+    const shown = await timer.innerText();
+    await expect.poll(() => timer.innerText(), { timeout: 5_000 }).not.toBe(shown);
+    expect(reactErrors).toEqual([]);
 
     // The held time disappears from the watcher's page without a reload.
     await watcher.locator(`input[name="startsAt"][value="${startsAt}"]`).waitFor({ state: "detached", timeout: 15_000 });

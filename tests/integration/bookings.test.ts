@@ -112,6 +112,17 @@ describe("free slots and holds", () => {
     expect(mine.find((b) => b.id === held.id)).toMatchObject({ status: "CONFIRMED", holdExpiresAt: null });
   });
 
+  it("offers only the ways of meeting the coach gives: the service's own and the other online kinds on the coach's profile", async () => {
+    // The coach's profile lists video only (the factory's default), so phone and chat are refused.
+    for (const sessionType of ["PHONE", "CHAT", "IN_PERSON"] as const) {
+      await expect((await api(bob)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-10T07:00:00.000Z", sessionType, topic: "", clientNotes: "" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    }
+    await app.db.coachProfile.update({ where: { id: coach.profile.id }, data: { sessionTypes: ["VIDEO", "PHONE"] } });
+    const phone = await (await api(bob)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-10T07:00:00.000Z", sessionType: "PHONE", topic: "", clientNotes: "" });
+    expect(phone.sessionType).toBe("PHONE");
+    await app.db.coachProfile.update({ where: { id: coach.profile.id }, data: { sessionTypes: ["VIDEO"] } });
+  });
+
   it("keeps premium-only services for premium members", async () => {
     await app.db.tenant.update({ where: { id: tenant.id }, data: { featurePremiumCoachServices: true } });
     const premium = await app.db.service.create({ data: { tenantId: tenant.id, coachProfileId: coach.profile.id, name: "VIP", priceMinor: 20000, currency: "EUR", durationMinutes: 30, delivery: "ONLINE", sessionType: "VIDEO", premiumOnly: true } });

@@ -170,9 +170,13 @@ describe("packages with Stripe (real SDK, fake API server)", () => {
     const daily = stripe.posts(`/v1/accounts/${account}`).at(-1)!;
     expect(Object.fromEntries(daily.form)).toEqual({ "settings[payouts][schedule][interval]": "daily" });
     expect(daily.idempotencyKey).toMatch(new RegExp(`^tandem-payout-schedule-${m.coach.profile.id}-daily-31-\\d+$`));
-    expect((await (await m.api(m.coach)).earnings.mine()).payouts).toEqual({ schedule: "DAILY", monthlyAnchor: 31, nextPayoutOn: "2026-06-02" });
+    expect((await (await m.api(m.coach)).earnings.mine()).payouts).toEqual({ schedule: "DAILY", monthlyAnchor: 31, payoutsEnabled: true, nextPayoutOn: "2026-06-02" });
     await admin.tenant.updatePayoutSchedule({ payoutSchedule: "MONTHLY", payoutMonthlyAnchor: 15 });
-    expect((await (await m.api(m.coach)).earnings.mine()).payouts).toEqual({ schedule: "MONTHLY", monthlyAnchor: 15, nextPayoutOn: "2026-06-15" });
+    expect((await (await m.api(m.coach)).earnings.mine()).payouts).toEqual({ schedule: "MONTHLY", monthlyAnchor: 15, payoutsEnabled: true, nextPayoutOn: "2026-06-15" });
+    // A coach whose account cannot receive money yet has no next payout.
+    await app.db.coachProfile.update({ where: { id: m.coach.profile.id }, data: { payoutsEnabled: false } });
+    expect((await (await m.api(m.coach)).earnings.mine()).payouts).toMatchObject({ payoutsEnabled: false, nextPayoutOn: null });
+    await app.db.coachProfile.update({ where: { id: m.coach.profile.id }, data: { payoutsEnabled: true } });
     // Saving the same schedule again sends nothing.
     const count = stripe.seen.length;
     await admin.tenant.updatePayoutSchedule({ payoutSchedule: "MONTHLY", payoutMonthlyAnchor: 15 });
@@ -255,7 +259,11 @@ describe("packages with the local test checkout", () => {
     // Only the buyer sees or pays it.
     await expect((await m.api(m.bob)).packages.checkoutSummary({ purchaseId: id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect((await m.api(m.bob)).packages.payLocal({ purchaseId: id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect((await (await m.api(m.ann)).packages.checkoutSummary({ purchaseId: id })).payable).toBe(true);
+    const summary = await (await m.api(m.ann)).packages.checkoutSummary({ purchaseId: id });
+    expect(summary.payable).toBe(true);
+    // Before paying for a package, the rules for its credits (not a single session's wording).
+    expect(summary.policy).toMatch(/^Each credit books one session\. Cancel a session at least \d+ hours before its start/);
+    expect(summary.policy).toContain("unused credits are not refunded automatically");
     // Credits are not usable before payment.
     await expect(book(m.ann, "2026-06-05T07:00:00.000Z")).rejects.toMatchObject({ code: "CONFLICT" });
 

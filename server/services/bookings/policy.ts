@@ -38,5 +38,14 @@ export function creditReturnedOnCancel(input: { startsAt: Date; now: Date; by: C
 
 /** The credit policy in words, shown before booking with a credit and before cancelling. */
 export function describeCreditPolicy(policy: CancellationPolicy): string {
-  return `This session uses a package credit. Cancel at least ${policy.fullRefundHours} hours before the start and the credit returns to your package; a later cancellation or a missed session uses the credit. Moving the session keeps the credit. If your coach cancels, the credit returns.`;
+  return `This session uses a package credit. ${creditRules(policy)}`;
+}
+
+/** What a package buyer should know before paying: credits, the same rules per session, and no refunds of unused credits. */
+export function describePackagePolicy(policy: CancellationPolicy): string {
+  return `Each credit books one session. ${creditRules(policy)} Credits do not expire; unused credits are not refunded automatically (ask your organisation).`;
+}
+
+function creditRules(policy: CancellationPolicy): string {
+  return `Cancel a session at least ${policy.fullRefundHours} hours before its start and the credit returns to your package; a later cancellation or a missed session uses the credit. Moving a session keeps the credit. If your coach cancels, the credit returns.`;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createEvent, createEvents, type EventAttributes } from "ics";
 import type { BookingStatus, Prisma } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import { type Actor, offeredSessionTypes } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
 import { type Availability, availabilitySchema, computeSlots, type TimeRange } from "../scheduling/slots.ts";
@@ -250,7 +250,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     async hold(actor: Actor, input: { serviceId: string; startsAt: Date; sessionType?: "VIDEO" | "PHONE" | "CHAT" | "IN_PERSON"; topic: string; clientNotes: string; packagePurchaseId?: string }) {
       const service = await db.service.findFirst({
         where: { id: input.serviceId, tenantId: actor.tenantId, status: "ACTIVE" },
-        include: { coachProfile: { select: { id: true, status: true, userId: true, platformFeeBpsOverride: true, payoutsEnabled: true } } },
+        include: { coachProfile: { select: { id: true, status: true, userId: true, platformFeeBpsOverride: true, payoutsEnabled: true, sessionTypes: true } } },
       });
       if (!service || service.coachProfile.status !== "APPROVED") throw notFound("That service");
       if (service.coachProfile.userId === actor.userId) throw forbidden("You cannot book yourself.");
@@ -264,7 +264,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
         if (!membership?.premium) throw forbidden("This service is for premium members.");
       }
       const sessionType = input.sessionType ?? service.sessionType;
-      if (service.delivery === "IN_PERSON" ? sessionType !== "IN_PERSON" : sessionType === "IN_PERSON") {
+      if (!offeredSessionTypes(service, service.coachProfile.sessionTypes).includes(sessionType)) {
         throw new AppError("BAD_REQUEST", "That session type is not offered for this service.", { sessionType: ["Not offered for this service."] });
       }
       const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { platformFeeBps: true, bookingHoldMinutes: true } });

@@ -53,7 +53,7 @@ export function createEarningsService({ db, now }: ServiceDeps) {
   return {
     /** The coach's own earnings by month, and confirmed sessions still to come. */
     async forCoach(actor: Actor) {
-      const profile = await db.coachProfile.findUnique({ where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } }, select: { id: true } });
+      const profile = await db.coachProfile.findUnique({ where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } }, select: { id: true, payoutsEnabled: true } });
       if (!profile) throw forbidden("Only coaches have earnings.");
       const bookingIds = (await db.booking.findMany({ where: { coachProfileId: profile.id }, select: { id: true } })).map((b) => b.id);
       // Packages are paid once, up front: their charge, fee and transfer count in the month of purchase.
@@ -67,7 +67,13 @@ export function createEarningsService({ db, now }: ServiceDeps) {
       });
       return {
         months: await totals({ tenantId: actor.tenantId, bookingIds, packagePurchaseIds }),
-        payouts: { schedule: tenant.payoutSchedule, monthlyAnchor: tenant.payoutMonthlyAnchor, nextPayoutOn: nextPayoutDate(tenant.payoutSchedule, tenant.payoutMonthlyAnchor, now()) },
+        payouts: {
+          schedule: tenant.payoutSchedule,
+          monthlyAnchor: tenant.payoutMonthlyAnchor,
+          payoutsEnabled: profile.payoutsEnabled,
+          // Only an account that can receive money has a next payout.
+          nextPayoutOn: profile.payoutsEnabled ? nextPayoutDate(tenant.payoutSchedule, tenant.payoutMonthlyAnchor, now()) : null,
+        },
         upcoming: upcoming.map((u) => ({ currency: u.currency, sessions: u._count._all, payoutMinor: u._sum.coachPayoutMinor ?? 0 })),
       };
     },

@@ -3,7 +3,7 @@ import { AppError, forbidden, notFound } from "../../errors.ts";
 import { createPaymentProvider, localIds, type PaymentEvent, type PaymentProvider } from "../../integrations/payments/index.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import type { BookingService } from "../bookings/service.ts";
-import { type CancelledBy, creditReturnedOnCancel, describeCreditPolicy, describePolicy, refundFor } from "../bookings/policy.ts";
+import { type CancelledBy, creditReturnedOnCancel, describePackagePolicy, describePolicy, refundFor } from "../bookings/policy.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
 import type { PackageService } from "../packages/service.ts";
@@ -363,7 +363,7 @@ export function createPaymentService(
         provider: provider.kind,
         purchase: { id: p.id, status: p.status, sessionsTotal: p.sessionsTotal, creditsRemaining: p.creditsRemaining, priceMinor: p.priceMinor, currency: p.currency, coachProfileId: p.coachProfileId, packageName: p.package.name, serviceName: p.package.service.name, coachName: p.package.coachProfile.displayName },
         payable: p.status === "PENDING",
-        policy: describeCreditPolicy({ fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent }),
+        policy: describePackagePolicy({ fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent }),
       };
     },
 
