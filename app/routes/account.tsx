@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { Alert, Badge, Button, Card, Field, PageHeader, Spinner } from "~/components/ui";
 import { describeUserAgent, formatDateTime } from "~/lib/format";
 import { useResetOnSuccess } from "~/lib/forms";
@@ -10,19 +11,70 @@ export const meta: MetaFunction = () => [{ title: "Account · Tandem" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
-  return json({ user: viewer.user, sessions: await api.auth.sessions(), policy: { idleMinutes: context.tandem.env.SESSION_IDLE_MINUTES, absoluteHours: context.tandem.env.SESSION_ABSOLUTE_HOURS } });
+  // Every IANA zone the server knows, plus the person's own (UTC is not in the list).
+  const zones = [...new Set([viewer.user.timeZone, "UTC", ...Intl.supportedValuesOf("timeZone")])].sort();
+  return json({ user: viewer.user, zones, sessions: await api.auth.sessions(), policy: { idleMinutes: context.tandem.env.SESSION_IDLE_MINUTES, absoluteHours: context.tandem.env.SESSION_ABSOLUTE_HOURS } });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api } = await requireViewer(context, request);
   const fields = await formFields(request);
+  if (fields.intent === "timeZone") {
+    try {
+      const { timeZone } = await api.auth.setTimeZone({ timeZone: fields.timeZone ?? "" });
+      return json({ ok: true as const, intent: "timeZone", message: `Times are now shown in ${timeZone}.`, fieldErrors: {} as Record<string, string[]> });
+    } catch (error) {
+      const { status, body } = formError(error);
+      return json({ ...body, intent: "timeZone" }, { status });
+    }
+  }
   try {
     const { revoked } = await api.auth.changePassword({ currentPassword: fields.currentPassword ?? "", newPassword: fields.newPassword ?? "" });
-    return json({ ok: true as const, message: `Password changed. ${revoked} other session${revoked === 1 ? " was" : "s were"} signed out.`, fieldErrors: {} as Record<string, string[]> });
+    return json({ ok: true as const, intent: "password", message: `Password changed. ${revoked} other session${revoked === 1 ? " was" : "s were"} signed out.`, fieldErrors: {} as Record<string, string[]> });
   } catch (error) {
     const { status, body } = formError(error);
-    return json(body, { status });
+    return json({ ...body, intent: "password" }, { status });
   }
+}
+
+function TimeZone() {
+  const { user, zones } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "timeZone";
+  const mine = result?.intent === "timeZone" ? result : undefined;
+  // The device's zone is known only in the browser.
+  const [device, setDevice] = useState<string | null>(null);
+  useEffect(() => setDevice(Intl.DateTimeFormat().resolvedOptions().timeZone), []);
+  return (
+    <Card title="Time zone" description={`Every time in Tandem is shown to you in ${user.timeZone}.`}>
+      <Form method="post" className="space-y-4">
+        <input type="hidden" name="intent" value="timeZone" />
+        {mine?.ok ? <Alert tone="success">{mine.message}</Alert> : null}
+        {mine && !mine.ok ? <Alert>{mine.fieldErrors?.timeZone?.[0] ?? mine.message}</Alert> : null}
+        <label className="block text-sm font-medium text-slate-700" htmlFor="timeZone">
+          Your time zone
+        </label>
+        <select id="timeZone" name="timeZone" defaultValue={user.timeZone} key={user.timeZone} className="block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300">
+          {zones.map((z) => (
+            <option key={z} value={z}>
+              {z.replaceAll("_", " ")}
+            </option>
+          ))}
+        </select>
+        <div className="flex flex-wrap gap-3">
+          <Button type="submit" busy={busy}>
+            Save time zone
+          </Button>
+          {device && device !== user.timeZone ? (
+            <Button type="submit" variant="secondary" name="timeZone" value={device}>
+              Use this device&apos;s zone ({device})
+            </Button>
+          ) : null}
+        </div>
+      </Form>
+    </Card>
+  );
 }
 
 function Sessions() {
@@ -70,8 +122,10 @@ function Sessions() {
 
 export default function Account() {
   const { user } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
+  const submitted = useActionData<typeof action>();
+  const result = submitted?.intent === "password" ? submitted : undefined;
+  const navigation = useNavigation();
+  const busy = navigation.state === "submitting" && navigation.formData?.get("intent") !== "timeZone";
   const formRef = useResetOnSuccess(result);
   const errors = result && !result.ok ? result.fieldErrors : {};
   return (
@@ -79,6 +133,7 @@ export default function Account() {
       <PageHeader title="Account" description={`${user.name} · ${user.email}`} />
       <div className="grid gap-6 lg:grid-cols-2">
         <Sessions />
+        <TimeZone />
         <Card title="Change password" description="Changing your password signs out every other session.">
           <Form ref={formRef} method="post" className="space-y-4" noValidate>
             {result?.ok ? <Alert tone="success">{result.message}</Alert> : null}

@@ -51,3 +51,22 @@ describe("accounts in the browser", () => {
     await context.close();
   });
 });
+
+describe("time zone", () => {
+  it("offers the device's zone when it differs, and every page then shows times in it", async () => {
+    const context = await stack.browser.newContext({ timezoneId: "Asia/Tokyo" });
+    const page = await context.newPage();
+    await logIn(page, stack.server.url, "certified@tandem.test", "tandem-demo");
+    await page.goto(`${stack.server.url}/account`);
+    await page.getByText("Every time in Tandem is shown to you in UTC.").waitFor();
+    await page.getByRole("button", { name: "Use this device's zone (Asia/Tokyo)" }).click();
+    await page.getByText("Times are now shown in Asia/Tokyo.").waitFor();
+    await page.getByText("Every time in Tandem is shown to you in Asia/Tokyo.").waitFor();
+    expect(await page.getByRole("button", { name: /Use this device's zone/ }).count()).toBe(0);
+    // Another zone from the list.
+    await page.getByLabel("Your time zone").selectOption("Europe/Lisbon");
+    await page.getByRole("button", { name: "Save time zone" }).click();
+    await page.getByText("Times are now shown in Europe/Lisbon.").waitFor();
+    await context.close();
+  });
+});

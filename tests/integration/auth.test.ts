@@ -166,3 +166,14 @@ describe("login limit", () => {
     }
   });
 });
+
+describe("time zone", () => {
+  it("lets a person choose the zone their times are shown in, and refuses a name that is not a zone", async () => {
+    const person = await createUser(app, tenant);
+    const api = (await app.as(person.token)).api;
+    expect(await api.auth.setTimeZone({ timeZone: "America/New_York" })).toEqual({ timeZone: "America/New_York" });
+    expect((await app.as(person.token)).viewer?.user.timeZone).toBe("America/New_York");
+    await expect(api.auth.setTimeZone({ timeZone: "Mars/Olympus_Mons" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("Unknown time zone") });
+    expect((await app.db.user.findUniqueOrThrow({ where: { id: person.user.id } })).timeZone).toBe("America/New_York");
+  });
+});

@@ -373,6 +373,13 @@ const covered: Record<string, () => Promise<void>> = {
     await (await app.as(changer.token)).api.auth.changePassword({ currentPassword: PASSWORD, newPassword: "another long passphrase" });
     expect((await app.db.user.findUniqueOrThrow({ where: { id: clientB.user.id } })).passwordHash).toBe(before);
   },
+  "auth.setTimeZone": async () => {
+    // A person's own setting: there is no id to point at someone else, and B's is untouched.
+    const before = (await app.db.user.findUniqueOrThrow({ where: { id: clientB.user.id } })).timeZone;
+    const mover = await createUser(app, a);
+    expect(await (await app.as(mover.token)).api.auth.setTimeZone({ timeZone: before === "Asia/Tokyo" ? "Europe/Oslo" : "Asia/Tokyo" })).toMatchObject({ timeZone: expect.any(String) });
+    expect((await app.db.user.findUniqueOrThrow({ where: { id: clientB.user.id } })).timeZone).toBe(before);
+  },
   "auth.switchTenant": async () => {
     await expect((await as(adminA)).auth.switchTenant({ tenantSlug: "beta" })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await (await as(adminA)).auth.me())?.tenant.id).toBe(a.id);

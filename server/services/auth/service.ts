@@ -189,6 +189,12 @@ export function createAuthService(deps: ServiceDeps, limiter: LoginLimiter = cre
       deps.realtime.disconnectSessions([sessionId], "revoked");
     },
 
+    /** The zone every time is shown in for this person (an IANA name, checked by the router). */
+    async setTimeZone(userId: string, timeZone: string): Promise<{ timeZone: string }> {
+      const user = await db.user.update({ where: { id: userId }, data: { timeZone }, select: { timeZone: true } });
+      return { timeZone: user.timeZone };
+    },
+
     /** Changes the password and signs out every other session of the user. */
     async changePassword(userId: string, currentSessionId: string, input: { currentPassword: string; newPassword: string }): Promise<{ revoked: number }> {
       const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });

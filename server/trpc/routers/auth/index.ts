@@ -63,6 +63,10 @@ export const authRouter = router({
       return { ok: true as const };
     }),
 
+  /** The viewer's own time zone (every page shows times in it). */
+  setTimeZone: authedProcedure
+    .input(z.object({ timeZone: z.string().trim().refine(isTimeZone, "Unknown time zone: choose one from the list, such as Europe/Amsterdam.") }))
+    .mutation(({ ctx, input }) => ctx.services.auth.setTimeZone(ctx.user.id, input.timeZone)),
   changePassword: authedProcedure
     .input(z.object({ currentPassword: z.string().min(1, "Enter your current password.").max(256), newPassword }))
     .mutation(({ ctx, input }) => ctx.services.auth.changePassword(ctx.user.id, ctx.viewer.sessionId, input)),
