@@ -217,9 +217,13 @@ function ActionItems({ bookingId, items, viewer, canEdit, canTick }: { bookingId
 export function ActionItemRow({ bookingId, item, canTick, canRemove }: { bookingId: string; item: ActionItemView; canTick: boolean; canRemove: boolean }) {
   const tick = useFetcher<NotesActionResult>();
   const remove = useFetcher<NotesActionResult>();
-  // Optimistic: the box shows what was asked for until the server has answered.
+  // Optimistic: the box shows what was asked for from the click on (before the fetcher has
+  // even started), until the server's answer arrives; a refused change shows the stored state.
+  const [asked, setAsked] = useState<boolean | null>(null);
+  useEffect(() => setAsked(null), [item.doneAt]);
   const pending = tick.formData ? tick.formData.get("done") === "true" : null;
-  const done = pending ?? item.doneAt !== null;
+  const refused = tick.state === "idle" && tick.data !== undefined && !tick.data.ok;
+  const done = pending ?? (refused ? item.doneAt !== null : (asked ?? item.doneAt !== null));
   const id = useId();
   const failed = (tick.state === "idle" && tick.data && !tick.data.ok ? tick.data.message : null) ?? (remove.state === "idle" && remove.data && !remove.data.ok ? remove.data.message : null);
   return (
@@ -229,7 +233,10 @@ export function ActionItemRow({ bookingId, item, canTick, canRemove }: { booking
           id={id}
           type="checkbox"
           checked={done}
-          onChange={(e) => tick.submit({ intent: "tickActionItem", itemId: item.id, done: String(e.target.checked) }, { method: "post", action: `/bookings/${bookingId}/notes` })}
+          onChange={(e) => {
+            setAsked(e.target.checked);
+            tick.submit({ intent: "tickActionItem", itemId: item.id, done: String(e.target.checked) }, { method: "post", action: `/bookings/${bookingId}/notes` });
+          }}
           className="h-4 w-4 rounded border-slate-300 text-brand-600 focus:ring-brand-500"
         />
       ) : (
