@@ -7,7 +7,7 @@ import { createJobQueue } from "../../server/jobs/index.ts";
 import { registerJobs } from "../../server/jobs/registry.ts";
 import { createLogger } from "../../server/log.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
-import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
+import { createCoach, createTenant, createUser, WEEKDAY_MORNINGS } from "../helpers/factories.ts";
 import { checkoutCompletedEvent, fakeStripe, stripeTestEnv } from "../helpers/fake-stripe.ts";
 
 /**
@@ -31,17 +31,7 @@ async function setUpMarket(app: TestApp) {
   const ann = await createUser(app, tenant, "CLIENT", { name: "Ann" });
   const bob = await createUser(app, tenant, "CLIENT", { name: "Bob" });
   const admin = await createUser(app, tenant, "TENANT_ADMIN", { name: "Admin" });
-  await (await app.as(coach.token)).api.bookings.setAvailability({
-    timeZone: "Europe/Amsterdam",
-    weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: "09:00", end: "12:00" })),
-    overrides: [],
-    bufferBeforeMinutes: 0,
-    bufferAfterMinutes: 0,
-    minNoticeMinutes: 60,
-    horizonDays: 14,
-    dailyCap: null,
-    slotStepMinutes: 60,
-  });
+  await (await app.as(coach.token)).api.bookings.setAvailability(WEEKDAY_MORNINGS);
   const api = async (u: { token: string }) => (await app.as(u.token)).api;
   const pkg = await (await api(coach)).packages.create({ serviceId: coach.service!.id, name: "Three sessions", description: "Save 15%", sessionCount: 3, priceMinor: 12750 });
   return { tenant, coach, other, ann, bob, admin, pkg, api };

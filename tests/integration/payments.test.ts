@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as localPayAction } from "../../app/routes/pay.local.$bookingId.tsx";
 import { action as stripeWebhook } from "../../app/routes/webhooks.stripe.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
-import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
+import { createCoach, createTenant, createUser, WEEKDAY_MORNINGS } from "../helpers/factories.ts";
 import { fakeStripe } from "../helpers/fake-stripe.ts";
 
 /**
@@ -28,17 +28,7 @@ async function setUpMarket(app: TestApp) {
   const coach = await createCoach(app, tenant, { name: "Paid Coach", priceMinor: 6001 });
   const ann = await createUser(app, tenant, "CLIENT", { name: "Ann" });
   const bob = await createUser(app, tenant, "CLIENT", { name: "Bob" });
-  await (await app.as(coach.token)).api.bookings.setAvailability({
-    timeZone: "Europe/Amsterdam",
-    weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: "09:00", end: "12:00" })),
-    overrides: [],
-    bufferBeforeMinutes: 0,
-    bufferAfterMinutes: 0,
-    minNoticeMinutes: 60,
-    horizonDays: 14,
-    dailyCap: null,
-    slotStepMinutes: 60,
-  });
+  await (await app.as(coach.token)).api.bookings.setAvailability(WEEKDAY_MORNINGS);
   const hold = async (u: U, startsAt: string) => (await app.as(u.token)).api.bookings.hold({ serviceId: coach.service!.id, startsAt, topic: "", clientNotes: "" });
   return { tenant, coach, ann, bob, hold };
 }
