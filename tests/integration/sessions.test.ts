@@ -7,6 +7,7 @@ import { loadKeyring } from "../../server/crypto/keyring.ts";
 import type { SessionType } from "../../server/db/client.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
+import { inZone } from "../../server/services/format.ts";
 
 const LK = { SESSION_IDLE_MINUTES: "43200", SESSION_ABSOLUTE_HOURS: "8760", LIVEKIT_URL: "wss://livekit.example.test", LIVEKIT_API_KEY: "APItandemtest", LIVEKIT_API_SECRET: "a-livekit-secret-of-enough-length-0123456789" };
 const MIN = 60_000;
@@ -281,6 +282,23 @@ describe("LiveKit webhook", () => {
 describe("outcome after the window", () => {
   const sessions = () => app.tandem.services.sessions;
   const join = (bookingId: string, userId: string, transport: "p2p" | "livekit" = "p2p") => sessions().recordJoin({ tenantId: tenant.id, bookingId, userId, transport });
+  /** A session of Cora's starting in 5 minutes that the client paid 50.00 EUR for through the test checkout. */
+  async function paidBooking(client: U) {
+    const startsAt = new Date(app.clock.now().getTime() + 5 * MIN);
+    const b = await app.db.booking.create({
+      data: { tenantId: tenant.id, coachProfileId: coach.profile.id, clientId: client.user.id, status: "PENDING", startsAt, endsAt: new Date(startsAt.getTime() + 60 * MIN), priceMinor: 5000, platformFeeMinor: 500, coachPayoutMinor: 4500, room: `room-${crypto.randomUUID()}`, holdExpiresAt: new Date(app.clock.now().getTime() + 10 * MIN) },
+    });
+    await (await api(client)).payments.payLocal({ bookingId: b.id });
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("CONFIRMED");
+    return b;
+  }
+  /** A paid package of three of Cora's sessions with `credits` left. */
+  async function packagePurchase(client: U, credits: number) {
+    const pkg = await app.db.package.create({ data: { tenantId: tenant.id, coachProfileId: coach.profile.id, serviceId: coach.service!.id, name: "Three sessions", sessionCount: 3, priceMinor: 15000, currency: "EUR" } });
+    return app.db.packagePurchase.create({
+      data: { tenantId: tenant.id, packageId: pkg.id, clientId: client.user.id, coachProfileId: coach.profile.id, serviceId: coach.service!.id, status: "PAID", sessionsTotal: 3, creditsRemaining: credits, priceMinor: 15000, platformFeeMinor: 2250, coachPayoutMinor: 12750, currency: "EUR", paidAt: app.clock.now() },
+    });
+  }
 
   it("completes a session both attended, with each person's minutes, and tells the coach; repeating changes nothing", async () => {
     const b = await booking(coach, ann.user.id, 0);
@@ -317,6 +335,41 @@ describe("outcome after the window", () => {
     expect(after).toMatchObject({ status: "NO_SHOW", outcomeSummary: "Cora Coach: attended, 20 min. Ann Client: did not join." });
     expect(await app.db.ledgerEntry.count({ where: { bookingId: b.id, kind: "REFUND" } })).toBe(0);
     expect(await app.db.notification.count({ where: { userId: coach.user.id, kind: "session.no_show" } })).toBe(1);
+    // The client is told too, in-app and by mail; a free session has no refund to speak of.
+    const toClient = await app.db.notification.findMany({ where: { userId: ann.user.id, link: `/bookings/${b.id}` } });
+    expect(toClient).toEqual([expect.objectContaining({ kind: "session.no_show", title: "Your session was recorded as a no-show", readAt: null })]);
+    expect(toClient[0]!.body).toBe(`You did not join your session with Cora Coach on ${inZone(b.startsAt, "UTC")}, so it was recorded as a no-show. If you think this is wrong, write to your coach from the booking page.`);
+    expect(await app.db.outboxMessage.count({ where: { to: ann.email, subject: "Your session was recorded as a no-show" } })).toBe(1);
+    expect(await sessions().decideOutcome(b.id)).toEqual({ outcome: "ALREADY_DECIDED" });
+    expect(await app.db.notification.count({ where: { userId: ann.user.id, link: `/bookings/${b.id}` } })).toBe(1);
+  });
+
+  it("tells a client who paid and missed the session, in their own zone, that no refund is given (in-app and by mail)", async () => {
+    const dee = await createUser(app, tenant, "CLIENT", { name: "Dee Client" });
+    await app.db.user.update({ where: { id: dee.user.id }, data: { timeZone: "Europe/Amsterdam" } });
+    const b = await paidBooking(dee);
+    app.clock.advance(70 * MIN); // nobody came; the room closed
+    expect(await sessions().decideOutcome(b.id)).toMatchObject({ outcome: "NO_SHOW" });
+    expect(await app.db.ledgerEntry.count({ where: { bookingId: b.id, kind: "REFUND" } })).toBe(0);
+    const note = await app.db.notification.findFirstOrThrow({ where: { userId: dee.user.id, kind: "session.no_show" } });
+    expect(note).toMatchObject({ title: "Your session was recorded as a no-show", link: `/bookings/${b.id}`, readAt: null });
+    expect(note.body).toBe(
+      `You did not join your session with Cora Coach on ${inZone(b.startsAt, "Europe/Amsterdam")}, so it was recorded as a no-show. Under the cancellation policy, no refund is given for a missed session. If you think this is wrong, write to your coach from the booking page.`,
+    );
+    const mail = await app.db.outboxMessage.findFirstOrThrow({ where: { to: dee.email, subject: "Your session was recorded as a no-show" } });
+    expect(mail.text).toContain("no refund is given for a missed session");
+    expect(mail.text).toContain(`/bookings/${b.id}`);
+  });
+
+  it("tells a client who missed a session booked with a package credit that the credit is not returned", async () => {
+    const eve = await createUser(app, tenant, "CLIENT", { name: "Eve Client" });
+    const purchase = await packagePurchase(eve, 2);
+    const b = await app.db.booking.update({ where: { id: (await booking(coach, eve.user.id, -70)).id }, data: { packagePurchaseId: purchase.id } });
+    expect(await sessions().decideOutcome(b.id)).toMatchObject({ outcome: "NO_SHOW" });
+    expect((await app.db.packagePurchase.findUniqueOrThrow({ where: { id: purchase.id } })).creditsRemaining).toBe(2);
+    const note = await app.db.notification.findFirstOrThrow({ where: { userId: eve.user.id, kind: "session.no_show" } });
+    expect(note.body).toContain("so it was recorded as a no-show. Under the cancellation policy, a missed session uses its package credit: the credit is not returned.");
+    expect(await app.db.outboxMessage.count({ where: { to: eve.email, subject: "Your session was recorded as a no-show" } })).toBe(1);
   });
 
   it("cancels with a full refund, as the coach's cancellation, when only the client came", async () => {
@@ -335,9 +388,28 @@ describe("outcome after the window", () => {
     const after = await app.db.booking.findUniqueOrThrow({ where: { id: b.id } });
     expect(after).toMatchObject({ status: "CANCELLED", cancelledById: coach.user.id, cancellationReason: "The coach did not join the session.", outcomeSummary: "Cora Coach: did not join. Ann Client: attended, 15 min." });
     expect(await app.db.ledgerEntry.findFirst({ where: { bookingId: b.id, kind: "REFUND" } })).toMatchObject({ amountMinor: 5000 });
-    expect(await app.db.notification.count({ where: { userId: ann.user.id, kind: "booking.cancelled", title: "Your coach missed the session" } })).toBe(1);
+    const toClient = await app.db.notification.findMany({ where: { userId: ann.user.id, link: `/bookings/${b.id}` } });
+    expect(toClient).toEqual([expect.objectContaining({ kind: "booking.cancelled", title: "Your coach missed the session" })]);
+    expect(toClient[0]!.body).toBe(`Cora Coach did not join your session on ${inZone(b.startsAt, "UTC")}, so it is cancelled. You are refunded in full: 50.00 EUR.`);
+    expect((await app.db.outboxMessage.findFirstOrThrow({ where: { to: ann.email, subject: "Your coach missed the session" } })).text).toContain("You are refunded in full: 50.00 EUR.");
     expect(await app.db.notification.count({ where: { userId: coach.user.id, kind: "session.coach_absent" } })).toBe(1);
     expect(await sessions().decideOutcome(b.id)).toEqual({ outcome: "ALREADY_DECIDED" });
+    expect(await app.db.notification.count({ where: { userId: ann.user.id, link: `/bookings/${b.id}` } })).toBe(1);
+  });
+
+  it("returns the package credit when only the client came to a session booked with one, and tells the client", async () => {
+    const fay = await createUser(app, tenant, "CLIENT", { name: "Fay Client" });
+    const purchase = await packagePurchase(fay, 2);
+    const b = await app.db.booking.update({ where: { id: (await booking(coach, fay.user.id, -70)).id }, data: { packagePurchaseId: purchase.id } });
+    await app.db.attendance.create({ data: { tenantId: tenant.id, bookingId: b.id, userId: fay.user.id, transport: "p2p", joinedAt: b.startsAt, leftAt: new Date(b.startsAt.getTime() + 15 * MIN) } });
+    expect(await sessions().decideOutcome(b.id)).toMatchObject({ outcome: "COACH_ABSENT" });
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("CANCELLED");
+    expect((await app.db.packagePurchase.findUniqueOrThrow({ where: { id: purchase.id } })).creditsRemaining).toBe(3);
+    const note = await app.db.notification.findFirstOrThrow({ where: { userId: fay.user.id, link: `/bookings/${b.id}` } });
+    expect(note).toMatchObject({ kind: "booking.cancelled", title: "Your coach missed the session" });
+    expect(note.body).toBe(`Cora Coach did not join your session on ${inZone(b.startsAt, "UTC")}, so it is cancelled. Your package credit is returned, so you can book another session with it.`);
+    expect(await app.db.outboxMessage.count({ where: { to: fay.email, subject: "Your coach missed the session" } })).toBe(1);
+    expect(await app.db.notification.count({ where: { userId: fay.user.id, kind: "session.no_show" } })).toBe(0);
   });
 
   it("sweeps every confirmed booking whose room closed without an outcome, and leaves the rest", async () => {

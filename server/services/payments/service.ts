@@ -5,6 +5,7 @@ import type { Actor } from "../../policies/coaching.ts";
 import type { BookingService } from "../bookings/service.ts";
 import { type CancelledBy, creditReturnedOnCancel, describePackagePolicy, describePolicy, refundFor } from "../bookings/policy.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { inZone, money } from "../format.ts";
 import type { NotificationService } from "../notifications/service.ts";
 import type { PackageService } from "../packages/service.ts";
 
@@ -563,13 +564,13 @@ export function createPaymentService(
       const credit = await creditBack(booking, by);
       const refundMinor = await refundAndCancel(booking, by, { userId: actor.userId, reason });
       const other = by === "client" ? booking.coachUserId : booking.clientId;
-      const money = refundMinor > 0 ? ` ${(refundMinor / 100).toFixed(2)} ${booking.currency} is refunded.` : credit ? " The package credit is returned." : "";
+      const back = refundMinor > 0 ? ` ${money(refundMinor, booking.currency)} is refunded.` : credit ? " The package credit is returned." : "";
       await notifications.notify({
         tenantId: booking.tenantId,
         userId: other,
         kind: "booking.cancelled",
         title: by === "client" ? "A client cancelled a session" : "Your session was cancelled",
-        body: `${reason ? `Reason: ${reason}.` : ""}${money}`.trim(),
+        body: `${reason ? `Reason: ${reason}.` : ""}${back}`.trim(),
         link: `/bookings/${booking.id}`,
         email: true,
       });
@@ -578,18 +579,29 @@ export function createPaymentService(
 
     /**
      * A confirmed session that the client attended and the coach missed, after its window: cancelled
-     * as the coach's cancellation, so the client gets everything back (ADR 009); the client is told.
+     * as the coach's cancellation, so the client gets everything back (ADR 009); the client is told
+     * (in-app and by mail) that the money is refunded or the package credit returned.
      */
     async cancelForCoachAbsence(bookingId: string, reason: string) {
       const row = await db.booking.findUniqueOrThrow({
         where: { id: bookingId },
-        select: { id: true, tenantId: true, status: true, priceMinor: true, currency: true, startsAt: true, clientId: true, packagePurchaseId: true, coachProfile: { select: { userId: true } } },
+        select: { id: true, tenantId: true, status: true, priceMinor: true, currency: true, startsAt: true, clientId: true, packagePurchaseId: true, coachProfile: { select: { userId: true, displayName: true } } },
       });
       if (row.status !== "CONFIRMED") return { refundMinor: 0, currency: row.currency };
+      const credit = await creditBack(row, "coach");
       const refundMinor = await refundAndCancel(row, "coach", { userId: row.coachProfile.userId, reason });
-      const money = refundMinor > 0 ? ` ${(refundMinor / 100).toFixed(2)} ${row.currency} is refunded.` : "";
-      await notifications.notify({ tenantId: row.tenantId, userId: row.clientId, kind: "booking.cancelled", title: "Your coach missed the session", body: `${reason}${money}`, link: `/bookings/${row.id}`, email: true });
-      return { refundMinor, currency: row.currency };
+      const client = await db.user.findUniqueOrThrow({ where: { id: row.clientId }, select: { timeZone: true } });
+      const back = refundMinor > 0 ? ` You are refunded in full: ${money(refundMinor, row.currency)}.` : credit ? " Your package credit is returned, so you can book another session with it." : "";
+      await notifications.notify({
+        tenantId: row.tenantId,
+        userId: row.clientId,
+        kind: "booking.cancelled",
+        title: "Your coach missed the session",
+        body: `${row.coachProfile.displayName} did not join your session on ${inZone(row.startsAt, client.timeZone)}, so it is cancelled.${back}`,
+        link: `/bookings/${row.id}`,
+        email: true,
+      });
+      return { refundMinor, currency: row.currency, creditReturned: credit };
     },
 
     /** Ledger rows of a booking (admin views and reconciliation). */

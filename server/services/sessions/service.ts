@@ -4,6 +4,7 @@ import type { SessionType } from "../../db/client.ts";
 import { AppError, notFound } from "../../errors.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { inZone } from "../format.ts";
 import type { NotificationService } from "../notifications/service.ts";
 import type { PaymentService } from "../payments/service.ts";
 import { assertBookingTransition } from "../bookings/status.ts";
@@ -63,9 +64,6 @@ export const PUBLISH_SOURCES: Record<Exclude<SessionType, "IN_PERSON">, TrackSou
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** "Monday 1 June 2026 at 10:50 (Europe/Amsterdam)": a moment as this person reads it. */
-const inZone = (d: Date, timeZone: string) => `${new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short", timeZone }).format(d)} (${timeZone})`;
 
 /**
  * Live sessions: who may enter a booking's room and when, LiveKit tokens and the per-session
@@ -335,14 +333,14 @@ export function createSessionService(
   async function decideOutcome(bookingId: string): Promise<{ outcome: "COMPLETED" | "NO_SHOW" | "COACH_ABSENT" | "NOT_DUE" | "ALREADY_DECIDED"; summary?: string }> {
     const booking = await db.booking.findUnique({
       where: { id: bookingId },
-      select: { id: true, tenantId: true, status: true, sessionType: true, startsAt: true, endsAt: true, clientId: true, coachProfile: { select: { userId: true, displayName: true } } },
+      select: { id: true, tenantId: true, status: true, sessionType: true, startsAt: true, endsAt: true, clientId: true, priceMinor: true, packagePurchaseId: true, coachProfile: { select: { userId: true, displayName: true } } },
     });
     if (!booking || booking.status !== "CONFIRMED") return { outcome: "ALREADY_DECIDED" };
     const opensAt = roomOpensAt(booking.startsAt);
     const closesAt = roomClosesAt(booking.endsAt);
     if (now() < closesAt) return { outcome: "NOT_DUE" };
     const coachUserId = booking.coachProfile.userId;
-    const client = await db.user.findUniqueOrThrow({ where: { id: booking.clientId }, select: { name: true } });
+    const client = await db.user.findUniqueOrThrow({ where: { id: booking.clientId }, select: { name: true, timeZone: true } });
     const rows = await db.attendance.findMany({
       where: { bookingId, joinedAt: { lt: closesAt }, OR: [{ leftAt: null }, { leftAt: { gt: opensAt } }] },
       select: { userId: true, joinedAt: true, leftAt: true },
@@ -380,6 +378,24 @@ export function createSessionService(
     }
     const titles = { COMPLETED: "Session completed", NO_SHOW: "Your client did not attend", COACH_ABSENT: "Session missed: the client was refunded" } as const;
     await notifications.notify({ tenantId: booking.tenantId, userId: coachUserId, kind: `session.${outcome.toLowerCase()}`, title: titles[outcome], body: summary, link: `/bookings/${bookingId}` });
+    if (outcome === "NO_SHOW") {
+      // The client hears it too, in-app and by mail, with what the cancellation policy means for
+      // them. (When only the client came, the payments service has told them about the refund.)
+      const policy = booking.packagePurchaseId
+        ? " Under the cancellation policy, a missed session uses its package credit: the credit is not returned."
+        : booking.priceMinor > 0
+          ? " Under the cancellation policy, no refund is given for a missed session."
+          : "";
+      await notifications.notify({
+        tenantId: booking.tenantId,
+        userId: booking.clientId,
+        kind: "session.no_show",
+        title: "Your session was recorded as a no-show",
+        body: `You did not join your session with ${booking.coachProfile.displayName} on ${inZone(booking.startsAt, client.timeZone)}, so it was recorded as a no-show.${policy} If you think this is wrong, write to your coach from the booking page.`,
+        link: `/bookings/${bookingId}`,
+        email: true,
+      });
+    }
     log.info("session outcome decided", { bookingId, outcome });
     return { outcome, summary };
   }
