@@ -18,10 +18,10 @@ export function navFor(viewer: ShellViewer) {
   const coaching = viewer.tenant.featureCoaches;
   const coachRole = viewer.role === "COACH" || viewer.role === "CERTIFIED_COACH" || viewer.role === "PERSONAL_TRAINER";
   if (coaching && viewer.role === "CLIENT") {
-    items.push({ to: "/coaches", label: "Find a coach" }, { to: "/bookings", label: "Bookings" }, { to: "/favourites", label: "Saved" }, { to: "/reviews", label: "Reviews" }, { to: "/coaching/apply", label: "Become a coach" });
+    items.push({ to: "/coaches", label: "Find a coach" }, { to: "/bookings", label: "Bookings" }, { to: "/packages", label: "Packages" }, { to: "/favourites", label: "Saved" }, { to: "/reviews", label: "Reviews" }, { to: "/coaching/apply", label: "Become a coach" });
   }
   if (coaching && coachRole) {
-    items.push({ to: "/coaching/profile", label: "Profile" }, { to: "/coaching/services", label: "Services" }, { to: "/coaching/bookings", label: "Sessions" }, { to: "/coaching/availability", label: "Availability" }, { to: "/earnings", label: "Earnings" }, { to: "/coaching/reviews", label: "My reviews" });
+    items.push({ to: "/coaching/profile", label: "Profile" }, { to: "/coaching/services", label: "Services" }, { to: "/coaching/packages", label: "Packages" }, { to: "/coaching/bookings", label: "Sessions" }, { to: "/coaching/availability", label: "Availability" }, { to: "/coaching/integrations", label: "Integrations" }, { to: "/earnings", label: "Earnings" }, { to: "/coaching/reviews", label: "My reviews" });
   }
   if (coaching && (viewer.role === "CERTIFIED_COACH" || viewer.role === "TENANT_ADMIN")) items.push({ to: "/coaching/review", label: "Applications" });
   if (viewer.role === "TENANT_ADMIN") {
@@ -129,9 +129,9 @@ export function AppShell({ viewer, unread = 0, children }: { viewer: ShellViewer
               Tandem
             </Link>
             {viewer ? (
-              <nav aria-label="Main" className="hidden gap-1 xl:flex">
+              <nav aria-label="Main" className="hidden flex-wrap gap-1 xl:flex">
                 {navFor(viewer).filter((item) => item.to !== "/account").map((item) => (
-                  <NavLink key={item.to} to={item.to} className={({ isActive }) => clsx("whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium xl:px-3", isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100")}>
+                  <NavLink key={item.to} to={item.to} className={({ isActive }) => clsx("whitespace-nowrap rounded-md px-2.5 py-1.5 text-sm font-medium", isActive ? "bg-brand-50 text-brand-700" : "text-slate-600 hover:bg-slate-100")}>
                     {item.label}
                   </NavLink>
                 ))}

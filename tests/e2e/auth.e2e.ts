@@ -48,6 +48,53 @@ describe("accounts in the browser", () => {
     const nav = page.getByRole("navigation", { name: "Main" });
     expect(await nav.getByRole("link", { name: "Organisation" }).count()).toBe(1);
     expect(await nav.getByRole("link", { name: "Tenants" }).count()).toBe(0);
+    expect(await nav.getByRole("link", { name: "Packages" }).count()).toBe(0);
+    await context.close();
+  });
+
+  it("takes clients to their package credits, and coaches to their packages and integrations, from the keyboard, marking the current page", async () => {
+    const cases = [
+      { email: "client@tandem.test", links: [{ name: "Packages", path: "/packages", heading: "Your packages" }], absent: ["Integrations"] },
+      { email: "coach@tandem.test", links: [{ name: "Packages", path: "/coaching/packages", heading: "Your packages" }, { name: "Integrations", path: "/coaching/integrations", heading: "Integrations" }], absent: [] },
+    ];
+    for (const { email, links, absent } of cases) {
+      const context = await stack.browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await logIn(page, stack.server.url, email, "tandem-demo");
+      const nav = page.getByRole("navigation", { name: "Main" });
+      for (const name of absent) expect(await nav.getByRole("link", { name }).count()).toBe(0);
+      for (const { name, path, heading } of links) {
+        const link = nav.getByRole("link", { name, exact: true });
+        expect(await link.getAttribute("aria-current")).toBeNull();
+        await link.focus();
+        await page.keyboard.press("Enter");
+        await page.waitForURL(`${stack.server.url}${path}`);
+        await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
+        // Marked like every other current entry: for screen readers and by its look.
+        expect(await link.getAttribute("aria-current")).toBe("page");
+        expect(await link.getAttribute("class")).toContain("bg-brand-50");
+      }
+      // The narrow-screen menu lists them too.
+      await page.setViewportSize({ width: 390, height: 800 });
+      await page.getByRole("button", { name: "Menu", exact: true }).click();
+      const mobile = page.getByRole("navigation", { name: "Main (mobile)" });
+      for (const { name, path } of links) expect(await mobile.getByRole("link", { name, exact: true }).getAttribute("href")).toBe(path);
+      await context.close();
+    }
+  });
+
+  it("keeps the longest menu (a certified coach's) clear of the notifications and account controls on a 1280-pixel screen", async () => {
+    const context = await stack.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await logIn(page, stack.server.url, "certified@tandem.test", "tandem-demo");
+    const nav = page.getByRole("navigation", { name: "Main" });
+    const bell = await page.getByRole("link", { name: /^Notifications/ }).boundingBox();
+    for (const name of ["Packages", "Integrations", "My reviews", "Applications"]) {
+      const box = await nav.getByRole("link", { name, exact: true }).boundingBox();
+      expect(box, name).not.toBeNull();
+      expect(box!.x + box!.width, name).toBeLessThanOrEqual(bell!.x);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     await context.close();
   });
 });
