@@ -83,7 +83,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-const time = "w-24 rounded-md border-0 px-2 py-1.5 text-sm shadow-sm ring-1 ring-inset ring-slate-300";
+const time = "w-32 rounded-md border-0 px-2 py-1.5 text-sm shadow-sm ring-1 ring-inset ring-slate-300";
 
 export default function AvailabilityPage() {
   const { availability, timeOff, payouts, viewerTimeZone } = useLoaderData<typeof loader>();
@@ -103,13 +103,14 @@ export default function AvailabilityPage() {
             {result?.intent === "hours" ? <Alert tone={result.ok ? "success" : "error"}>{result.message}</Alert> : null}
             {weeklyErrors.length ? <Alert>{weeklyErrors.flatMap(([, m]) => m).join(" ")}</Alert> : null}
             <Field label="Time zone" name="timeZone" defaultValue={availability.timeZone} errors={errors.timeZone} hint="For example Europe/Amsterdam." />
+            {/* Each block stays on one line ("from – until"); the second block moves under the first where the card is narrow, and the day above its hours on a phone. */}
+            <p className="text-sm text-slate-500 sm:hidden">Hours per day; a second block is optional. Leave a day empty for a day off.</p>
             <table className="w-full text-sm">
               <caption className="sr-only">Working hours per weekday; leave empty for a day off</caption>
-              <thead>
+              <thead className="hidden sm:table-header-group">
                 <tr className="text-left text-slate-500">
-                  <th className="py-1 font-medium">Day</th>
-                  <th className="py-1 font-medium">Hours</th>
-                  <th className="py-1 font-medium">Second block (optional)</th>
+                  <th className="py-1 pr-4 font-medium">Day</th>
+                  <th className="py-1 font-medium">Hours (a second block is optional)</th>
                 </tr>
               </thead>
               <tbody>
@@ -117,15 +118,22 @@ export default function AvailabilityPage() {
                   const d = i + 1;
                   const [a, b] = intervalsOf(d);
                   return (
-                    <tr key={d} className="border-t border-slate-100">
-                      <th scope="row" className="py-2 pr-2 text-left font-medium">{name}</th>
-                      <td className="py-2">
-                        <input aria-label={`${name} from`} type="time" name={`d${d}s1`} defaultValue={a?.start ?? ""} className={time} /> –{" "}
-                        <input aria-label={`${name} until`} type="time" name={`d${d}e1`} defaultValue={a?.end === "24:00" ? "23:59" : (a?.end ?? "")} className={time} />
-                      </td>
-                      <td className="py-2">
-                        <input aria-label={`${name} second block from`} type="time" name={`d${d}s2`} defaultValue={b?.start ?? ""} className={time} /> –{" "}
-                        <input aria-label={`${name} second block until`} type="time" name={`d${d}e2`} defaultValue={b?.end ?? ""} className={time} />
+                    <tr key={d} className="block border-t border-slate-100 py-2 sm:table-row sm:py-0">
+                      <th scope="row" className="block pb-1 text-left font-medium sm:table-cell sm:py-2 sm:pr-4">{name}</th>
+                      <td className="block sm:table-cell sm:py-2">
+                        <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
+                          <span className="flex flex-wrap items-center gap-1.5">
+                            <input aria-label={`${name} from`} type="time" name={`d${d}s1`} defaultValue={a?.start ?? ""} className={time} />
+                            <span aria-hidden>–</span>
+                            <input aria-label={`${name} until`} type="time" name={`d${d}e1`} defaultValue={a?.end === "24:00" ? "23:59" : (a?.end ?? "")} className={time} />
+                          </span>
+                          <span className="flex flex-wrap items-center gap-1.5">
+                            <span className="hidden text-slate-500 sm:inline">and</span>
+                            <input aria-label={`${name} second block from`} type="time" name={`d${d}s2`} defaultValue={b?.start ?? ""} className={time} />
+                            <span aria-hidden>–</span>
+                            <input aria-label={`${name} second block until`} type="time" name={`d${d}e2`} defaultValue={b?.end ?? ""} className={time} />
+                          </span>
+                        </div>
                       </td>
                     </tr>
                   );

@@ -159,4 +159,28 @@ describe("booking a session", () => {
 
     for (const c of [coach.context, watcherSignup, client.context]) await c.close();
   });
+
+  it("the weekly hours show 12-hour times in full, keep each block on one line, and fit a phone screen", async () => {
+    const context = await stack.browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await logIn(page, stack.server.url, "certified@tandem.test", "tandem-demo");
+    await page.goto(`${stack.server.url}/coaching/availability`);
+    const from = page.getByLabel("Monday from", { exact: true });
+    const until = page.getByLabel("Monday until", { exact: true });
+    await from.fill("09:00");
+    await until.fill("17:30");
+    // Wide enough for "09:00 AM" next to the clock button (6rem cut the AM/PM off).
+    for (const input of [from, until, page.getByLabel("Monday second block from")]) expect((await input.boundingBox())!.width).toBeGreaterThanOrEqual(120);
+    const sameLine = async () => Math.abs((await from.boundingBox())!.y - (await until.boundingBox())!.y) < 2;
+    expect(await sameLine()).toBe(true);
+    for (const width of [1024, 768, 390, 360]) {
+      await page.setViewportSize({ width, height: 900 });
+      // Nothing wider than the screen, and "from – until" still side by side.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `at ${width}px`).toBeLessThanOrEqual(width);
+      expect(await sameLine(), `at ${width}px`).toBe(true);
+      const box = (await page.getByLabel("Sunday second block until").boundingBox())!;
+      expect(box.x + box.width, `at ${width}px`).toBeLessThanOrEqual(width);
+    }
+    await context.close();
+  });
 });
