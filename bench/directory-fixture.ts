@@ -14,6 +14,8 @@ import { createTandem } from "../server/app.ts";
 import { createDb, type Db } from "../server/db/client.ts";
 import { applyMigrations } from "../server/db/migrations.ts";
 import { loadEnv } from "../server/env.ts";
+import { createJobQueue, type JobQueue } from "../server/jobs/queue.ts";
+import { registerJobs } from "../server/jobs/registry.ts";
 import { createLogger } from "../server/log.ts";
 import type { RealtimeNotifier } from "../server/services/index.ts";
 import type { EmbeddedDatabase } from "../server/db/embedded.ts";
@@ -474,20 +476,32 @@ export async function runOnFreshDatabase(body: (database: BenchDatabase) => Prom
 }
 
 /** The app's object graph on a benchmark database (migrated first): silent logs, no realtime. */
-export async function benchApp(database: BenchDatabase) {
+/**
+ * The app's object graph on the benchmark database. With `jobs`, the pg-boss queue runs as in
+ * server/index.ts (job types registered, workers started; the recurring jobs are left out), so
+ * that paths which queue jobs pay for it as they do in the app.
+ */
+export async function benchApp(database: BenchDatabase, options: { jobs?: boolean } = {}) {
   log("applying migrations");
   await applyMigrations({ connectionString: database.url });
   const db = createDb(database.url);
   // DATA_DIR only feeds the local file storage and the local encryption key.
   const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", DATABASE_URL: database.url, DATA_DIR: path.join(os.tmpdir(), "tandem-bench-data") });
   const realtime: RealtimeNotifier = { disconnectSessions: () => {}, emitToTenant: () => {}, emitToUser: () => {} };
-  const makeTandem = (client: Db) => createTandem({ env, db: client, databaseUrl: database.url, log: createLogger("silent"), realtime });
+  const logger = createLogger("silent");
+  const jobs: JobQueue | undefined = options.jobs ? createJobQueue({ connectionString: database.url, log: logger }) : undefined;
+  const makeTandem = (client: Db) => createTandem({ env, db: client, databaseUrl: database.url, log: logger, realtime, jobs });
   const tandem = makeTandem(db);
+  if (jobs) {
+    registerJobs(jobs, tandem.services, logger);
+    await jobs.start();
+  }
   return {
     db,
     tandem,
     makeTandem,
     async close() {
+      await jobs?.stop({ graceful: false }).catch(() => {});
       await tandem.close().catch(() => {});
       await db.$disconnect().catch(() => {});
     },

@@ -3,6 +3,7 @@ import { PrismaClient } from "./generated/client.ts";
 
 export type Db = PrismaClient;
 export { Prisma } from "./generated/client.ts";
+export type { Booking, Notification } from "./generated/client.ts";
 export type { BookingStatus, CoachStatus, CredentialStatus, Delivery, Role, ServiceStatus, SessionType } from "./generated/enums.ts";
 
 /** One Prisma client over the pg driver adapter. `schema` selects a PostgreSQL schema (tests). */

@@ -22,6 +22,23 @@ export async function startRecurringJobs(jobs: JobQueue, services: Services, log
   );
   await jobs.send(reminders, {}, { singletonKey: "daily" });
 
+  // Holds whose time ran out are free to the slot engine at once; every minute they are also
+  // marked cancelled and open pages are told (ADR 013).
+  const holds = jobs.register(
+    "bookings.expire-due-holds",
+    z.object({}),
+    async () => {
+      try {
+        const { expired } = await services.bookings.expireDueHolds();
+        if (expired) log.info("expired booking holds released", { expired });
+      } finally {
+        await jobs.send(holds, {}, { startAfter: 60, singletonKey: "minutely" });
+      }
+    },
+    { policy: "short" },
+  );
+  await jobs.send(holds, {}, { singletonKey: "minutely" });
+
   // Time passing moves every coach's next free slot: refresh the directory's filter hourly.
   const nextFree = jobs.register(
     "bookings.refresh-next-free",

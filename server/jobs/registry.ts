@@ -5,6 +5,8 @@ import type { JobQueue } from "./queue.ts";
 
 /** Job types whose handlers are plain service calls. Registered before the queue starts. */
 export function registerJobs(jobs: JobQueue, services: Services, log: Logger) {
+  // One hold's expiry. Holds no longer queue it (the minute sweep in recurring.ts covers them);
+  // it stays registered so that jobs queued before that change still run.
   jobs.register("bookings.expire-hold", z.object({ bookingId: z.uuid() }), async ({ bookingId }) => {
     const { expired } = await services.bookings.expireHold(bookingId);
     if (expired) log.info("booking hold expired", { bookingId });

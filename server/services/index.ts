@@ -44,6 +44,7 @@ export function createServices(deps: ServiceDeps) {
     sessionNotes: createSessionNotesService(deps),
     chat: createChatService(deps),
     async close() {
+      await bookings.settled();
       await auth.close();
     },
   };

@@ -147,29 +147,44 @@ describe("free slots and holds", () => {
 });
 
 describe("hold expiry through the job queue", () => {
-  it("cancels an unpaid hold when its job runs", async () => {
+  it("releases run-out holds with the minute sweep; a single hold's expiry job still runs", async () => {
     const { createJobQueue } = await import("../../server/jobs/queue.ts");
     const { registerJobs } = await import("../../server/jobs/registry.ts");
+    const { startRecurringJobs } = await import("../../server/jobs/recurring.ts");
     const { createLogger } = await import("../../server/log.ts");
-    const jobs = createJobQueue({ connectionString: app.databaseUrl, log: createLogger("silent"), pollingIntervalSeconds: 0.5 });
-    registerJobs(jobs, app.tandem.services, createLogger("silent"));
+    const log = createLogger("silent");
+    // A coach of its own, so that these holds and the sweep touch no other test's bookings.
+    const sweeper = await createCoach(app, tenant, { name: "Hold Sweeper", priceMinor: 5000 });
+    await (await api(sweeper)).bookings.setAvailability({ timeZone: "UTC", weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday: weekday as 1, start: "07:00", end: "10:00" })), overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 60, horizonDays: 14, dailyCap: null, slotStepMinutes: 30 });
+    const hold = async (u: U, startsAt: string) => (await api(u)).bookings.hold({ serviceId: sweeper.service!.id, startsAt, topic: "", clientNotes: "" });
+    const swept = await hold(ann, "2026-06-02T07:00:00.000Z");
+    const single = await hold(bob, "2026-06-02T08:30:00.000Z");
+    const fresh = await hold(bob, "2026-06-03T07:00:00.000Z");
+    app.clock.advance(20 * 60_000);
+    const statusOf = async (id: string) => (await app.db.booking.findUniqueOrThrow({ where: { id } })).status;
+    const jobs = createJobQueue({ connectionString: app.databaseUrl, log, pollingIntervalSeconds: 0.5 });
+    registerJobs(jobs, app.tandem.services, log);
     await jobs.start();
     try {
-      const held = await (await api(ann)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-09T09:00:00.000Z", topic: "", clientNotes: "" });
-      app.clock.advance(20 * 60_000);
-      await jobs.send("bookings.expire-hold", { bookingId: held.id });
-      const deadline = Date.now() + 15_000;
-      let status = held.status as string;
-      while (status !== "CANCELLED" && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 200));
-        status = (await app.db.booking.findUniqueOrThrow({ where: { id: held.id } })).status;
-      }
-      expect(status).toBe("CANCELLED");
+      await jobs.send("bookings.expire-hold", { bookingId: single.id });
+      await expect.poll(() => statusOf(single.id), { timeout: 15_000, interval: 200 }).toBe("CANCELLED");
+      expect(await statusOf(swept.id)).toBe("PENDING"); // the single job touched only its own hold
       await expect(jobs.send("bookings.expire-hold", { bookingId: "not-a-uuid" })).rejects.toThrow();
+
+      // The sweep runs once when the recurring jobs start, then every minute.
+      await startRecurringJobs(jobs, app.tandem.services, log);
+      await expect.poll(() => statusOf(swept.id), { timeout: 15_000, interval: 200 }).toBe("CANCELLED");
+      expect(await statusOf(fresh.id)).toBe("CANCELLED");
+      // A hold made after the clock moved on has 15 minutes to run: the sweep leaves it alone.
+      const running = await hold(ann, "2026-06-04T07:00:00.000Z");
+      expect(await app.tandem.services.bookings.expireDueHolds()).toEqual({ expired: 0 });
+      expect(await statusOf(running.id)).toBe("PENDING");
+      const released = await app.db.booking.findUniqueOrThrow({ where: { id: swept.id } });
+      expect(released.cancellationReason).toBe("The hold expired before payment.");
     } finally {
       await jobs.stop({ graceful: false });
     }
-  }, 30_000);
+  }, 40_000);
 });
 
 describe("booking detail", () => {
@@ -219,10 +234,36 @@ describe("directory: free in the next days", () => {
     expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: open.profile.id } })).nextFreeSlotAt?.toISOString()).toBe("2026-06-02T10:00:00.000Z");
     expect(await search(1)).toEqual([]); // not within one day of Monday 06:00
 
-    // Once that only slot is held, the coach is no longer free this week.
+    // Once that only slot is held, the coach is no longer free this week: the directory follows
+    // a booking shortly after it (refreshes are coalesced per coach), not within the request.
     await (await api(viewer)).bookings.hold({ serviceId: open.service!.id, startsAt: "2026-06-02T10:00:00.000Z", topic: "", clientNotes: "" });
-    expect(await search(7)).toEqual([]);
+    await expect.poll(() => search(7), { timeout: 5_000 }).toEqual([]);
     expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: closed.profile.id } })).nextFreeSlotAt).toBeNull();
+  });
+});
+
+describe("directory: next free slot after holds", () => {
+  it("moves the coach's next free slot along as the earliest times are held, as a recount from scratch finds it", async () => {
+    const t = await createTenant(app);
+    const busy = await createCoach(app, t, { name: "Busy Bee", priceMinor: 5000 });
+    const clients = [await createUser(app, t), await createUser(app, t)];
+    // Two sessions a day at most, a 30-minute buffer after each, Monday to Wednesday mornings.
+    await (await api(busy)).bookings.setAvailability({ timeZone: "America/New_York", weekly: [1, 2, 3].map((weekday) => ({ weekday: weekday as 1, start: "09:00", end: "12:00" })), overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 30, minNoticeMinutes: 60, horizonDays: 30, dailyCap: 2, slotStepMinutes: 30 });
+    const services = app.tandem.services.bookings;
+    const stored = async () => (await app.db.coachProfile.findUniqueOrThrow({ where: { id: busy.profile.id } })).nextFreeSlotAt?.toISOString() ?? null;
+    const recount = async () => (await services.freeSlots(busy.profile.id, 60, { from: app.clock.now(), to: new Date(app.clock.now().getTime() + 31 * 86_400_000) }))[0]?.start.toISOString() ?? null;
+    expect(await stored()).toBe(await recount());
+    const seen = new Set<string | null>();
+    for (let i = 0; i < 8; i++) {
+      const next = await stored();
+      expect(next).not.toBeNull();
+      await (await api(clients[i % 2]!)).bookings.hold({ serviceId: busy.service!.id, startsAt: next!, topic: "", clientNotes: "" });
+      await services.settled();
+      expect(await stored()).toBe(await recount());
+      seen.add(await stored());
+    }
+    // The cap and the buffer moved it across days, not only along one morning.
+    expect(new Set([...seen].map((iso) => iso?.slice(0, 10))).size).toBeGreaterThanOrEqual(3);
   });
 });
 

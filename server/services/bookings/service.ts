@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createEvent, createEvents, type EventAttributes } from "ics";
-import type { BookingStatus, Prisma } from "../../db/client.ts";
+import { type Booking, type BookingStatus, Prisma } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import { type Actor, offeredSessionTypes } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -8,12 +8,39 @@ import type { NotificationService } from "../notifications/service.ts";
 import { type Availability, availabilitySchema, computeSlots, type TimeRange } from "../scheduling/slots.ts";
 import { roomClosesAt } from "../sessions/window.ts";
 import { resolveFeeBps, splitPayment } from "./money.ts";
+import { busyWindowAround, holdBusyWindow, nextFreeAfterTaking, parseSchedule, type ScheduleRow, type ScheduleWindow, scheduleColumns } from "./schedule.ts";
 import { describeCreditPolicy, describePolicy } from "./policy.ts";
 import { assertBookingTransition } from "./status.ts";
 
 export type AvailabilityInput = Omit<Availability, "timeOff">;
 
 const DAY = 86_400_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HOLD_EXPIRED = "The hold expired before payment.";
+/** How long a booking change waits before the directory's next free slot is recomputed (coalescing). */
+const NEXT_FREE_DELAY_MS = 500;
+
+/** What `hold` reads in its one query. */
+interface HoldContextRow extends ScheduleRow {
+  id: string;
+  coachProfileId: string;
+  durationMinutes: number;
+  priceMinor: number;
+  currency: string;
+  delivery: "ONLINE" | "IN_PERSON";
+  sessionType: "VIDEO" | "PHONE" | "CHAT" | "IN_PERSON";
+  premiumOnly: boolean;
+  coachStatus: string;
+  coachUserId: string;
+  platformFeeBpsOverride: number | null;
+  payoutsEnabled: boolean;
+  coachSessionTypes: string[];
+  platformFeeBps: number;
+  bookingHoldMinutes: number;
+  nextFreeSlotAt: Date | null;
+  shortestMinutes: number | null;
+  premium: boolean;
+}
 
 /** A unique violation of the exclusion constraint (pg error 23P01) under the pg driver adapter. */
 function isOverlap(error: unknown): boolean {
@@ -41,62 +68,32 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     return profile;
   }
 
-  async function loadAvailability(coachProfileId: string): Promise<Availability | null> {
-    const row = await db.coachAvailability.findUnique({ where: { coachProfileId } });
-    if (!row) return null;
-    const timeOff = await db.timeOff.findMany({ where: { coachProfileId, endsAt: { gt: now() } }, select: { startsAt: true, endsAt: true } });
-    return {
-      timeZone: row.timeZone,
-      weekly: row.weekly as unknown as Availability["weekly"],
-      overrides: row.overrides as unknown as Availability["overrides"],
-      timeOff: timeOff.map((t) => ({ start: t.startsAt, end: t.endsAt })),
-      bufferBeforeMinutes: row.bufferBeforeMinutes,
-      bufferAfterMinutes: row.bufferAfterMinutes,
-      minNoticeMinutes: row.minNoticeMinutes,
-      horizonDays: row.horizonDays,
-      dailyCap: row.dailyCap,
-      slotStepMinutes: row.slotStepMinutes,
-    };
-  }
-
-  /** Time the coach is taken: confirmed bookings and holds that have not expired. */
-  async function busyRanges(tx: Pick<typeof db, "booking">, coachProfileId: string, from: Date, to: Date, excludeBookingId?: string): Promise<TimeRange[]> {
-    const at = now();
-    const rows = await tx.booking.findMany({
-      where: {
-        coachProfileId,
-        startsAt: { lt: to },
-        ...(excludeBookingId ? { id: { not: excludeBookingId } } : {}),
-        endsAt: { gt: from },
-        OR: [{ status: "CONFIRMED" }, { status: "PENDING", OR: [{ holdExpiresAt: null }, { holdExpiresAt: { gt: at } }] }],
-      },
-      select: { startsAt: true, endsAt: true },
-    });
-    return rows.map((r) => ({ start: r.startsAt, end: r.endsAt }));
+  /** The slot engine's inputs for one coach in one round trip (schedule.ts). */
+  async function loadSchedule(coachProfileId: string, window: Omit<ScheduleWindow, "at">, at: Date) {
+    const [row] = await db.$queryRaw<ScheduleRow[]>`SELECT ${scheduleColumns(Prisma.sql`${coachProfileId}::uuid`, { ...window, at })}`;
+    return parseSchedule(row!);
   }
 
   async function freeSlots(coachProfileId: string, durationMinutes: number, window: { from?: Date; to?: Date } = {}, excludeBookingId?: string) {
-    const availability = await loadAvailability(coachProfileId);
-    if (!availability) return [];
     const at = now();
     const from = window.from ?? at;
-    const to = window.to ?? new Date(at.getTime() + availability.horizonDays * DAY);
-    // Busy ranges a day either side, so that buffers and daily caps see their neighbours.
-    const busy = await busyRanges(db, coachProfileId, new Date(from.getTime() - DAY), new Date(to.getTime() + DAY), excludeBookingId);
-    return computeSlots({ availability, durationMinutes, busy, now: at, from, to });
+    // Without an end, the window (and the busy ranges read) run to the coach's booking horizon.
+    const { availability, busy } = await loadSchedule(coachProfileId, { ...busyWindowAround(from, window.to), excludeBookingId }, at);
+    if (!availability) return [];
+    return computeSlots({ availability, durationMinutes, busy, now: at, from, to: window.to });
   }
 
   /**
    * Starts a booking write for this coach: takes the coach's transaction-scoped advisory lock, so
    * that concurrent holds of one coach queue instead of deadlocking on each other's uncommitted
    * rows in the exclusion constraint (bench/booking.ts showed that), then releases holds that
-   * ran out, so that their time is free again. Call first in every transaction that books time.
+   * ran out, so that their time is free again. `hold` does the same inside its single statement.
    */
   async function releaseExpiredHolds(tx: Prisma.TransactionClient, coachProfileId: string) {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${coachProfileId}, 0))`;
     const expired = await tx.booking.updateMany({
       where: { coachProfileId, status: "PENDING", holdExpiresAt: { lte: now() } },
-      data: { status: "CANCELLED", cancelledAt: now(), cancellationReason: "The hold expired before payment." },
+      data: { status: "CANCELLED", cancelledAt: now(), cancellationReason: HOLD_EXPIRED },
     });
     return expired.count;
   }
@@ -121,9 +118,37 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     return next;
   }
 
-  /** Tells open pages and refreshes the directory's next free slot; never fails the change itself. */
-  async function afterChange(tenantId: string, coachProfileId: string) {
+  /**
+   * Refreshes of the directory's next free slot that booking changes asked for, coalesced per
+   * coach: a change waits NEXT_FREE_DELAY_MS, and every further change of that coach until the
+   * refresh starts is covered by it. Clients booking do not wait for the directory.
+   */
+  const refreshQueued = new Set<string>();
+  const refreshRunning = new Map<string, Promise<void>>();
+  function refreshNextFreeSoon(coachProfileId: string) {
+    if (refreshQueued.has(coachProfileId)) return;
+    refreshQueued.add(coachProfileId);
+    const previous = refreshRunning.get(coachProfileId) ?? Promise.resolve();
+    const run: Promise<void> = previous
+      .then(() => new Promise((resolve) => setTimeout(resolve, NEXT_FREE_DELAY_MS)))
+      .then(() => {
+        refreshQueued.delete(coachProfileId);
+        return refreshNextFree(coachProfileId);
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => log.warn("next free slot not refreshed", { coachProfileId, error: String(e) }),
+      )
+      .finally(() => {
+        if (refreshRunning.get(coachProfileId) === run) refreshRunning.delete(coachProfileId);
+      });
+    refreshRunning.set(coachProfileId, run);
+  }
+
+  /** Tells open pages; the coach's own changes refresh the directory at once, bookings soon after. */
+  async function afterChange(tenantId: string, coachProfileId: string, directory: "now" | "soon" = "soon") {
     realtime.emitToTenant(tenantId, "availability:changed", { coachId: coachProfileId });
+    if (directory === "soon") return refreshNextFreeSoon(coachProfileId);
     await refreshNextFree(coachProfileId).catch((e: unknown) => log.warn("next free slot not refreshed", { coachProfileId, error: String(e) }));
   }
 
@@ -182,6 +207,11 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     freeSlots,
     refreshNextFree,
 
+    /** Resolves once the directory refreshes asked for so far have run (shutdown, tests). */
+    async settled() {
+      while (refreshRunning.size > 0) await Promise.all(refreshRunning.values());
+    },
+
     /** Every coach with availability, e.g. hourly, because time passing moves the next free slot. */
     async refreshAllNextFree() {
       const coaches = await db.coachAvailability.findMany({ select: { coachProfileId: true } });
@@ -217,7 +247,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
         slotStepMinutes: a.slotStepMinutes ?? 15,
       };
       const row = await db.coachAvailability.upsert({ where: { coachProfileId: profile.id }, update: data, create: { ...data, coachProfileId: profile.id, tenantId: actor.tenantId } });
-      await afterChange(actor.tenantId, profile.id);
+      await afterChange(actor.tenantId, profile.id, "now");
       return row;
     },
 
@@ -225,7 +255,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       const profile = await ownCoachProfile(actor);
       if (input.endsAt <= input.startsAt) throw new AppError("BAD_REQUEST", "Time off must end after it starts.", { endsAt: ["Must be after the start."] });
       const row = await db.timeOff.create({ data: { ...input, tenantId: actor.tenantId, coachProfileId: profile.id } });
-      await afterChange(actor.tenantId, profile.id);
+      await afterChange(actor.tenantId, profile.id, "now");
       return row;
     },
 
@@ -233,7 +263,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       const profile = await ownCoachProfile(actor);
       const { count } = await db.timeOff.deleteMany({ where: { id: timeOffId, coachProfileId: profile.id } });
       if (count === 0) throw notFound("That time off");
-      await afterChange(actor.tenantId, profile.id);
+      await afterChange(actor.tenantId, profile.id, "now");
     },
 
     /** Free start times of a coach's service, for clients of the same tenant. */
@@ -248,88 +278,114 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
      * out. Offered slots only; the exclusion constraint settles a race between two clients.
      */
     async hold(actor: Actor, input: { serviceId: string; startsAt: Date; sessionType?: "VIDEO" | "PHONE" | "CHAT" | "IN_PERSON"; topic: string; clientNotes: string; packagePurchaseId?: string }) {
-      const service = await db.service.findFirst({
-        where: { id: input.serviceId, tenantId: actor.tenantId, status: "ACTIVE" },
-        include: { coachProfile: { select: { id: true, status: true, userId: true, platformFeeBpsOverride: true, payoutsEnabled: true, sessionTypes: true } } },
-      });
-      if (!service || service.coachProfile.status !== "APPROVED") throw notFound("That service");
-      if (service.coachProfile.userId === actor.userId) throw forbidden("You cannot book yourself.");
+      if (!UUID.test(input.serviceId)) throw notFound("That service");
+      const at = now();
+      const startsAt = input.startsAt;
+      // Service, coach, tenant settings, membership and the coach's schedule around the start: one round trip.
+      const [row] = await db.$queryRaw<HoldContextRow[]>`
+        SELECT s.id, s."coachProfileId", s."durationMinutes", s."priceMinor", s.currency, s.delivery::text, s."sessionType"::text, s."premiumOnly",
+               c.status::text AS "coachStatus", c."userId" AS "coachUserId", c."platformFeeBpsOverride", c."payoutsEnabled", c."sessionTypes"::text[] AS "coachSessionTypes",
+               t."platformFeeBps", t."bookingHoldMinutes", c."nextFreeSlotAt",
+               (SELECT min(x."durationMinutes") FROM "Service" x WHERE x."coachProfileId" = s."coachProfileId" AND x.status = 'ACTIVE') AS "shortestMinutes",
+               coalesce((SELECT bool_or(m.premium) FROM "Membership" m WHERE m."tenantId" = s."tenantId" AND m."userId" = ${actor.userId}::uuid), false) AS premium,
+               ${scheduleColumns(Prisma.sql`s."coachProfileId"`, { ...holdBusyWindow(startsAt), at })}
+          FROM "Service" s JOIN "CoachProfile" c ON c.id = s."coachProfileId" JOIN "Tenant" t ON t.id = s."tenantId"
+         WHERE s.id = ${input.serviceId}::uuid AND s."tenantId" = ${actor.tenantId}::uuid AND s.status = 'ACTIVE'`;
+      if (!row || row.coachStatus !== "APPROVED") throw notFound("That service");
+      if (row.coachUserId === actor.userId) throw forbidden("You cannot book yourself.");
       // With real payments, a coach sells only once their payouts account can receive money
       // (a package credit was paid for when the package was bought).
-      if (env.STRIPE_SECRET_KEY && !service.coachProfile.payoutsEnabled && !input.packagePurchaseId) {
+      if (env.STRIPE_SECRET_KEY && !row.payoutsEnabled && !input.packagePurchaseId) {
         throw new AppError("CONFLICT", "This coach cannot take bookings yet: their payouts are not set up. Please try again later.");
       }
-      if (service.premiumOnly) {
-        const membership = await db.membership.findFirst({ where: { tenantId: actor.tenantId, userId: actor.userId }, select: { premium: true } });
-        if (!membership?.premium) throw forbidden("This service is for premium members.");
-      }
-      const sessionType = input.sessionType ?? service.sessionType;
-      if (!offeredSessionTypes(service, service.coachProfile.sessionTypes).includes(sessionType)) {
+      if (row.premiumOnly && !row.premium) throw forbidden("This service is for premium members.");
+      const sessionType = input.sessionType ?? row.sessionType;
+      if (!offeredSessionTypes(row, row.coachSessionTypes).includes(sessionType)) {
         throw new AppError("BAD_REQUEST", "That session type is not offered for this service.", { sessionType: ["Not offered for this service."] });
       }
-      const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { platformFeeBps: true, bookingHoldMinutes: true } });
-      const startsAt = input.startsAt;
-      const endsAt = new Date(startsAt.getTime() + service.durationMinutes * 60_000);
-      const offered = await freeSlots(service.coachProfileId, service.durationMinutes, { from: startsAt, to: new Date(startsAt.getTime() + 60_000) });
+      const endsAt = new Date(startsAt.getTime() + row.durationMinutes * 60_000);
+      const { availability, busy } = parseSchedule(row);
+      const offered = availability ? computeSlots({ availability, durationMinutes: row.durationMinutes, busy, now: at, from: startsAt, to: new Date(startsAt.getTime() + 60_000) }) : [];
       if (!offered.some((s) => s.start.getTime() === startsAt.getTime())) {
         throw new AppError("CONFLICT", "This time is no longer available. Please choose another time.", { startsAt: ["This time is no longer available."] });
       }
-      const credit = input.packagePurchaseId;
+      const credit = input.packagePurchaseId ?? null;
+      if (credit !== null && !UUID.test(credit)) throw new AppError("CONFLICT", "This package has no credits left for this service.", { packagePurchaseId: ["No credits left."] });
       // A credit booking carries no money: the package's price, fee and payout are on its purchase.
-      const money = credit ? { priceMinor: 0, platformFeeMinor: 0, coachPayoutMinor: 0 } : splitPayment(service.priceMinor, resolveFeeBps(service.coachProfile.platformFeeBpsOverride, tenant.platformFeeBps));
-      const holdExpiresAt = credit ? null : new Date(now().getTime() + tenant.bookingHoldMinutes * 60_000);
-      let booking;
+      const money = credit ? { priceMinor: 0, platformFeeMinor: 0, coachPayoutMinor: 0 } : splitPayment(row.priceMinor, resolveFeeBps(row.platformFeeBpsOverride, row.platformFeeBps));
+      const holdExpiresAt = credit ? null : new Date(at.getTime() + row.bookingHoldMinutes * 60_000);
+      const status: BookingStatus = credit ? "CONFIRMED" : "PENDING";
+      // The directory's next free slot once this time is taken, written by the same statement
+      // when it can be told from what was read (and nobody changed it meanwhile).
+      const nextFree = nextFreeAfterTaking({ availability: availability!, busy, taken: { start: startsAt, end: endsAt }, shortestMinutes: row.shortestMinutes, previous: row.nextFreeSlotAt, now: at });
+      // One statement, one implicit transaction: the coach's advisory lock (see releaseExpiredHolds),
+      // expired holds released, the credit taken if one is used, the booking inserted. Of two
+      // bookings racing for the last credit, the second waits for the first's row lock, re-reads
+      // the row and takes nothing, so it inserts nothing. The exclusion constraint settles overlaps.
+      let booking: (Booking & { nextFreeSet?: boolean }) | undefined;
       try {
-        booking = await db.$transaction(async (tx) => {
-          await releaseExpiredHolds(tx, service.coachProfileId);
-          if (credit) {
-            // Takes one credit only if one is left: of two bookings racing for the last credit,
-            // the second waits for the first's row lock, re-reads the row and matches nothing.
-            const { count } = await tx.packagePurchase.updateMany({
-              where: { id: credit, tenantId: actor.tenantId, clientId: actor.userId, serviceId: service.id, status: "PAID", creditsRemaining: { gt: 0 } },
-              data: { creditsRemaining: { decrement: 1 } },
-            });
-            if (count === 0) throw new AppError("CONFLICT", "This package has no credits left for this service.", { packagePurchaseId: ["No credits left."] });
-          }
-          return tx.booking.create({
-            data: {
-              tenantId: actor.tenantId,
-              coachProfileId: service.coachProfileId,
-              clientId: actor.userId,
-              serviceId: service.id,
-              status: "PENDING",
-              startsAt,
-              endsAt,
-              ...money,
-              currency: service.currency,
-              sessionType,
-              topic: input.topic,
-              clientNotes: input.clientNotes,
-              room: randomBytes(16).toString("base64url"),
-              holdExpiresAt,
-              ...(credit ? { status: "CONFIRMED" as const, confirmedAt: now(), packagePurchaseId: credit } : {}),
-            },
-          });
-        });
+        [booking] = await db.$queryRaw<Booking[]>`
+          WITH lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtextextended(${row.coachProfileId}, 0)) AS held),
+          expired AS (
+            UPDATE "Booking" SET status = 'CANCELLED', "cancelledAt" = ${at}, "cancellationReason" = ${HOLD_EXPIRED}, "updatedAt" = ${at}
+             WHERE "coachProfileId" = ${row.coachProfileId}::uuid AND status = 'PENDING' AND "holdExpiresAt" <= ${at} AND EXISTS (SELECT 1 FROM lock)
+            RETURNING 1),
+          credit AS (
+            UPDATE "PackagePurchase" SET "creditsRemaining" = "creditsRemaining" - 1, "updatedAt" = ${at}
+             WHERE id = ${credit}::uuid AND "tenantId" = ${actor.tenantId}::uuid AND "clientId" = ${actor.userId}::uuid AND "serviceId" = ${row.id}::uuid
+               AND status = 'PAID' AND "creditsRemaining" > 0 AND EXISTS (SELECT 1 FROM lock)
+            RETURNING 1),
+          ins AS (
+          INSERT INTO "Booking" (id, "tenantId", "coachProfileId", "clientId", "serviceId", status, "startsAt", "endsAt", "priceMinor", "platformFeeMinor", "coachPayoutMinor",
+                                 currency, "sessionType", topic, "clientNotes", room, "holdExpiresAt", "confirmedAt", "packagePurchaseId", "updatedAt")
+          SELECT ${randomUUID()}::uuid, ${actor.tenantId}::uuid, ${row.coachProfileId}::uuid, ${actor.userId}::uuid, ${row.id}::uuid, ${status}::"BookingStatus", ${startsAt}, ${endsAt},
+                 ${money.priceMinor}, ${money.platformFeeMinor}, ${money.coachPayoutMinor}, ${row.currency}, ${sessionType}::"SessionType", ${input.topic}, ${input.clientNotes},
+                 ${randomBytes(16).toString("base64url")}, ${holdExpiresAt}, ${credit ? at : null}, ${credit}::uuid, ${at}
+           WHERE (SELECT count(*) FROM expired) >= 0 AND (${credit}::uuid IS NULL OR EXISTS (SELECT 1 FROM credit))
+          RETURNING *),
+          next_free AS (
+            UPDATE "CoachProfile" SET "nextFreeSlotAt" = ${nextFree.kind === "moved" ? nextFree.next : null}
+             WHERE id = ${row.coachProfileId}::uuid AND ${nextFree.kind === "moved"} AND "nextFreeSlotAt" IS NOT DISTINCT FROM ${row.nextFreeSlotAt}::timestamptz AND EXISTS (SELECT 1 FROM ins)
+            RETURNING 1)
+          SELECT ins.*, EXISTS (SELECT 1 FROM next_free) AS "nextFreeSet" FROM ins`;
       } catch (error) {
         if (isOverlap(error)) throw new AppError("CONFLICT", "This time was just taken. Please choose another time.", { startsAt: ["This time was just taken."] });
         throw error;
       }
-      if (credit) {
-        // Confirmed at once: the same reminders as a paid confirmation.
-        await scheduleReminders(booking.id);
-      } else if (jobs && holdExpiresAt) {
-        await jobs.send("bookings.expire-hold", { bookingId: booking.id }, { startAfter: holdExpiresAt }).catch((e: unknown) => log.error("could not schedule the hold expiry", { bookingId: booking.id, error: String(e) }));
-      }
-      await afterChange(actor.tenantId, service.coachProfileId);
-      return booking;
+      if (!booking) throw new AppError("CONFLICT", "This package has no credits left for this service.", { packagePurchaseId: ["No credits left."] });
+      const { nextFreeSet, ...created } = booking;
+      // Confirmed at once: the same reminders as a paid confirmation. A hold needs no job of its
+      // own: from holdExpiresAt on, the slot engine and the next hold treat it as free, and
+      // expireDueHolds (every minute) marks it cancelled and tells open pages.
+      if (credit) await scheduleReminders(created.id);
+      realtime.emitToTenant(actor.tenantId, "availability:changed", { coachId: row.coachProfileId });
+      // Recomputed from scratch when the statement could not settle it, or when a refresh that
+      // may have read the schedule before this booking is still on its way.
+      if ((nextFree.kind === "moved" && !nextFreeSet) || nextFree.kind === "unknown" || refreshRunning.has(row.coachProfileId)) refreshNextFreeSoon(row.coachProfileId);
+      return created;
     },
 
-    /** Ends a hold that was not paid in time (run by the job queue; safe to repeat). */
+    /**
+     * Cancels every hold whose time ran out, coach by coach under the coach's lock, and tells open
+     * pages that the time is free (run every minute by the job queue; safe to repeat).
+     */
+    async expireDueHolds() {
+      const at = now();
+      const due = await db.booking.findMany({ where: { status: "PENDING", holdExpiresAt: { lte: at } }, distinct: ["coachProfileId"], select: { tenantId: true, coachProfileId: true } });
+      let expired = 0;
+      for (const { tenantId, coachProfileId } of due) {
+        const count = await db.$transaction((tx) => releaseExpiredHolds(tx, coachProfileId));
+        expired += count;
+        if (count > 0) await afterChange(tenantId, coachProfileId);
+      }
+      return { expired };
+    },
+
+    /** Ends one hold that was not paid in time (safe to repeat; expireDueHolds does this for all). */
     async expireHold(bookingId: string) {
       const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { status: true, holdExpiresAt: true, tenantId: true, coachProfileId: true } });
       if (!booking || booking.status !== "PENDING" || !booking.holdExpiresAt || booking.holdExpiresAt > now()) return { expired: false };
-      await transition(bookingId, "PENDING", "CANCELLED", { cancelledAt: now(), cancellationReason: "The hold expired before payment." });
+      await transition(bookingId, "PENDING", "CANCELLED", { cancelledAt: now(), cancellationReason: HOLD_EXPIRED });
       await afterChange(booking.tenantId, booking.coachProfileId);
       return { expired: true };
     },

@@ -128,7 +128,14 @@ const MAX_NOTICE_MINUTES = 30 * 24 * 60;
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-export const isIanaTimeZone = (tz: string) => ZONE_NAME.test(tz) && IANAZone.isValidZone(tz);
+/** Zones already found valid: Luxon's check builds an Intl formatter on every call. */
+const validZones = new Set<string>();
+export const isIanaTimeZone = (tz: string) => {
+  if (validZones.has(tz)) return true;
+  const valid = ZONE_NAME.test(tz) && IANAZone.isValidZone(tz);
+  if (valid && validZones.size < 1_000) validZones.add(tz);
+  return valid;
+};
 
 const wholeNumber = (field: string, min: number, max: number) =>
   z
