@@ -41,7 +41,7 @@ export function createServices(deps: ServiceDeps) {
     calcom,
     packages,
     sessions: createSessionService(deps, { notifications, payments }),
-    sessionNotes: createSessionNotesService(deps),
+    sessionNotes: createSessionNotesService(deps, notifications),
     chat: createChatService(deps),
     async close() {
       await bookings.settled();

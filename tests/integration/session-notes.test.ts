@@ -3,6 +3,11 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStorage } from "../../server/integrations/storage/index.ts";
+import { createDb } from "../../server/db/client.ts";
+import { createLogger } from "../../server/log.ts";
+import type { ServiceDeps } from "../../server/services/deps.ts";
+import { inZone } from "../../server/services/format.ts";
+import { createNotificationService } from "../../server/services/notifications/service.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
 
@@ -219,5 +224,147 @@ describe("the client's session history", () => {
     expect(await (await api(foreignClient)).sessionNotes.history()).toEqual([]);
     // A coach's own client history is their bookings as a client: none here.
     expect(await coachApi.sessionNotes.history()).toEqual([]);
+  });
+});
+
+describe("telling the other participant", () => {
+  type Person = { user: { id: string } };
+  const toUser = (p: Person, kind: string) => app.db.notification.findMany({ where: { userId: p.user.id, kind }, orderBy: { createdAt: "asc" } });
+  const pushedTo = (p: Person) => app.realtime.events.filter((e) => e.kind === "emitToUser" && e.args[0] === p.user.id && e.args[1] === "notification:new").length;
+  const readAll = async (p: U) => (await api(p)).notifications.markAllRead();
+  /** A coach in Amsterdam and a client in Tokyo, with a confirmed session starting in 10 minutes (notes are open). */
+  async function pair() {
+    const c = await createCoach(app, tenant, { name: "Pia Prep" });
+    await app.db.user.update({ where: { id: c.user.id }, data: { timeZone: "Europe/Amsterdam" } });
+    const client = await createUser(app, tenant, "CLIENT", { name: "Kai Client" });
+    await app.db.user.update({ where: { id: client.user.id }, data: { timeZone: "Asia/Tokyo" } });
+    const session = await booking(c, client.user.id, 10 * 60_000);
+    return { c, client, session };
+  }
+
+  it("the shared note: once when first shared, the same unread notice brought up to date on a change, nothing for spacing or for the private note", async () => {
+    const { c, client, session } = await pair();
+    const coachApi = await api(c);
+    const save = (visibility: "PRIVATE" | "SHARED", body: string) => coachApi.sessionNotes.saveNote({ bookingId: session.id, visibility, body });
+
+    await save("PRIVATE", "Kai seems anxious about the promotion.");
+    await save("PRIVATE", "Kai seems anxious about the promotion; ask about sleep.");
+    expect(await app.db.notification.count({ where: { userId: { in: [client.user.id, c.user.id] } } })).toBe(0);
+    expect(pushedTo(client)).toBe(0);
+
+    await save("SHARED", "");
+    expect(await toUser(client, "session.shared_note")).toEqual([]);
+    await save("SHARED", "We set a wind-down routine.");
+    const [first, ...none] = await toUser(client, "session.shared_note");
+    expect(none).toEqual([]);
+    expect(first).toMatchObject({
+      title: "Pia Prep shared a progress note",
+      body: `About your session on ${inZone(session.startsAt, "Asia/Tokyo")}. Open the booking to read it.`,
+      link: `/bookings/${session.id}`,
+      readAt: null,
+    });
+    expect(pushedTo(client)).toBe(1);
+
+    // Saved again with only different spacing: no news.
+    await save("SHARED", "  We set a   wind-down routine.\n");
+    expect(await toUser(client, "session.shared_note")).toEqual([first]);
+    // Changed while the first notice is still unread: that notice is updated, not doubled, and not pushed again.
+    await save("SHARED", "We set a wind-down routine at 22:00.");
+    const updated = await toUser(client, "session.shared_note");
+    expect(updated).toEqual([expect.objectContaining({ id: first!.id, title: "Pia Prep updated your progress note", readAt: null })]);
+    expect(pushedTo(client)).toBe(1);
+    expect(await (await api(client)).notifications.unreadCount()).toBe(1);
+
+    // Once read, the next change is a new notice; clearing the note is none.
+    await readAll(client);
+    await save("SHARED", "We set a wind-down routine at 22:00, and a walk after lunch.");
+    await save("SHARED", "   ");
+    const after = await toUser(client, "session.shared_note");
+    expect(after).toHaveLength(2);
+    expect(after[1]).toMatchObject({ title: "Pia Prep updated your progress note", readAt: null });
+    expect(pushedTo(client)).toBe(2);
+
+    // Nothing about the private note ever reached the client, nor anything to the coach.
+    const everything = await app.db.notification.findMany({ where: { userId: client.user.id } });
+    expect(everything.every((n) => n.kind === "session.shared_note")).toBe(true);
+    expect(JSON.stringify(everything)).not.toMatch(/anxious|promotion|sleep/);
+    expect(await app.db.notification.count({ where: { userId: c.user.id } })).toBe(0);
+  });
+
+  it("action items: one unread notice per session for the client, kept up to date; none for ticking or removing", async () => {
+    const { c, client, session } = await pair();
+    const coachApi = await api(c);
+    await coachApi.sessionNotes.addActionItem({ bookingId: session.id, text: "No screens after 22:00" });
+    const [first] = await toUser(client, "session.action_items");
+    expect(first).toMatchObject({
+      title: "Action items from Pia Prep",
+      body: `Added: “No screens after 22:00”. 1 action item is open from your session on ${inZone(session.startsAt, "Asia/Tokyo")}.`,
+      link: `/bookings/${session.id}`,
+    });
+    const second = await coachApi.sessionNotes.addActionItem({ bookingId: session.id, text: "Walk 20 minutes a day" });
+    expect(await toUser(client, "session.action_items")).toEqual([
+      expect.objectContaining({ id: first!.id, body: `Added: “Walk 20 minutes a day”. 2 action items are open from your session on ${inZone(session.startsAt, "Asia/Tokyo")}.`, readAt: null }),
+    ]);
+
+    await readAll(client);
+    await (await api(client)).sessionNotes.setActionItemDone({ itemId: second.id, done: true });
+    await coachApi.sessionNotes.removeActionItem({ itemId: second.id });
+    expect(await app.db.notification.count({ where: { userId: { in: [client.user.id, c.user.id] }, readAt: null } })).toBe(0);
+
+    await coachApi.sessionNotes.addActionItem({ bookingId: session.id, text: "Journal for five minutes" });
+    const all = await toUser(client, "session.action_items");
+    expect(all).toHaveLength(2);
+    expect(all[1]).toMatchObject({ readAt: null, body: expect.stringContaining("Added: “Journal for five minutes”. 2 action items are open") });
+  });
+
+  it("preparation files tell the other participant in their own zone, one unread notice per session and uploader's side; resources and unpaid holds do not", async () => {
+    const { c, client, session } = await pair();
+    const clientApi = await api(client);
+    const coachApi = await api(c);
+    await clientApi.sessionNotes.uploadFile({ bookingId: session.id, kind: "PREPARATION", file: named(pdf(), "goals.pdf") });
+    expect(await toUser(c, "session.preparation")).toEqual([
+      expect.objectContaining({ title: "Kai Client added a preparation file", body: `For your session on ${inZone(session.startsAt, "Europe/Amsterdam")}: “goals.pdf”.`, link: `/bookings/${session.id}`, readAt: null }),
+    ]);
+    await clientApi.sessionNotes.uploadFile({ bookingId: session.id, kind: "PREPARATION", file: named(new Blob(["Questions\n"]), "questions.txt") });
+    expect(await toUser(c, "session.preparation")).toEqual([
+      expect.objectContaining({ title: "Kai Client added preparation files", body: `For your session on ${inZone(session.startsAt, "Europe/Amsterdam")}: “questions.txt”, “goals.pdf”.`, readAt: null }),
+    ]);
+    // The uploader is not told about their own files.
+    expect(await toUser(client, "session.preparation")).toEqual([]);
+
+    await coachApi.sessionNotes.uploadFile({ bookingId: session.id, kind: "PREPARATION", file: named(pdf(), "worksheet.pdf") });
+    expect(await toUser(client, "session.preparation")).toEqual([
+      expect.objectContaining({ title: "Pia Prep added a preparation file", body: `For your session on ${inZone(session.startsAt, "Asia/Tokyo")}: “worksheet.pdf”.` }),
+    ]);
+    // A resource is not preparation.
+    await coachApi.sessionNotes.uploadFile({ bookingId: session.id, kind: "RESOURCE", file: named(pdf(), "reading.pdf") });
+    expect(await app.db.notification.count({ where: { userId: client.user.id } })).toBe(1);
+
+    // A hold that is not paid yet may lapse: its files are not announced.
+    const held = await app.db.booking.create({
+      data: { tenantId: tenant.id, coachProfileId: c.profile.id, clientId: client.user.id, status: "PENDING", startsAt: new Date(app.clock.now().getTime() + 26 * HOUR), endsAt: new Date(app.clock.now().getTime() + 27 * HOUR), holdExpiresAt: new Date(app.clock.now().getTime() + 15 * 60_000) },
+    });
+    await clientApi.sessionNotes.uploadFile({ bookingId: held.id, kind: "PREPARATION", file: named(pdf(), "early.pdf") });
+    expect(await app.db.notification.count({ where: { userId: c.user.id, link: `/bookings/${held.id}` } })).toBe(0);
+  });
+
+  it("concurrent news of one kind for one session, from several app nodes, still makes a single unread notice", async () => {
+    const { c, client, session } = await pair();
+    // Each "node" has its own database connections, as separate servers would.
+    const nodes = Array.from({ length: 4 }, () => createDb(app.databaseUrl));
+    try {
+      const services = nodes.map((db) => createNotificationService({ db, realtime: app.realtime.notifier, log: createLogger("silent"), now: app.clock.now } as ServiceDeps));
+      const notify = (i: number) => services[i % services.length]!.notify({ tenantId: tenant.id, userId: c.user.id, kind: "session.preparation", title: `News ${i}`, link: `/bookings/${session.id}`, coalesce: true });
+      for (let round = 0; round < 3; round++) {
+        await Promise.all(Array.from({ length: 8 }, (_, i) => notify(i)));
+        expect(await app.db.notification.count({ where: { userId: c.user.id, kind: "session.preparation", link: `/bookings/${session.id}` } })).toBe(1);
+      }
+    } finally {
+      await Promise.all(nodes.map((db) => db.$disconnect()));
+    }
+    // Another session's news is its own notice.
+    const other = await booking(c, client.user.id, 5 * 24 * HOUR);
+    await app.tandem.services.notifications.notify({ tenantId: tenant.id, userId: c.user.id, kind: "session.preparation", title: "Other", link: `/bookings/${other.id}`, coalesce: true });
+    expect(await app.db.notification.count({ where: { userId: c.user.id, kind: "session.preparation" } })).toBe(2);
   });
 });

@@ -1,3 +1,4 @@
+import type { Notification } from "../../db/client.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 export interface NotifyInput {
@@ -9,6 +10,12 @@ export interface NotifyInput {
   link?: string;
   /** Also send it by mail (written to the outbox first). */
   email?: boolean;
+  /**
+   * At most one unread notification of this kind and link for the person: if one is there, it
+   * is brought up to date (title, body, time) instead of adding another. For news that can come
+   * in bursts (a note saved again, files added one after another). Not combined with `email`.
+   */
+  coalesce?: boolean;
 }
 
 /**
@@ -16,8 +23,38 @@ export interface NotifyInput {
  * always written to the outbox table; with no SMTP configured the outbox is the record.
  */
 export function createNotificationService({ db, realtime, log, now }: ServiceDeps) {
+  const pushed = (n: Notification) => ({ id: n.id, kind: n.kind, title: n.title, body: n.body, link: n.link });
+
+  /**
+   * The person's unread notification of this kind and link, updated, or a new one. Concurrent
+   * calls for the same person, kind and link queue on a transaction-scoped advisory lock, so
+   * they never add two.
+   */
+  async function upsertUnread(input: NotifyInput): Promise<{ notification: Notification; updated: boolean }> {
+    const link = input.link ?? null;
+    return db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`notification:${input.userId}:${input.kind}:${link ?? ""}`}, 2))`;
+      const unread = await tx.notification.findFirst({ where: { tenantId: input.tenantId, userId: input.userId, kind: input.kind, link, readAt: null }, orderBy: { createdAt: "desc" }, select: { id: true } });
+      if (unread) {
+        // Moved to the top of the list: the time is the latest news's, from the same wall clock as the column's default.
+        const notification = await tx.notification.update({ where: { id: unread.id }, data: { title: input.title, body: input.body ?? "", createdAt: new Date() } });
+        return { notification, updated: true };
+      }
+      const notification = await tx.notification.create({ data: { tenantId: input.tenantId, userId: input.userId, kind: input.kind, title: input.title, body: input.body ?? "", link } });
+      return { notification, updated: false };
+    });
+  }
+
   return {
     async notify(input: NotifyInput) {
+      if (input.coalesce) {
+        if (input.email) throw new Error("A coalesced notification is not sent by mail.");
+        const { notification, updated } = await upsertUnread(input);
+        // An update changes no unread count, so nothing is pushed: the person sees the new text
+        // the next time they open their notifications.
+        if (!updated) realtime.emitToUser(input.userId, "notification:new", pushed(notification));
+        return notification;
+      }
       const notification = await db.notification.create({
         data: { tenantId: input.tenantId, userId: input.userId, kind: input.kind, title: input.title, body: input.body ?? "", link: input.link ?? null },
       });
@@ -29,7 +66,7 @@ export function createNotificationService({ db, realtime, log, now }: ServiceDep
           log.info("mail queued in the outbox", { to: user.email, subject: input.title });
         }
       }
-      realtime.emitToUser(input.userId, "notification:new", { id: notification.id, kind: notification.kind, title: notification.title, body: notification.body, link: notification.link });
+      realtime.emitToUser(input.userId, "notification:new", pushed(notification));
       return notification;
     },
 

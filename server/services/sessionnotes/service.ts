@@ -4,6 +4,8 @@ import { AppError, forbidden, notFound } from "../../errors.ts";
 import { inspectUpload, type UploadType, UPLOAD_TYPES } from "../../integrations/storage/uploads.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { inZone } from "../format.ts";
+import type { NotificationService } from "../notifications/service.ts";
 
 /** What may be attached to a session: PDF, images, plain text and the common office formats. */
 export const SESSION_FILE_TYPES: readonly UploadType[] = [
@@ -43,17 +45,31 @@ export function cleanFileName(name: string, ext: string): string {
 
 const noteContext = (bookingId: string, visibility: NoteVisibility) => `session-note:${bookingId}:${visibility}`;
 
+/** A note's words, without differences in spacing (which are not news for the client). */
+const words = (text: string) => text.replace(/\s+/g, " ").trim();
+
+/** Up to `max` names in quotes, then how many more. */
+function nameList(names: string[], max = 5): string {
+  const shown = names.slice(0, max).map((n) => `“${n}”`).join(", ");
+  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
+}
+
 /**
  * Session notes, action items and files of one booking, for its coach and client only (same
  * tenant; anyone else gets "not found"). The coach's PRIVATE note is never returned to the
  * client. Note bodies are sealed with the keyring (encryption at rest).
+ *
+ * The other participant is told in-app when something is shared with them: the shared progress
+ * note (first shared, or its words changed), new action items, preparation files of a confirmed
+ * session. One unread notification per kind and booking at most (a later change updates it), and
+ * never anything about the private note.
  */
-export function createSessionNotesService({ db, now, storage, keyring, log }: ServiceDeps) {
+export function createSessionNotesService({ db, now, storage, keyring, log }: ServiceDeps, notifications: NotificationService) {
   /** The booking and the viewer's side of it, or "not found". */
   async function participant(actor: Actor, bookingId: string) {
     const booking = await db.booking.findFirst({
       where: { id: bookingId, tenantId: actor.tenantId, OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }] },
-      select: { id: true, tenantId: true, clientId: true, status: true, startsAt: true, endsAt: true, holdExpiresAt: true, coachProfile: { select: { userId: true } } },
+      select: { id: true, tenantId: true, clientId: true, status: true, startsAt: true, endsAt: true, holdExpiresAt: true, coachProfile: { select: { userId: true, displayName: true } } },
     });
     if (!booking) throw notFound("That booking");
     return { booking, isCoach: booking.coachProfile.userId === actor.userId };
@@ -82,6 +98,38 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
     } catch (error) {
       log.error("a session note could not be decrypted", { bookingId, visibility, error: String(error) });
       throw new AppError("CONFLICT", "This note could not be decrypted. Ask your administrator about the encryption keys.");
+    }
+  }
+
+  /**
+   * Tells the booking's other participant (in-app, linking to the booking) about something shared
+   * with them; `body` gets the session's start as they read it. A notification that cannot be
+   * written is logged: what was shared is saved either way.
+   */
+  async function tellOther(booking: Booking, fromCoach: boolean, kind: string, title: string, body: (start: string) => string) {
+    const to = fromCoach ? booking.clientId : booking.coachProfile.userId;
+    try {
+      const person = await db.user.findUniqueOrThrow({ where: { id: to }, select: { timeZone: true } });
+      await notifications.notify({ tenantId: booking.tenantId, userId: to, kind, title, body: body(inZone(booking.startsAt, person.timeZone)), link: `/bookings/${booking.id}`, coalesce: true });
+    } catch (error) {
+      log.error("a session notification was not written", { bookingId: booking.id, kind, error: String(error) });
+    }
+  }
+
+  /** How a participant is named to the other: the coach by their profile name, the client by theirs. */
+  async function nameOf(booking: Booking, isCoach: boolean) {
+    if (isCoach) return booking.coachProfile.displayName;
+    return (await db.user.findUniqueOrThrow({ where: { id: booking.clientId }, select: { name: true } })).name;
+  }
+
+  /** The shared note's words as stored now ("" when there is none, or it cannot be read). */
+  async function sharedWords(bookingId: string) {
+    const row = await db.sessionNote.findUnique({ where: { bookingId_visibility: { bookingId, visibility: "SHARED" } }, select: { body: true } });
+    if (!row) return "";
+    try {
+      return words(keyring.openText(row.body, noteContext(bookingId, "SHARED")));
+    } catch {
+      return "";
     }
   }
 
@@ -147,8 +195,9 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
       }
       const key = `bookings/${booking.tenantId}/${booking.id}/${randomUUID()}.${check.ext}`;
       await storage.put(key, input.bytes, check.contentType);
+      let file;
       try {
-        return await db.bookingFile.create({
+        file = await db.bookingFile.create({
           data: { tenantId: booking.tenantId, bookingId: booking.id, uploadedById: actor.userId, kind: input.kind, fileKey: key, fileName: cleanFileName(input.name, check.ext), contentType: check.contentType, sizeBytes: check.size },
           select: fileSelect,
         });
@@ -156,6 +205,19 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
         await storage.delete(key).catch(() => undefined); // no orphan object
         throw error;
       }
+      // Preparation for a session that is on (a hold not yet paid for may still lapse).
+      if (input.kind === "PREPARATION" && booking.status === "CONFIRMED") {
+        const theirs = await db.bookingFile.findMany({ where: { bookingId: booking.id, kind: "PREPARATION", uploadedById: actor.userId }, orderBy: { createdAt: "desc" }, select: { fileName: true } });
+        const name = await nameOf(booking, isCoach);
+        await tellOther(
+          booking,
+          isCoach,
+          "session.preparation",
+          theirs.length > 1 ? `${name} added preparation files` : `${name} added a preparation file`,
+          (start) => `For your session on ${start}: ${nameList(theirs.map((f) => f.fileName))}.`,
+        );
+      }
+      return file;
     },
 
     /** Removes a file its uploader added (row first, then the stored object). */
@@ -188,12 +250,19 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
       requireNotesOpen(booking);
       if (input.body.length > NOTE_MAX_CHARS) throw new AppError("BAD_REQUEST", `A note is at most ${NOTE_MAX_CHARS} characters.`, { body: [`At most ${NOTE_MAX_CHARS} characters.`] });
       const body = keyring.sealText(input.body, noteContext(booking.id, input.visibility));
+      // What the client could read before, to tell news from a save that changed nothing they see.
+      const before = input.visibility === "SHARED" ? await sharedWords(booking.id) : "";
       const saved = await db.sessionNote.upsert({
         where: { bookingId_visibility: { bookingId: booking.id, visibility: input.visibility } },
         create: { tenantId: booking.tenantId, bookingId: booking.id, authorId: actor.userId, visibility: input.visibility, body },
         update: { body, authorId: actor.userId },
         select: { visibility: true, updatedAt: true },
       });
+      // Only the shared note is news for the client, and only when its words changed.
+      if (input.visibility === "SHARED" && words(input.body) && words(input.body) !== before) {
+        const coach = booking.coachProfile.displayName;
+        await tellOther(booking, true, "session.shared_note", before ? `${coach} updated your progress note` : `${coach} shared a progress note`, (start) => `About your session on ${start}. Open the booking to read it.`);
+      }
       return { ...saved, body: input.body };
     },
 
@@ -203,7 +272,16 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
       requireNotesOpen(booking);
       const count = await db.actionItem.count({ where: { bookingId: booking.id } });
       if (count >= ACTION_ITEMS_PER_BOOKING) throw new AppError("CONFLICT", `A session can have at most ${ACTION_ITEMS_PER_BOOKING} action items.`, { text: [`At most ${ACTION_ITEMS_PER_BOOKING} action items.`] });
-      return db.actionItem.create({ data: { tenantId: booking.tenantId, bookingId: booking.id, text: input.text }, select: { id: true, text: true, doneAt: true, createdAt: true } });
+      const item = await db.actionItem.create({ data: { tenantId: booking.tenantId, bookingId: booking.id, text: input.text }, select: { id: true, text: true, doneAt: true, createdAt: true } });
+      const open = await db.actionItem.count({ where: { bookingId: booking.id, doneAt: null } });
+      await tellOther(
+        booking,
+        true,
+        "session.action_items",
+        `Action items from ${booking.coachProfile.displayName}`,
+        (start) => `Added: “${item.text}”. ${open === 1 ? "1 action item is" : `${open} action items are`} open from your session on ${start}.`,
+      );
+      return item;
     },
 
     async removeActionItem(actor: Actor, itemId: string) {
