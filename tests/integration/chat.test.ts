@@ -127,6 +127,27 @@ describe("sending", () => {
     expect((await chat().history(actor(client), { threadId })).messages.map((m) => m.seq)).toEqual([1, 2, 3]);
   });
 
+  it("sorts out a batch that mixes members, outsiders and a resend: only new members' messages take seqs", async () => {
+    const threadId = await freshThread();
+    const stored = await chat().send(actor(client), { threadId, clientMessageId: "mix-0", text: "first" });
+    // Sent in one tick, so they are stored by one statement.
+    const outcomes = await Promise.allSettled([
+      chat().send(actor(coach), { threadId, clientMessageId: "mix-1", text: "one" }),
+      chat().send(actor(stranger), { threadId, clientMessageId: "mix-2", text: "intruder" }),
+      chat().send(actor(client), { threadId, clientMessageId: "mix-0", text: "first" }),
+      chat().send(actor(foreign, other), { threadId, clientMessageId: "mix-3", text: "foreign" }),
+      chat().send(actor(client), { threadId, clientMessageId: "mix-4", text: "two" }),
+    ]);
+    const [one, intruder, resend, alien, two] = outcomes;
+    expect(one).toMatchObject({ status: "fulfilled", value: { created: true, message: { seq: 2, text: "one" } } });
+    expect(intruder).toMatchObject({ status: "rejected", reason: { code: "FORBIDDEN" } });
+    expect(resend).toMatchObject({ status: "fulfilled", value: { created: false, message: { id: stored.message.id, seq: 1 } } });
+    expect(alien).toMatchObject({ status: "rejected", reason: { code: "NOT_FOUND" } });
+    expect(two).toMatchObject({ status: "fulfilled", value: { created: true, message: { seq: 3, text: "two" } } });
+    expect((await chat().history(actor(coach), { threadId })).messages.map((m) => [m.seq, m.text])).toEqual([[1, "first"], [2, "one"], [3, "two"]]);
+    expect((await app.db.thread.findUniqueOrThrow({ where: { id: threadId } })).lastSeq).toBe(3);
+  });
+
   it("refuses an empty message", async () => {
     const threadId = await freshThread();
     await expect(chat().send(actor(client), { threadId, clientMessageId: "e", text: "   " })).rejects.toMatchObject({ code: "BAD_REQUEST" });

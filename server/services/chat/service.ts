@@ -193,61 +193,66 @@ export function createChatService(deps: ServiceDeps) {
     queues.delete(threadId);
   }
 
+  /**
+   * Stores a batch of one thread's sends with one statement: membership (tenant and member), the
+   * messages of the batch already stored (resends after a lost ack), the seq increment under the
+   * thread's row lock and the insert. Only the rare sends it did not store (a resend, a non-member)
+   * cost further queries, to find the stored copy or the right refusal.
+   */
   async function storeBatch(threadId: string, batch: Job[]) {
-    // Membership, and the messages of this batch already stored (resends after a lost ack), in one round trip.
-    const [thread, stored] = await Promise.all([
-      db.thread.findUnique({ where: { id: threadId }, select: { tenantId: true, members: { select: { userId: true } } } }),
-      db.message.findMany({ where: { threadId, clientMessageId: { in: [...new Set(batch.map((j) => j.input.clientMessageId))] } }, select: messageSelect }),
-    ]);
-    const members = new Set(thread?.members.map((m) => m.userId));
-    const already = new Map(stored.map((m) => [`${m.senderId}\u0000${m.clientMessageId}`, m]));
+    // A clientMessageId its sender repeats within the batch is stored once.
     const accepted: Job[] = [];
     const first = new Map<string, Job>();
     const repeats: [Job, Job][] = [];
     for (const job of batch) {
-      if (!thread || thread.tenantId !== job.actor.tenantId) job.reject(notFound("That conversation"));
-      else if (!members.has(job.actor.userId)) job.reject(forbidden("You are not a member of this conversation."));
+      const key = `${job.actor.userId}\u0000${job.input.clientMessageId}`;
+      const earlier = first.get(key);
+      if (earlier) repeats.push([job, earlier]);
       else {
-        const key = `${job.actor.userId}\u0000${job.input.clientMessageId}`;
-        const earlier = first.get(key);
-        const existing = already.get(key);
-        if (existing) job.resolve({ message: toMessage(existing), created: false });
-        else if (earlier) repeats.push([job, earlier]);
-        else {
-          first.set(key, job);
-          accepted.push(job);
-        }
+        first.set(key, job);
+        accepted.push(job);
       }
     }
-    if (accepted.length === 0) return;
-    const n = accepted.length;
     const ids = accepted.map(() => randomUUID());
     const bodies = accepted.map((j) => keyring.seal(j.text, threadContext(threadId)).toString("base64"));
     let rows: { id: string; seq: number; createdAt: Date }[];
     try {
       rows = await db.$queryRaw<{ id: string; seq: number; createdAt: Date }[]>`
-        WITH t AS (
-          UPDATE "Thread" SET "lastSeq" = "lastSeq" + ${n}::int WHERE "id" = ${threadId}::uuid RETURNING "lastSeq"
+        WITH v AS (
+          SELECT * FROM unnest(
+            ${ids}::uuid[], ${accepted.map((_, i) => i + 1)}::int[], ${accepted.map((j) => j.actor.userId)}::uuid[], ${accepted.map((j) => j.actor.tenantId)}::uuid[],
+            ${accepted.map((j) => j.input.clientMessageId)}::text[], ${bodies}::text[],
+            ${accepted.map((j) => j.ticket?.k ?? null)}::text[], ${accepted.map((j) => j.ticket?.n ?? null)}::text[], ${accepted.map((j) => j.ticket?.t ?? null)}::text[], ${accepted.map((j) => j.ticket?.s ?? null)}::int[]
+          ) AS v(id, ord, sender, tenant, cmid, body, akey, aname, atype, asize)
+        ),
+        ok AS MATERIALIZED (
+          SELECT v.*, row_number() OVER (ORDER BY v.ord)::int AS rn
+            FROM v
+            JOIN "Thread" th ON th."id" = ${threadId}::uuid AND th."tenantId" = v.tenant
+            JOIN "ThreadMember" m ON m."threadId" = th."id" AND m."userId" = v.sender
+           WHERE NOT EXISTS (SELECT 1 FROM "Message" x WHERE x."threadId" = th."id" AND x."senderId" = v.sender AND x."clientMessageId" = v.cmid)
+        ),
+        n AS (SELECT count(*)::int AS n FROM ok),
+        t AS (
+          UPDATE "Thread" SET "lastSeq" = "lastSeq" + n.n FROM n WHERE "id" = ${threadId}::uuid AND n.n > 0 RETURNING "lastSeq", "tenantId", n.n
         )
         INSERT INTO "Message" ("id", "threadId", "tenantId", "seq", "senderId", "clientMessageId", "body", "keyId", "attachmentKey", "attachmentName", "attachmentType", "attachmentSize")
-        SELECT v.id, ${threadId}::uuid, ${thread!.tenantId}::uuid, t."lastSeq" - ${n}::int + v.ord, v.sender, v.cmid, decode(v.body, 'base64'), ${keyring.currentKeyId}, v.akey, v.aname, v.atype, v.asize
-        FROM t, unnest(
-          ${ids}::uuid[], ${accepted.map((_, i) => i + 1)}::int[], ${accepted.map((j) => j.actor.userId)}::uuid[], ${accepted.map((j) => j.input.clientMessageId)}::text[], ${bodies}::text[],
-          ${accepted.map((j) => j.ticket?.k ?? null)}::text[], ${accepted.map((j) => j.ticket?.n ?? null)}::text[], ${accepted.map((j) => j.ticket?.t ?? null)}::text[], ${accepted.map((j) => j.ticket?.s ?? null)}::int[]
-        ) AS v(id, ord, sender, cmid, body, akey, aname, atype, asize)
+        SELECT ok.id, ${threadId}::uuid, t."tenantId", t."lastSeq" - t.n + ok.rn, ok.sender, ok.cmid, decode(ok.body, 'base64'), ${keyring.currentKeyId}, ok.akey, ok.aname, ok.atype, ok.asize
+          FROM ok, t
         RETURNING "id", "seq", "createdAt"`;
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      // A resend stored by another node since the check above: store this batch one by one.
+      // A resend stored by another node meanwhile: store this batch one by one.
       for (const job of accepted) await sendOne(job.actor, job.input, job.text, job.ticket).then(job.resolve, job.reject);
       for (const [job, earlier] of repeats) await sendOne(job.actor, job.input, earlier.text, earlier.ticket).then(job.resolve, job.reject);
       return;
     }
     const byId = new Map(rows.map((r) => [r.id, r]));
     const results = new Map<Job, ChatMessage>();
+    const notStored: Job[] = [];
     accepted.forEach((job, i) => {
       const row = byId.get(ids[i]!);
-      if (!row) return job.reject(notFound("That conversation"));
+      if (!row) return void notStored.push(job);
       const message: ChatMessage = {
         id: row.id,
         threadId,
@@ -261,6 +266,24 @@ export function createChatService(deps: ServiceDeps) {
       results.set(job, message);
       job.resolve({ message, created: true });
     });
+    if (notStored.length > 0) {
+      // Already stored (a resend: answer with the first copy), or refused (not a member, another tenant).
+      const stored = await db.message.findMany({ where: { threadId, clientMessageId: { in: [...new Set(notStored.map((j) => j.input.clientMessageId))] } }, select: messageSelect });
+      const already = new Map(stored.map((m) => [`${m.senderId}\u0000${m.clientMessageId}`, m]));
+      for (const job of notStored) {
+        const existing = already.get(`${job.actor.userId}\u0000${job.input.clientMessageId}`);
+        if (existing) {
+          const message = toMessage(existing);
+          results.set(job, message);
+          job.resolve({ message, created: false });
+        } else {
+          await memberThread(job.actor, threadId).then(
+            () => job.reject(forbidden("You are not a member of this conversation.")),
+            (error: unknown) => job.reject(error),
+          );
+        }
+      }
+    }
     for (const [job, earlier] of repeats) {
       const message = results.get(earlier);
       if (message) job.resolve({ message, created: false });
