@@ -28,7 +28,7 @@ describe("packages of sessions", () => {
 
     // The coach creates a package of 3 sessions from the services page.
     await coach.page.goto(`${stack.server.url}/coaching/services`);
-    await coach.page.getByRole("link", { name: "Packages" }).click();
+    await coach.page.getByRole("main").getByRole("link", { name: "Packages" }).click();
     await coach.page.waitForURL(`${stack.server.url}/coaching/packages`);
     const form = coach.page.getByRole("region", { name: "New package" });
     await form.getByLabel("Service").selectOption(row!.serviceId);
