@@ -231,14 +231,14 @@ describe("directory: free in the next days", () => {
     // One 60-minute opening on Tuesday 2 June: free within 7 days.
     await (await api(open)).bookings.setAvailability({ timeZone: "UTC", weekly: [], overrides: [{ date: "2026-06-02", intervals: [{ start: "10:00", end: "11:00" }] }], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 0, horizonDays: 30, dailyCap: null });
     expect(await search(7)).toEqual(["Open Hours"]);
-    expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: open.profile.id } })).nextFreeSlotAt?.toISOString()).toBe("2026-06-02T10:00:00.000Z");
+    expect((await app.db.coachAvailability.findUniqueOrThrow({ where: { coachProfileId: open.profile.id } })).nextFreeSlotAt?.toISOString()).toBe("2026-06-02T10:00:00.000Z");
     expect(await search(1)).toEqual([]); // not within one day of Monday 06:00
 
     // Once that only slot is held, the coach is no longer free this week: the directory follows
     // a booking shortly after it (refreshes are coalesced per coach), not within the request.
     await (await api(viewer)).bookings.hold({ serviceId: open.service!.id, startsAt: "2026-06-02T10:00:00.000Z", topic: "", clientNotes: "" });
     await expect.poll(() => search(7), { timeout: 5_000 }).toEqual([]);
-    expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: closed.profile.id } })).nextFreeSlotAt).toBeNull();
+    expect(await app.db.coachAvailability.findUnique({ where: { coachProfileId: closed.profile.id } })).toBeNull(); // no hours, so never free
   });
 });
 
@@ -250,7 +250,7 @@ describe("directory: next free slot after holds", () => {
     // Two sessions a day at most, a 30-minute buffer after each, Monday to Wednesday mornings.
     await (await api(busy)).bookings.setAvailability({ timeZone: "America/New_York", weekly: [1, 2, 3].map((weekday) => ({ weekday: weekday as 1, start: "09:00", end: "12:00" })), overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 30, minNoticeMinutes: 60, horizonDays: 30, dailyCap: 2, slotStepMinutes: 30 });
     const services = app.tandem.services.bookings;
-    const stored = async () => (await app.db.coachProfile.findUniqueOrThrow({ where: { id: busy.profile.id } })).nextFreeSlotAt?.toISOString() ?? null;
+    const stored = async () => (await app.db.coachAvailability.findUniqueOrThrow({ where: { coachProfileId: busy.profile.id } })).nextFreeSlotAt?.toISOString() ?? null;
     const recount = async () => (await services.freeSlots(busy.profile.id, 60, { from: app.clock.now(), to: new Date(app.clock.now().getTime() + 31 * 86_400_000) }))[0]?.start.toISOString() ?? null;
     expect(await stored()).toBe(await recount());
     const seen = new Set<string | null>();

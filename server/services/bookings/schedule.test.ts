@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { Availability } from "../scheduling/slots.ts";
+import type { StoredAvailability } from "../scheduling/slots.ts";
 import { nextFreeAfterTaking } from "./schedule.ts";
 
 const HOUR = 3_600_000;
 const at = (iso: string) => new Date(iso);
 // UTC mornings 09:00–12:00 every day, one-hour sessions on the hour.
-const availability: Availability = {
+const availability: StoredAvailability = {
   timeZone: "UTC",
   weekly: ([1, 2, 3, 4, 5, 6, 7] as const).map((weekday) => ({ weekday, start: "09:00", end: "12:00" })),
   overrides: [],

@@ -1,5 +1,5 @@
 import { Prisma } from "../../db/client.ts";
-import { type Availability, computeSlots, type TimeRange } from "../scheduling/slots.ts";
+import { type Availability, computeSlotsFromStored, type StoredAvailability, type TimeRange } from "../scheduling/slots.ts";
 
 /**
  * What the slot engine needs to know about one coach, read in a single round trip: the weekly
@@ -55,7 +55,7 @@ const json = <T>(value: unknown): T => (typeof value === "string" ? (JSON.parse(
 const ranges = (value: unknown): TimeRange[] => json<[number | string, number | string][]>(value).map(([s, e]) => ({ start: new Date(Number(s)), end: new Date(Number(e)) }));
 
 /** The slot engine's inputs from a row with `scheduleColumns`; availability null when the coach set no hours. */
-export function parseSchedule(row: ScheduleRow): { availability: Availability | null; busy: TimeRange[] } {
+export function parseSchedule(row: ScheduleRow): { availability: StoredAvailability | null; busy: TimeRange[] } {
   const busy = ranges(row.busy);
   const a = json<Record<string, unknown> | null>(row.availability);
   if (!a) return { availability: null, busy };
@@ -96,7 +96,7 @@ export type NextFreeAfterTaking = { kind: "unchanged" } | { kind: "moved"; next:
  * `busy` must cover `holdBusyWindow(taken.start)`.
  */
 export function nextFreeAfterTaking(input: {
-  availability: Availability;
+  availability: StoredAvailability;
   busy: TimeRange[];
   taken: TimeRange;
   shortestMinutes: number | null;
@@ -108,7 +108,7 @@ export function nextFreeAfterTaking(input: {
   const from = new Date(Math.max(previous.getTime(), input.now.getTime()));
   if (Math.abs(from.getTime() - taken.start.getTime()) > NEXT_FREE_REACH) return { kind: "unchanged" };
   const busy = [...input.busy, taken];
-  const first = (to: number) => computeSlots({ availability: input.availability, durationMinutes: shortestMinutes, busy, now: input.now, from, to: new Date(to) })[0];
+  const first = (to: number) => computeSlotsFromStored({ availability: input.availability, durationMinutes: shortestMinutes, busy, now: input.now, from, to: new Date(to) })[0];
   // Usually the slot right after the taken one: look a few hours ahead before the whole reach.
   const next = first(taken.end.getTime() + 6 * 3_600_000) ?? first(taken.start.getTime() + NEXT_FREE_REACH);
   if (!next) return { kind: "unknown" };

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createEvent, createEvents, type EventAttributes } from "ics";
-import { type Booking, type BookingStatus, Prisma } from "../../db/client.ts";
+import { type Booking, type BookingStatus, Prisma, preparedQuery } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import { type Actor, offeredSessionTypes } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
-import { type Availability, availabilitySchema, computeSlots, type TimeRange } from "../scheduling/slots.ts";
+import { type Availability, availabilitySchema, computeSlotsFromStored } from "../scheduling/slots.ts";
 import { roomClosesAt } from "../sessions/window.ts";
 import { resolveFeeBps, splitPayment } from "./money.ts";
 import { busyWindowAround, holdBusyWindow, nextFreeAfterTaking, parseSchedule, type ScheduleRow, type ScheduleWindow, scheduleColumns } from "./schedule.ts";
@@ -80,7 +80,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     // Without an end, the window (and the busy ranges read) run to the coach's booking horizon.
     const { availability, busy } = await loadSchedule(coachProfileId, { ...busyWindowAround(from, window.to), excludeBookingId }, at);
     if (!availability) return [];
-    return computeSlots({ availability, durationMinutes, busy, now: at, from, to: window.to });
+    return computeSlotsFromStored({ availability, durationMinutes, busy, now: at, from, to: window.to });
   }
 
   /**
@@ -114,7 +114,8 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
         }
       }
     }
-    await db.coachProfile.update({ where: { id: coachProfileId }, data: { nextFreeSlotAt: next } });
+    // Coaches without hours have no row, and no next free slot: the directory treats them so.
+    await db.coachAvailability.updateMany({ where: { coachProfileId }, data: { nextFreeSlotAt: next } });
     return next;
   }
 
@@ -282,15 +283,15 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       const at = now();
       const startsAt = input.startsAt;
       // Service, coach, tenant settings, membership and the coach's schedule around the start: one round trip.
-      const [row] = await db.$queryRaw<HoldContextRow[]>`
+      const [row] = await preparedQuery<HoldContextRow>(db, "hold_context", Prisma.sql`
         SELECT s.id, s."coachProfileId", s."durationMinutes", s."priceMinor", s.currency, s.delivery::text, s."sessionType"::text, s."premiumOnly",
                c.status::text AS "coachStatus", c."userId" AS "coachUserId", c."platformFeeBpsOverride", c."payoutsEnabled", c."sessionTypes"::text[] AS "coachSessionTypes",
-               t."platformFeeBps", t."bookingHoldMinutes", c."nextFreeSlotAt",
+               t."platformFeeBps", t."bookingHoldMinutes", (SELECT n."nextFreeSlotAt" FROM "CoachAvailability" n WHERE n."coachProfileId" = s."coachProfileId") AS "nextFreeSlotAt",
                (SELECT min(x."durationMinutes") FROM "Service" x WHERE x."coachProfileId" = s."coachProfileId" AND x.status = 'ACTIVE') AS "shortestMinutes",
                coalesce((SELECT bool_or(m.premium) FROM "Membership" m WHERE m."tenantId" = s."tenantId" AND m."userId" = ${actor.userId}::uuid), false) AS premium,
                ${scheduleColumns(Prisma.sql`s."coachProfileId"`, { ...holdBusyWindow(startsAt), at })}
           FROM "Service" s JOIN "CoachProfile" c ON c.id = s."coachProfileId" JOIN "Tenant" t ON t.id = s."tenantId"
-         WHERE s.id = ${input.serviceId}::uuid AND s."tenantId" = ${actor.tenantId}::uuid AND s.status = 'ACTIVE'`;
+         WHERE s.id = ${input.serviceId}::uuid AND s."tenantId" = ${actor.tenantId}::uuid AND s.status = 'ACTIVE'`);
       if (!row || row.coachStatus !== "APPROVED") throw notFound("That service");
       if (row.coachUserId === actor.userId) throw forbidden("You cannot book yourself.");
       // With real payments, a coach sells only once their payouts account can receive money
@@ -305,7 +306,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       }
       const endsAt = new Date(startsAt.getTime() + row.durationMinutes * 60_000);
       const { availability, busy } = parseSchedule(row);
-      const offered = availability ? computeSlots({ availability, durationMinutes: row.durationMinutes, busy, now: at, from: startsAt, to: new Date(startsAt.getTime() + 60_000) }) : [];
+      const offered = availability ? computeSlotsFromStored({ availability, durationMinutes: row.durationMinutes, busy, now: at, from: startsAt, to: new Date(startsAt.getTime() + 60_000) }) : [];
       if (!offered.some((s) => s.start.getTime() === startsAt.getTime())) {
         throw new AppError("CONFLICT", "This time is no longer available. Please choose another time.", { startsAt: ["This time is no longer available."] });
       }
@@ -324,7 +325,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       // the row and takes nothing, so it inserts nothing. The exclusion constraint settles overlaps.
       let booking: (Booking & { nextFreeSet?: boolean }) | undefined;
       try {
-        [booking] = await db.$queryRaw<Booking[]>`
+        [booking] = await preparedQuery<Booking & { nextFreeSet: boolean }>(db, "hold_insert", Prisma.sql`
           WITH lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtextextended(${row.coachProfileId}, 0)) AS held),
           expired AS (
             UPDATE "Booking" SET status = 'CANCELLED', "cancelledAt" = ${at}, "cancellationReason" = ${HOLD_EXPIRED}, "updatedAt" = ${at}
@@ -344,10 +345,10 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
            WHERE (SELECT count(*) FROM expired) >= 0 AND (${credit}::uuid IS NULL OR EXISTS (SELECT 1 FROM credit))
           RETURNING *),
           next_free AS (
-            UPDATE "CoachProfile" SET "nextFreeSlotAt" = ${nextFree.kind === "moved" ? nextFree.next : null}
-             WHERE id = ${row.coachProfileId}::uuid AND ${nextFree.kind === "moved"} AND "nextFreeSlotAt" IS NOT DISTINCT FROM ${row.nextFreeSlotAt}::timestamptz AND EXISTS (SELECT 1 FROM ins)
+            UPDATE "CoachAvailability" SET "nextFreeSlotAt" = ${nextFree.kind === "moved" ? nextFree.next : null}
+             WHERE "coachProfileId" = ${row.coachProfileId}::uuid AND ${nextFree.kind === "moved"} AND "nextFreeSlotAt" IS NOT DISTINCT FROM ${row.nextFreeSlotAt}::timestamptz AND EXISTS (SELECT 1 FROM ins)
             RETURNING 1)
-          SELECT ins.*, EXISTS (SELECT 1 FROM next_free) AS "nextFreeSet" FROM ins`;
+          SELECT ins.*, EXISTS (SELECT 1 FROM next_free) AS "nextFreeSet" FROM ins`);
       } catch (error) {
         if (isOverlap(error)) throw new AppError("CONFLICT", "This time was just taken. Please choose another time.", { startsAt: ["This time was just taken."] });
         throw error;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ChatMessage } from "../../../realtime/contracts.ts";
 import { DecryptionError } from "../../crypto/keyring.ts";
+import { Prisma, preparedQuery } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import { formatBytes, inspectUpload, UPLOAD_TYPES, type UploadType } from "../../integrations/storage/uploads.ts";
 import type { Actor } from "../../policies/coaching.ts";
@@ -53,6 +54,7 @@ const isUniqueViolation = (error: unknown) => {
   const e = error as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } }; message?: unknown };
   return (
     e?.code === "P2002" ||
+    e?.code === "23505" ||
     e?.meta?.code === "23505" ||
     e?.meta?.driverAdapterError?.cause?.originalCode === "23505" ||
     e?.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation" ||
@@ -217,7 +219,7 @@ export function createChatService(deps: ServiceDeps) {
     const bodies = accepted.map((j) => keyring.seal(j.text, threadContext(threadId)).toString("base64"));
     let rows: { id: string; seq: number; createdAt: Date }[];
     try {
-      rows = await db.$queryRaw<{ id: string; seq: number; createdAt: Date }[]>`
+      rows = await preparedQuery<{ id: string; seq: number; createdAt: Date }>(db, "chat_store_batch", Prisma.sql`
         WITH v AS (
           SELECT * FROM unnest(
             ${ids}::uuid[], ${accepted.map((_, i) => i + 1)}::int[], ${accepted.map((j) => j.actor.userId)}::uuid[], ${accepted.map((j) => j.actor.tenantId)}::uuid[],
@@ -239,7 +241,7 @@ export function createChatService(deps: ServiceDeps) {
         INSERT INTO "Message" ("id", "threadId", "tenantId", "seq", "senderId", "clientMessageId", "body", "keyId", "attachmentKey", "attachmentName", "attachmentType", "attachmentSize")
         SELECT ok.id, ${threadId}::uuid, t."tenantId", t."lastSeq" - t.n + ok.rn, ok.sender, ok.cmid, decode(ok.body, 'base64'), ${keyring.currentKeyId}, ok.akey, ok.aname, ok.atype, ok.asize
           FROM ok, t
-        RETURNING "id", "seq", "createdAt"`;
+        RETURNING "id", "seq", "createdAt"`);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // A resend stored by another node meanwhile: store this batch one by one.

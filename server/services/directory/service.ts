@@ -69,7 +69,7 @@ export function createDirectoryService({ db, now }: ServiceDeps) {
       if (query.minRating !== undefined) where.push(Prisma.sql`c."ratingAvg" >= ${query.minRating}`);
       if (query.freeWithinDays !== undefined) {
         const at = now();
-        where.push(Prisma.sql`c."nextFreeSlotAt" >= ${at} AND c."nextFreeSlotAt" < ${new Date(at.getTime() + query.freeWithinDays * 86_400_000)}`);
+        where.push(Prisma.sql`EXISTS (SELECT 1 FROM "CoachAvailability" ca WHERE ca."coachProfileId" = c."id" AND ca."nextFreeSlotAt" >= ${at} AND ca."nextFreeSlotAt" < ${new Date(at.getTime() + query.freeWithinDays * 86_400_000)})`);
       }
 
       const sort = query.sort ?? (tsq ? "relevance" : "rating");

@@ -85,6 +85,9 @@ export interface Availability {
   slotStepMinutes?: number;
 }
 
+/** Availability as the database keeps it: every setting present. */
+export type StoredAvailability = Availability & { slotStepMinutes: number; dailyCap: number | null };
+
 export interface ComputeSlotsInput {
   availability: Availability;
   durationMinutes: number;
@@ -328,7 +331,8 @@ function zoneNamed(name: string): Zone {
 type PlainDate = DateTime;
 
 const plainDate = (iso: string): PlainDate => DateTime.fromISO(iso, { zone: "UTC" });
-const localDateOf = (ms: number, zone: Zone) => DateTime.fromMillis(ms, { zone }).toISODate()!;
+/** The date the clock in `zone` shows at `ms` (local time is UTC plus the offset at that instant). */
+const localDateOf = (ms: number, zone: Zone) => new Date(ms + zone.offset(ms) * MINUTE).toISOString().slice(0, 10);
 
 interface Wall {
   year: number;
@@ -388,6 +392,8 @@ function boundInstant(w: Wall, zone: Zone): number {
 
 interface WorkRange {
   date: PlainDate;
+  /** `date` as YYYY-MM-DD. */
+  iso: string;
   startMin: number; // wall minutes of the interval's start on `date` (grid anchor)
   endMin: number;
   start: number; // [start, end) in ms
@@ -395,20 +401,40 @@ interface WorkRange {
   startExists: boolean;
 }
 
-function workRanges(a: ParsedAvailability, firstDate: PlainDate, lastDate: PlainDate): WorkRange[] {
-  const zone = zoneNamed(a.timeZone);
-  const overrides = new Map(a.overrides.map((o) => [o.date, o.intervals]));
-  const out: WorkRange[] = [];
-  for (let date = firstDate; date.toMillis() <= lastDate.toMillis(); date = date.plus({ days: 1 })) {
-    const intervals = overrides.get(date.toISODate()!) ?? a.weekly.filter((w) => w.weekday === date.weekday);
+/**
+ * One date's working intervals as instants, remembered per zone, date and intervals: turning wall
+ * times into instants is the slot engine's Luxon work, and the booking path asks for the same
+ * few days of a coach again and again. Entries never change (a zone's rules are fixed for the
+ * life of the process); the cache is dropped whole when it grows large.
+ */
+const dayRangesCache = new Map<string, readonly WorkRange[]>();
+function dayRanges(date: PlainDate, iso: string, intervals: readonly TimeInterval[], zone: Zone): readonly WorkRange[] {
+  const key = `${zone.name}|${iso}|${intervals.map((iv) => `${iv.start}-${iv.end}`).join(",")}`;
+  let ranges = dayRangesCache.get(key);
+  if (!ranges) {
+    const out: WorkRange[] = [];
     for (const iv of intervals) {
       const startMin = toMinutes(iv.start);
       const endMin = toMinutes(iv.end);
       const startWall = wallOn(date, startMin);
       const start = boundInstant(startWall, zone);
       const end = boundInstant(wallOn(date, endMin), zone);
-      if (end > start) out.push({ date, startMin, endMin, start, end, startExists: instantsAt(startWall, zone).length > 0 });
+      if (end > start) out.push(Object.freeze({ date, iso, startMin, endMin, start, end, startExists: instantsAt(startWall, zone).length > 0 }));
     }
+    ranges = Object.freeze(out);
+    if (dayRangesCache.size >= 50_000) dayRangesCache.clear();
+    dayRangesCache.set(key, ranges);
+  }
+  return ranges;
+}
+
+function workRanges(a: ParsedAvailability, firstDate: PlainDate, lastDate: PlainDate): WorkRange[] {
+  const zone = zoneNamed(a.timeZone);
+  const overrides = new Map(a.overrides.map((o) => [o.date, o.intervals]));
+  const out: WorkRange[] = [];
+  for (let date = firstDate; date.toMillis() <= lastDate.toMillis(); date = date.plus({ days: 1 })) {
+    const iso = date.toISODate()!;
+    out.push(...dayRanges(date, iso, overrides.get(iso) ?? a.weekly.filter((w) => w.weekday === date.weekday), zone));
   }
   return out.sort((x, y) => x.start - y.start);
 }
@@ -461,7 +487,20 @@ function sweeper(ranges: [number, number][]) {
  * messages name the field) when the input is invalid.
  */
 export function computeSlots(input: ComputeSlotsInput): Slot[] {
-  const q = computeSlotsInputSchema.parse(input);
+  return slotsOf(computeSlotsInputSchema.parse(input));
+}
+
+/**
+ * `computeSlots` without the schema check, for availability read back from the database (saved
+ * only after `availabilitySchema` accepted it) and busy ranges the database keeps valid (its
+ * checks: a range ends after it starts). The booking path calls the engine several times per
+ * hold, and the check was a third of its cost there.
+ */
+export function computeSlotsFromStored(input: ComputeSlotsInput & { availability: StoredAvailability }): Slot[] {
+  return slotsOf(input as z.output<typeof computeSlotsInputSchema>);
+}
+
+function slotsOf(q: z.output<typeof computeSlotsInputSchema>): Slot[] {
   const a = q.availability;
   const zone = zoneNamed(a.timeZone);
   const step = a.slotStepMinutes;
@@ -493,7 +532,7 @@ export function computeSlots(input: ComputeSlotsInput): Slot[] {
   let bi = 0;
   for (const r of ranges) {
     if (r.end <= lower || r.start >= upper) continue;
-    if ((busyCount.get(r.date.toISODate()!) ?? 0) >= cap) continue;
+    if ((busyCount.get(r.iso) ?? 0) >= cap) continue;
     while (blocks[bi]![1] <= r.start) bi++;
     const blockEnd = blocks[bi]![1];
     for (const t of gridStarts(r, step, zone)) {
