@@ -104,12 +104,30 @@ describe("free slots and holds", () => {
     expect(again.status).toBe("PENDING");
   });
 
-  it("confirms once on payment; a repeated confirmation changes nothing", async () => {
-    const held = await (await api(ann)).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-05T07:30:00.000Z", topic: "", clientNotes: "" });
+  it("confirms once on payment, and tells client and coach once; a repeated confirmation changes nothing", async () => {
+    // A coach and a client of their own, so that other tests' lists stay as they expect.
+    const nia = await createCoach(app, tenant, { name: "Nia Notify", priceMinor: 5000 });
+    await (await api(nia)).bookings.setAvailability({ timeZone: "UTC", weekly: [5].map((weekday) => ({ weekday: weekday as 5, start: "07:00", end: "10:00" })), overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 60, horizonDays: 14, dailyCap: null, slotStepMinutes: 30 });
+    const kim = await createUser(app, tenant, "CLIENT", { name: "Kim" });
+    await app.db.user.update({ where: { id: kim.user.id }, data: { timeZone: "America/New_York" } });
+    const held = await (await api(kim)).bookings.hold({ serviceId: nia.service!.id, startsAt: "2026-06-05T07:30:00.000Z", topic: "Pacing", clientNotes: "" });
+    const link = `/bookings/${held.id}`;
+    expect(await app.db.notification.count({ where: { link, kind: "booking.confirmed" } })).toBe(0); // a hold is not news yet
     expect(await app.tandem.services.bookings.confirmPaid(held.id)).toEqual({ confirmed: true, alreadyConfirmed: false });
     expect(await app.tandem.services.bookings.confirmPaid(held.id)).toEqual({ confirmed: false, alreadyConfirmed: true });
-    const mine = await (await api(ann)).bookings.mine();
+    const mine = await (await api(kim)).bookings.mine();
     expect(mine.find((b) => b.id === held.id)).toMatchObject({ status: "CONFIRMED", holdExpiresAt: null });
+    // Both people are told once, each in their own zone (the coach reads UTC, Kim New York time).
+    const told = await app.db.notification.findMany({ where: { link, kind: "booking.confirmed" } });
+    expect(told.map((n) => n.userId).sort()).toEqual([kim.user.id, nia.user.id].sort());
+    const toCoach = told.find((n) => n.userId === nia.user.id)!;
+    expect(toCoach).toMatchObject({ title: "New session booked by Kim", body: "Coaching session on Friday, 5 June 2026 at 07:30 (UTC). Topic: Pacing." });
+    const toKim = told.find((n) => n.userId === kim.user.id)!;
+    expect(toKim.title).toBe("Your session with Nia Notify is booked");
+    expect(toKim.body).toContain("Friday, 5 June 2026 at 03:30 (America/New_York)");
+    const kimEmail = (await app.db.user.findUniqueOrThrow({ where: { id: kim.user.id } })).email;
+    expect(await app.db.outboxMessage.count({ where: { to: kimEmail, subject: toKim.title } })).toBe(1);
+    expect(await app.db.outboxMessage.count({ where: { subject: toCoach.title } })).toBe(1);
   });
 
   it("offers only the ways of meeting the coach gives: the service's own and the other online kinds on the coach's profile", async () => {

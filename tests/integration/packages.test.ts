@@ -281,8 +281,10 @@ describe("packages with the local test checkout", () => {
     expect(booking.confirmedAt).not.toBeNull();
     expect(await credits()).toBe(2);
     expect(await app.db.ledgerEntry.count({ where: { bookingId: booking.id } })).toBe(0);
-    // The coach sees the booking.
+    // The coach sees the booking, and both are told it is booked.
     expect((await (await m.api(m.coach)).bookings.forCoach()).find((b) => b.id === booking.id)).toMatchObject({ status: "CONFIRMED", clientName: "Ann", packagePurchaseId: purchaseId });
+    const told = await app.db.notification.findMany({ where: { link: `/bookings/${booking.id}`, kind: "booking.confirmed" }, select: { userId: true } });
+    expect(told.map((n) => n.userId).sort()).toEqual([m.ann.user.id, m.coach.user.id].sort());
     // The booking page states the credit policy.
     expect((await (await m.api(m.ann)).bookings.detail({ bookingId: booking.id })).policy).toContain("the credit returns to your package");
     // Not someone else's credits, and not for another service.

@@ -336,12 +336,12 @@ describe("outcome after the window", () => {
     expect(await app.db.ledgerEntry.count({ where: { bookingId: b.id, kind: "REFUND" } })).toBe(0);
     expect(await app.db.notification.count({ where: { userId: coach.user.id, kind: "session.no_show" } })).toBe(1);
     // The client is told too, in-app and by mail; a free session has no refund to speak of.
-    const toClient = await app.db.notification.findMany({ where: { userId: ann.user.id, link: `/bookings/${b.id}` } });
+    const toClient = await app.db.notification.findMany({ where: { userId: ann.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } } });
     expect(toClient).toEqual([expect.objectContaining({ kind: "session.no_show", title: "Your session was recorded as a no-show", readAt: null })]);
     expect(toClient[0]!.body).toBe(`You did not join your session with Cora Coach on ${inZone(b.startsAt, "UTC")}, so it was recorded as a no-show. If you think this is wrong, write to your coach from the booking page.`);
     expect(await app.db.outboxMessage.count({ where: { to: ann.email, subject: "Your session was recorded as a no-show" } })).toBe(1);
     expect(await sessions().decideOutcome(b.id)).toEqual({ outcome: "ALREADY_DECIDED" });
-    expect(await app.db.notification.count({ where: { userId: ann.user.id, link: `/bookings/${b.id}` } })).toBe(1);
+    expect(await app.db.notification.count({ where: { userId: ann.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } } })).toBe(1);
   });
 
   it("tells a client who paid and missed the session, in their own zone, that no refund is given (in-app and by mail)", async () => {
@@ -388,13 +388,13 @@ describe("outcome after the window", () => {
     const after = await app.db.booking.findUniqueOrThrow({ where: { id: b.id } });
     expect(after).toMatchObject({ status: "CANCELLED", cancelledById: coach.user.id, cancellationReason: "The coach did not join the session.", outcomeSummary: "Cora Coach: did not join. Ann Client: attended, 15 min." });
     expect(await app.db.ledgerEntry.findFirst({ where: { bookingId: b.id, kind: "REFUND" } })).toMatchObject({ amountMinor: 5000 });
-    const toClient = await app.db.notification.findMany({ where: { userId: ann.user.id, link: `/bookings/${b.id}` } });
+    const toClient = await app.db.notification.findMany({ where: { userId: ann.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } } });
     expect(toClient).toEqual([expect.objectContaining({ kind: "booking.cancelled", title: "Your coach missed the session" })]);
     expect(toClient[0]!.body).toBe(`Cora Coach did not join your session on ${inZone(b.startsAt, "UTC")}, so it is cancelled. You are refunded in full: 50.00 EUR.`);
     expect((await app.db.outboxMessage.findFirstOrThrow({ where: { to: ann.email, subject: "Your coach missed the session" } })).text).toContain("You are refunded in full: 50.00 EUR.");
     expect(await app.db.notification.count({ where: { userId: coach.user.id, kind: "session.coach_absent" } })).toBe(1);
     expect(await sessions().decideOutcome(b.id)).toEqual({ outcome: "ALREADY_DECIDED" });
-    expect(await app.db.notification.count({ where: { userId: ann.user.id, link: `/bookings/${b.id}` } })).toBe(1);
+    expect(await app.db.notification.count({ where: { userId: ann.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } } })).toBe(1);
   });
 
   it("returns the package credit when only the client came to a session booked with one, and tells the client", async () => {
@@ -405,7 +405,7 @@ describe("outcome after the window", () => {
     expect(await sessions().decideOutcome(b.id)).toMatchObject({ outcome: "COACH_ABSENT" });
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("CANCELLED");
     expect((await app.db.packagePurchase.findUniqueOrThrow({ where: { id: purchase.id } })).creditsRemaining).toBe(3);
-    const note = await app.db.notification.findFirstOrThrow({ where: { userId: fay.user.id, link: `/bookings/${b.id}` } });
+    const note = await app.db.notification.findFirstOrThrow({ where: { userId: fay.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } } });
     expect(note).toMatchObject({ kind: "booking.cancelled", title: "Your coach missed the session" });
     expect(note.body).toBe(`Cora Coach did not join your session on ${inZone(b.startsAt, "UTC")}, so it is cancelled. Your package credit is returned, so you can book another session with it.`);
     expect(await app.db.outboxMessage.count({ where: { to: fay.email, subject: "Your coach missed the session" } })).toBe(1);

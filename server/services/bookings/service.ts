@@ -4,6 +4,7 @@ import { type Booking, type BookingStatus, Prisma, preparedQuery } from "../../d
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import { type Actor, offeredSessionTypes } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { inZone } from "../format.ts";
 import type { NotificationService } from "../notifications/service.ts";
 import { type Availability, availabilitySchema, computeSlotsFromStored } from "../scheduling/slots.ts";
 import { roomClosesAt } from "../sessions/window.ts";
@@ -164,6 +165,36 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     }
     // The session's outcome (completed, no-show) is decided once its room closes; a recurring sweep catches any job lost.
     await jobs.send("sessions.outcome", { bookingId }, { startAfter: roomClosesAt(booking.endsAt) }).catch((e: unknown) => log.error("could not schedule the session outcome", { bookingId, error: String(e) }));
+  }
+
+  /**
+   * Tells both people that a session is booked, once, when it becomes CONFIRMED (paid, or booked
+   * with a credit): in-app and by mail, each in their own time zone; the coach also learns the
+   * topic and how many files the client attached to prepare. Never fails the confirmation.
+   */
+  async function announceConfirmed(bookingId: string) {
+    if (!notifications) return;
+    try {
+      const b = await db.booking.findUniqueOrThrow({
+        where: { id: bookingId },
+        select: { tenantId: true, startsAt: true, clientId: true, topic: true, coachProfile: { select: { userId: true, displayName: true } }, service: { select: { name: true } }, _count: { select: { files: { where: { kind: "PREPARATION" } } } } },
+      });
+      const people = new Map((await db.user.findMany({ where: { id: { in: [b.clientId, b.coachProfile.userId] } }, select: { id: true, name: true, timeZone: true } })).map((u) => [u.id, u]));
+      const coach = people.get(b.coachProfile.userId);
+      const client = people.get(b.clientId);
+      const what = b.service?.name ?? "Coaching session";
+      const link = `/bookings/${bookingId}`;
+      if (coach) {
+        const files = b._count.files;
+        const details = [b.topic ? `Topic: ${b.topic}.` : "", files ? `${files === 1 ? "1 file" : `${files} files`} to prepare.` : ""].filter(Boolean).join(" ");
+        await notifications.notify({ tenantId: b.tenantId, userId: coach.id, kind: "booking.confirmed", title: `New session booked by ${client?.name ?? "a client"}`, body: `${what} on ${inZone(b.startsAt, coach.timeZone)}.${details ? ` ${details}` : ""}`, link, email: true });
+      }
+      if (client) {
+        await notifications.notify({ tenantId: b.tenantId, userId: client.id, kind: "booking.confirmed", title: `Your session with ${b.coachProfile.displayName} is booked`, body: `${what} on ${inZone(b.startsAt, client.timeZone)}. The booking page has the calendar file and, from 10 minutes before the start, the session room.`, link, email: true });
+      }
+    } catch (error) {
+      log.error("could not announce a confirmed booking", { bookingId, error: String(error) });
+    }
   }
 
   /** A confirmed booking of the actor (client or coach) that may still be moved. */
@@ -358,7 +389,10 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       // Confirmed at once: the same reminders as a paid confirmation. A hold needs no job of its
       // own: from holdExpiresAt on, the slot engine and the next hold treat it as free, and
       // expireDueHolds (every minute) marks it cancelled and tells open pages.
-      if (credit) await scheduleReminders(created.id);
+      if (credit) {
+        await scheduleReminders(created.id);
+        await announceConfirmed(created.id);
+      }
       realtime.emitToTenant(actor.tenantId, "availability:changed", { coachId: row.coachProfileId });
       // Recomputed from scratch when the statement could not settle it, or when a refresh that
       // may have read the schedule before this booking is still on its way.
@@ -415,6 +449,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       if (booking.status === "CONFIRMED") return { confirmed: false, alreadyConfirmed: true };
       await transition(bookingId, "PENDING", "CONFIRMED", { confirmedAt: now(), holdExpiresAt: null });
       await scheduleReminders(bookingId);
+      await announceConfirmed(bookingId);
       return { confirmed: true, alreadyConfirmed: false };
     },
 
