@@ -39,7 +39,7 @@ import { createDb, type Db } from "../server/db/client.ts";
 import { applyMigrations } from "../server/db/migrations.ts";
 import { hashSessionToken, newSessionToken } from "../server/services/auth/sessions.ts";
 import { type RunningServer, startServer } from "../tests/helpers/server.ts";
-import { log, openDatabase } from "./directory-fixture.ts";
+import { type BenchDatabase, log, runOnFreshDatabase } from "./directory-fixture.ts";
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -348,24 +348,12 @@ async function churn(urls: string[], db: Db, tenantId: string, tag: string) {
 }
 
 async function main() {
-  const opening = openDatabase();
-  let interrupted = false;
   const servers: RunningServer[] = [];
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: cleaning up`);
-    void Promise.all(servers.map((s) => s.stop()))
-      .then(() => opening)
-      .then((database) => database.cleanup())
-      .catch(() => {})
-      .finally(() => process.exit(130));
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  const database = await opening;
+  await runOnFreshDatabase(async (database) => run(database, servers), { onInterrupt: () => Promise.all(servers.map((s) => s.stop())) });
+}
+
+async function run(database: BenchDatabase, servers: RunningServer[]): Promise<number> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "tandem-bench-chat-"));
-  let exitCode = 0;
   let db: Db | undefined;
   try {
     log("applying migrations");
@@ -432,15 +420,14 @@ async function main() {
       cpus: os.cpus().length,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
   } catch (error) {
-    exitCode = 1;
-    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // The servers' last words help more than the stack alone (runOnFreshDatabase logs that).
     for (const s of servers) log(s.output().split("\n").slice(-20).join("\n"));
+    throw error;
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     await db?.$disconnect();
-    await database.cleanup();
     await rm(dataDir, { recursive: true, force: true });
   }
-  process.exit(exitCode);
 }

@@ -444,17 +444,19 @@ export function parsed(query: DirectoryQuery): DirectoryQuery {
 
 /**
  * Runs a benchmark on a fresh database (openDatabase) and removes it afterwards, also when the
- * run is interrupted (SIGINT/SIGTERM: clean up, exit 130). `body` resolves with the exit code; a
- * failure is logged and exits 1.
+ * run is interrupted (SIGINT/SIGTERM: `onInterrupt` first, e.g. stopping child servers, then
+ * the database; exit 130). `body` resolves with the exit code; a failure is logged and exits 1.
  */
-export async function runOnFreshDatabase(body: (database: BenchDatabase) => Promise<number>): Promise<void> {
+export async function runOnFreshDatabase(body: (database: BenchDatabase) => Promise<number>, options: { onInterrupt?: () => Promise<unknown> } = {}): Promise<void> {
   const opening = openDatabase();
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = true;
     log(`${signal}: cleaning up`);
-    void opening
+    void Promise.resolve(options.onInterrupt?.())
+      .catch(() => {})
+      .then(() => opening)
       .then((database) => database.cleanup())
       .catch(() => {})
       .finally(() => process.exit(130));
@@ -475,9 +477,8 @@ export async function runOnFreshDatabase(body: (database: BenchDatabase) => Prom
   if (!interrupted) process.exit(exitCode);
 }
 
-/** The app's object graph on a benchmark database (migrated first): silent logs, no realtime. */
 /**
- * The app's object graph on the benchmark database. With `jobs`, the pg-boss queue runs as in
+ * The app's object graph on the benchmark database (migrated first; silent logs, no realtime). With `jobs`, the pg-boss queue runs as in
  * server/index.ts (job types registered, workers started; the recurring jobs are left out), so
  * that paths which queue jobs pay for it as they do in the app.
  */

@@ -21,11 +21,14 @@ export function createDb(connectionString: string, options: { schema?: string } 
   return client as Db;
 }
 
+/** Statement text → its prepared name (the texts are a few fixed variants, so this stays small). */
+const statementNames = new Map<string, string>();
+
 /**
  * Runs a raw statement as a named prepared statement through node-postgres, skipping Prisma's
  * request pipeline: PostgreSQL parses and plans it once per connection, and the Node process
  * does a quarter of the work per call (bench/booking.ts). For the hottest statements only
- * (holding a time, storing chat); everything else goes through Prisma. The name carries a hash
+ * (holding a time, a coach's schedule for free slots, storing chat); everything else goes through Prisma. The name carries a hash
  * of the text, so a statement whose text varies (an optional fragment) gets one prepared
  * statement per variant, and the number per connection stays small and known.
  *
@@ -35,6 +38,12 @@ export function createDb(connectionString: string, options: { schema?: string } 
  */
 export async function preparedQuery<T>(db: Db, name: string, sql: Prisma.Sql): Promise<T[]> {
   const text = sql.text;
-  const result = await db.$pg.query<T & pg.QueryResultRow>({ name: `${name}_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`, text, values: sql.values as unknown[] });
+  let statement = statementNames.get(text);
+  if (!statement) {
+    statement = `${name}_${createHash("sha1").update(text).digest("hex").slice(0, 16)}`;
+    statementNames.set(text, statement);
+  }
+  const result = await db.$pg.query<T & pg.QueryResultRow>({ name: statement, text, values: sql.values as unknown[] });
   return result.rows;
 }
+

@@ -1,27 +1,10 @@
-import pg from "pg";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useBrowserStack } from "../helpers/stack.ts";
 import { logIn } from "../helpers/browser.ts";
+import { query, signedIn } from "../helpers/e2e.ts";
 
 const stack = useBrowserStack();
-
-async function signedIn(email: string) {
-  const context = await stack.browser.newContext();
-  const page = await context.newPage();
-  await logIn(page, stack.server.url, email, "tandem-demo");
-  return { context, page };
-}
-
-async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: stack.database.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { __e2eMark: number }).__e2eMark = 1));
 const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown as { __e2eMark?: number }).__e2eMark === 1);
@@ -29,7 +12,7 @@ const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown
 describe("booking a session", () => {
   it("the coach opens hours; a client holds a time that vanishes live for another client, pays in test mode and is confirmed", async () => {
     // The coach opens every day, all day, with no notice, in their own zone.
-    const coach = await signedIn("coach@tandem.test");
+    const coach = await signedIn(stack, "coach@tandem.test");
     await coach.page.goto(`${stack.server.url}/coaching/availability`);
     await coach.page.getByLabel("Time zone").fill("Europe/Amsterdam");
     for (const day of ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]) {
@@ -42,6 +25,7 @@ describe("booking a session", () => {
     await coach.page.getByText("Availability saved.").waitFor();
 
     const [row] = await query<{ coachId: string; serviceId: string }>(
+      stack,
       `SELECT c.id AS "coachId", s.id AS "serviceId" FROM "CoachProfile" c JOIN "User" u ON u.id = c."userId" JOIN "Service" s ON s."coachProfileId" = c.id WHERE u.email = 'coach@tandem.test'`,
     );
     const bookUrl = `${stack.server.url}/coaches/${row!.coachId}/book/${row!.serviceId}`;
@@ -59,7 +43,7 @@ describe("booking a session", () => {
     await watcher.getByRole("heading", { name: /^Book / }).waitFor();
     await markDocument(watcher);
 
-    const client = await signedIn("client@tandem.test");
+    const client = await signedIn(stack, "client@tandem.test");
     await client.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Find a coach" }).click();
     await client.page.getByLabel("Free in the next 7 days").check();
     await client.page.waitForURL(/\/coaches\?free=7$/);
@@ -105,6 +89,7 @@ describe("booking a session", () => {
 
     const bookingId = /\/bookings\/([0-9a-f-]{36})/.exec(client.page.url())![1];
     const [booking] = await query<{ status: string; topic: string; priceMinor: number; platformFeeMinor: number; coachPayoutMinor: number }>(
+      stack,
       `SELECT status::text, topic, "priceMinor", "platformFeeMinor", "coachPayoutMinor" FROM "Booking" WHERE id = $1`,
       [bookingId],
     );
@@ -138,7 +123,7 @@ describe("booking a session", () => {
     await target.locator("xpath=..").click();
     await moveCard.getByRole("button", { name: "Move session" }).click();
     await client.page.getByText("Moved.").waitFor();
-    const [movedRow] = await query<{ startsAt: Date }>(`SELECT "startsAt" FROM "Booking" WHERE id = $1`, [bookingId]);
+    const [movedRow] = await query<{ startsAt: Date }>(stack, `SELECT "startsAt" FROM "Booking" WHERE id = $1`, [bookingId]);
     expect(movedRow!.startsAt.toISOString()).toBe(newStart);
 
     // The client cancels: the page says what comes back before, and the refund follows the policy.
@@ -149,7 +134,7 @@ describe("booking a session", () => {
     await client.page.getByLabel("Reason (shared with the other person)").fill("Something came up");
     await client.page.getByRole("button", { name: "Cancel session" }).click();
     await client.page.getByText(`Cancelled. €${expected} is on its way back`).waitFor();
-    const [refund] = await query<{ amountMinor: number }>(`SELECT "amountMinor" FROM "LedgerEntry" WHERE "bookingId" = $1 AND kind = 'REFUND'`, [bookingId]);
+    const [refund] = await query<{ amountMinor: number }>(stack, `SELECT "amountMinor" FROM "LedgerEntry" WHERE "bookingId" = $1 AND kind = 'REFUND'`, [bookingId]);
     expect(refund?.amountMinor).toBe(Math.round(Number(expected) * 100));
     await coach.page.goto(`${stack.server.url}/notifications`);
     await coach.page.getByText("A client cancelled a session").waitFor();

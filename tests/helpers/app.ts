@@ -4,6 +4,8 @@ import path from "node:path";
 import { createTandem, type Tandem } from "../../server/app.ts";
 import { createDb, type Db } from "../../server/db/client.ts";
 import { loadEnv } from "../../server/env.ts";
+import { createJobQueue } from "../../server/jobs/queue.ts";
+import { registerJobs } from "../../server/jobs/registry.ts";
 import { createLogger } from "../../server/log.ts";
 import type { RealtimeNotifier } from "../../server/services/index.ts";
 import { createTestDatabase } from "./db.ts";
@@ -68,6 +70,20 @@ export async function createTestApp(envOverrides: Record<string, string> = {}, o
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A pg-boss queue on the test app's database with every job type registered and its workers
+ * polling every half second, and a Tandem on the same database and clock whose services queue
+ * their jobs on it. Stop it when done.
+ */
+export async function withJobQueue(app: TestApp) {
+  const log = createLogger("silent");
+  const jobs = createJobQueue({ connectionString: app.databaseUrl, log, pollingIntervalSeconds: 0.5 });
+  const tandem = createTandem({ env: app.tandem.env, db: app.db, databaseUrl: app.databaseUrl, log, realtime: app.realtime.notifier, now: app.clock.now, jobs });
+  registerJobs(jobs, tandem.services, log);
+  await jobs.start();
+  return { jobs, tandem, log, stop: () => jobs.stop({ graceful: false }) };
 }
 
 /** Reads the session token from the Set-Cookie a sign-in procedure added. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { createTestApp, type TestApp, withJobQueue } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
 
 let app: TestApp;
@@ -166,11 +166,7 @@ describe("free slots and holds", () => {
 
 describe("hold expiry through the job queue", () => {
   it("releases run-out holds with the minute sweep; a single hold's expiry job still runs", async () => {
-    const { createJobQueue } = await import("../../server/jobs/queue.ts");
-    const { registerJobs } = await import("../../server/jobs/registry.ts");
     const { startRecurringJobs } = await import("../../server/jobs/recurring.ts");
-    const { createLogger } = await import("../../server/log.ts");
-    const log = createLogger("silent");
     // A coach of its own, so that these holds and the sweep touch no other test's bookings.
     const sweeper = await createCoach(app, tenant, { name: "Hold Sweeper", priceMinor: 5000 });
     await (await api(sweeper)).bookings.setAvailability({ timeZone: "UTC", weekly: [1, 2, 3, 4, 5].map((weekday) => ({ weekday: weekday as 1, start: "07:00", end: "10:00" })), overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 60, horizonDays: 14, dailyCap: null, slotStepMinutes: 30 });
@@ -180,9 +176,7 @@ describe("hold expiry through the job queue", () => {
     const fresh = await hold(bob, "2026-06-03T07:00:00.000Z");
     app.clock.advance(20 * 60_000);
     const statusOf = async (id: string) => (await app.db.booking.findUniqueOrThrow({ where: { id } })).status;
-    const jobs = createJobQueue({ connectionString: app.databaseUrl, log, pollingIntervalSeconds: 0.5 });
-    registerJobs(jobs, app.tandem.services, log);
-    await jobs.start();
+    const { jobs, tandem: withJobs, log, stop } = await withJobQueue(app);
     try {
       await jobs.send("bookings.expire-hold", { bookingId: single.id });
       await expect.poll(() => statusOf(single.id), { timeout: 15_000, interval: 200 }).toBe("CANCELLED");
@@ -190,7 +184,7 @@ describe("hold expiry through the job queue", () => {
       await expect(jobs.send("bookings.expire-hold", { bookingId: "not-a-uuid" })).rejects.toThrow();
 
       // The sweep runs once when the recurring jobs start, then every minute.
-      await startRecurringJobs(jobs, app.tandem.services, log);
+      await startRecurringJobs(jobs, withJobs.services, log);
       await expect.poll(() => statusOf(swept.id), { timeout: 15_000, interval: 200 }).toBe("CANCELLED");
       expect(await statusOf(fresh.id)).toBe("CANCELLED");
       // A hold made after the clock moved on has 15 minutes to run: the sweep leaves it alone.
@@ -200,7 +194,7 @@ describe("hold expiry through the job queue", () => {
       const released = await app.db.booking.findUniqueOrThrow({ where: { id: swept.id } });
       expect(released.cancellationReason).toBe("The hold expired before payment.");
     } finally {
-      await jobs.stop({ graceful: false });
+      await stop();
     }
   }, 40_000);
 });

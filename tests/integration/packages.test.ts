@@ -2,11 +2,7 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { action as localPackagePayAction } from "../../app/routes/pay.local.package.$purchaseId.tsx";
 import { action as stripeWebhook } from "../../app/routes/webhooks.stripe.ts";
-import { createTandem } from "../../server/app.ts";
-import { createJobQueue } from "../../server/jobs/index.ts";
-import { registerJobs } from "../../server/jobs/registry.ts";
-import { createLogger } from "../../server/log.ts";
-import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { createTestApp, type TestApp, withJobQueue } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser, WEEKDAY_MORNINGS } from "../helpers/factories.ts";
 import { checkoutCompletedEvent, fakeStripe, stripeTestEnv } from "../helpers/fake-stripe.ts";
 
@@ -174,11 +170,7 @@ describe("packages with Stripe (real SDK, fake API server)", () => {
   });
 
   it("with a job queue, a schedule change becomes one pg-boss job per coach, which updates the account", async () => {
-    const log = createLogger("silent");
-    const jobs = createJobQueue({ connectionString: app.databaseUrl, log, pollingIntervalSeconds: 0.5 });
-    const node = createTandem({ env: app.tandem.env, db: app.db, databaseUrl: app.databaseUrl, log, realtime: app.realtime.notifier, now: app.clock.now, jobs });
-    registerJobs(jobs, node.services, log);
-    await jobs.start();
+    const { tandem: node, stop } = await withJobQueue(app);
     try {
       const account = (await app.db.coachProfile.findUniqueOrThrow({ where: { id: m.coach.profile.id } })).stripeAccountId!;
       const before = stripe.posts(`/v1/accounts/${account}`).length;
@@ -189,7 +181,7 @@ describe("packages with Stripe (real SDK, fake API server)", () => {
       const applied = stripe.posts(`/v1/accounts/${account}`).at(-1)!;
       expect(Object.fromEntries(applied.form)).toEqual({ "settings[payouts][schedule][interval]": "monthly", "settings[payouts][schedule][monthly_anchor]": "7" });
     } finally {
-      await jobs.stop({ graceful: false });
+      await stop();
       await node.close();
     }
   });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { action as livekitWebhook } from "../../app/routes/webhooks.livekit.ts";
 import { loadKeyring } from "../../server/crypto/keyring.ts";
 import type { SessionType } from "../../server/db/client.ts";
-import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { createTestApp, type TestApp, withJobQueue } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
 import { inZone } from "../../server/services/format.ts";
 
@@ -426,15 +426,7 @@ describe("outcome after the window", () => {
   });
 
   it("is scheduled through the job queue when a booking is confirmed, and decided when its job runs", async () => {
-    const { createJobQueue } = await import("../../server/jobs/queue.ts");
-    const { registerJobs } = await import("../../server/jobs/registry.ts");
-    const { createTandem } = await import("../../server/app.ts");
-    const { createLogger } = await import("../../server/log.ts");
-    const log = createLogger("silent");
-    const jobs = createJobQueue({ connectionString: app.databaseUrl, log, pollingIntervalSeconds: 0.5 });
-    const withJobs = createTandem({ env: app.tandem.env, db: app.db, databaseUrl: app.databaseUrl, log, realtime: app.realtime.notifier, now: app.clock.now, jobs });
-    registerJobs(jobs, withJobs.services, log);
-    await jobs.start();
+    const { jobs, tandem: withJobs, stop } = await withJobQueue(app);
     try {
       const startsAt = new Date(app.clock.now().getTime() + 30 * MIN);
       const b = await app.db.booking.create({ data: { tenantId: tenant.id, coachProfileId: coach.profile.id, clientId: ann.user.id, status: "PENDING", startsAt, endsAt: new Date(startsAt.getTime() + 60 * MIN), room: `room-${crypto.randomUUID()}` } });
@@ -453,7 +445,7 @@ describe("outcome after the window", () => {
       }
       expect(status).toBe("COMPLETED");
     } finally {
-      await jobs.stop({ graceful: false });
+      await stop();
     }
   }, 40_000);
 });

@@ -51,19 +51,21 @@ export interface ScheduleRow {
   busy: unknown;
 }
 
-const json = <T>(value: unknown): T => (typeof value === "string" ? (JSON.parse(value) as T) : (value as T));
-const ranges = (value: unknown): TimeRange[] => json<[number | string, number | string][]>(value).map(([s, e]) => ({ start: new Date(Number(s)), end: new Date(Number(e)) }));
+const ranges = (value: unknown): TimeRange[] => (value as [number, number][]).map(([s, e]) => ({ start: new Date(s), end: new Date(e) }));
 
-/** The slot engine's inputs from a row with `scheduleColumns`; availability null when the coach set no hours. */
+/**
+ * The slot engine's inputs from a row with `scheduleColumns`, as node-postgres parses it (json
+ * columns arrive as values; see `preparedQuery`); availability null when the coach set no hours.
+ */
 export function parseSchedule(row: ScheduleRow): { availability: StoredAvailability | null; busy: TimeRange[] } {
   const busy = ranges(row.busy);
-  const a = json<Record<string, unknown> | null>(row.availability);
+  const a = row.availability as Record<string, unknown> | null;
   if (!a) return { availability: null, busy };
   return {
     availability: {
       timeZone: a.timeZone as string,
-      weekly: json<Availability["weekly"]>(a.weekly),
-      overrides: json<Availability["overrides"]>(a.overrides),
+      weekly: a.weekly as Availability["weekly"],
+      overrides: a.overrides as Availability["overrides"],
       timeOff: ranges(row.timeOff),
       bufferBeforeMinutes: a.bufferBeforeMinutes as number,
       bufferAfterMinutes: a.bufferAfterMinutes as number,

@@ -70,8 +70,8 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
   }
 
   /** The slot engine's inputs for one coach in one round trip (schedule.ts). */
-  async function loadSchedule(coachProfileId: string, window: Omit<ScheduleWindow, "at">, at: Date) {
-    const [row] = await db.$queryRaw<ScheduleRow[]>`SELECT ${scheduleColumns(Prisma.sql`${coachProfileId}::uuid`, { ...window, at })}`;
+  async function loadSchedule(coachProfileId: string, window: ScheduleWindow) {
+    const [row] = await preparedQuery<ScheduleRow>(db, "coach_schedule", Prisma.sql`SELECT ${scheduleColumns(Prisma.sql`${coachProfileId}::uuid`, window)}`);
     return parseSchedule(row!);
   }
 
@@ -79,7 +79,7 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     const at = now();
     const from = window.from ?? at;
     // Without an end, the window (and the busy ranges read) run to the coach's booking horizon.
-    const { availability, busy } = await loadSchedule(coachProfileId, { ...busyWindowAround(from, window.to), excludeBookingId }, at);
+    const { availability, busy } = await loadSchedule(coachProfileId, { ...busyWindowAround(from, window.to), excludeBookingId, at });
     if (!availability) return [];
     return computeSlotsFromStored({ availability, durationMinutes, busy, now: at, from, to: window.to });
   }
@@ -237,7 +237,6 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
 
   return {
     freeSlots,
-    refreshNextFree,
 
     /** Resolves once the directory refreshes asked for so far have run (shutdown, tests). */
     async settled() {
@@ -608,7 +607,6 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       };
     },
 
-    releaseExpiredHolds: (coachProfileId: string) => db.$transaction((tx) => releaseExpiredHolds(tx, coachProfileId)),
   };
 }
 
