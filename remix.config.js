@@ -12,5 +12,10 @@ export default {
   // (see docs/decisions/004-server-modules-through-load-context.md), so no server-only
   // package should end up in the browser bundle.
   browserNodeBuiltinsPolyfill: { modules: {} },
-  future: { v3_fetcherPersist: true, v3_relativeSplatPath: true, v3_throwAbortReason: true, v3_lazyRouteDiscovery: true },
+  future: {
+    v3_fetcherPersist: true,
+    v3_relativeSplatPath: true,
+    v3_throwAbortReason: true,
+    v3_lazyRouteDiscovery: true,
+  },
 };

@@ -13,7 +13,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["server/**/*.test.ts", "app/**/*.test.ts", "realtime/**/*.test.ts", "tests/integration/**/*.test.ts"],
+          include: [
+            "server/**/*.test.ts",
+            "app/**/*.test.ts",
+            "realtime/**/*.test.ts",
+            "tests/integration/**/*.test.ts",
+          ],
           globalSetup: ["./tests/setup/global-db.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -1,5 +1,17 @@
 import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, Links, LiveReload, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
+import {
+  isRouteErrorResponse,
+  Link,
+  Links,
+  LiveReload,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { httpBatchLink } from "@trpc/client";
 import { type ReactNode, useState } from "react";
@@ -13,14 +25,23 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
-export const meta: MetaFunction = () => [{ title: "Tandem" }, { name: "description", content: "Tandem: find a coach, book a session and meet live." }];
+export const meta: MetaFunction = () => [
+  { title: "Tandem" },
+  { name: "description", content: "Tandem: find a coach, book a session and meet live." },
+];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { viewer, api } = await callerFor(context, request);
   return json({
     unread: viewer ? await api.notifications.unreadCount() : 0,
     viewer: viewer
-      ? { sessionId: viewer.sessionId, user: viewer.user, tenant: viewer.tenant, role: viewer.role, memberships: viewer.memberships }
+      ? {
+          sessionId: viewer.sessionId,
+          user: viewer.user,
+          tenant: viewer.tenant,
+          role: viewer.role,
+          memberships: viewer.memberships,
+        }
       : null,
   });
 }
@@ -46,7 +67,9 @@ function Document({ children }: { children: ReactNode }) {
 
 export default function App() {
   const { viewer, unread } = useLoaderData<typeof loader>();
-  const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, retry: 1 } } }));
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { staleTime: 10_000, retry: 1 } } }),
+  );
   const [trpcClient] = useState(() => trpc.createClient({ links: [httpBatchLink({ url: "/api/trpc" })] }));
   return (
     <Document>

@@ -32,27 +32,56 @@ const THROUGHPUT_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const THROUGHPUT_COACHES = 40;
 const SLOT_RUNS = 200;
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 const ms = (n: number) => Math.round(n * 100) / 100;
 const sortNum = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
 const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7] as const;
 
 async function createCoach(db: Db, tenantId: string, n: number, availability: Record<string, unknown>) {
-  const user = await db.user.create({ data: { email: `coach-${n}-${randomBytes(3).toString("hex")}@bench.test`, name: `Coach ${n}`, passwordHash: "-" } });
+  const user = await db.user.create({
+    data: { email: `coach-${n}-${randomBytes(3).toString("hex")}@bench.test`, name: `Coach ${n}`, passwordHash: "-" },
+  });
   await db.membership.create({ data: { tenantId, userId: user.id, role: "COACH" } });
   const profile = await db.coachProfile.create({
-    data: { tenantId, userId: user.id, status: "APPROVED", motivation: "-", displayName: `Coach ${n}`, specialties: [], topics: [], languages: ["en"], sessionTypes: ["VIDEO"], timeZone: String(availability.timeZone) },
+    data: {
+      tenantId,
+      userId: user.id,
+      status: "APPROVED",
+      motivation: "-",
+      displayName: `Coach ${n}`,
+      specialties: [],
+      topics: [],
+      languages: ["en"],
+      sessionTypes: ["VIDEO"],
+      timeZone: String(availability.timeZone),
+    },
   });
   const service = await db.service.create({
-    data: { tenantId, coachProfileId: profile.id, name: "Session", priceMinor: 6000, currency: "EUR", durationMinutes: 30, delivery: "ONLINE", sessionType: "VIDEO" },
+    data: {
+      tenantId,
+      coachProfileId: profile.id,
+      name: "Session",
+      priceMinor: 6000,
+      currency: "EUR",
+      durationMinutes: 30,
+      delivery: "ONLINE",
+      sessionType: "VIDEO",
+    },
   });
   return { user, profile, service, actor: { userId: user.id, tenantId, role: "COACH" } as Actor };
 }
 
 async function createClients(db: Db, tenantId: string, count: number): Promise<Actor[]> {
   const tag = randomBytes(3).toString("hex");
-  await db.user.createMany({ data: Array.from({ length: count }, (_, i) => ({ email: `client-${tag}-${i}@bench.test`, name: `Client ${i}`, passwordHash: "-" })) });
+  await db.user.createMany({
+    data: Array.from({ length: count }, (_, i) => ({
+      email: `client-${tag}-${i}@bench.test`,
+      name: `Client ${i}`,
+      passwordHash: "-",
+    })),
+  });
   const users = await db.user.findMany({ where: { email: { startsWith: `client-${tag}-` } }, select: { id: true } });
   await db.membership.createMany({ data: users.map((u) => ({ tenantId, userId: u.id, role: "CLIENT" as const })) });
   return users.map((u) => ({ userId: u.id, tenantId, role: "CLIENT" as const }));
@@ -123,12 +152,24 @@ async function contention(tandem: Tandem, db: Db, tenantId: string) {
   const starts = [0, 15, 30, 45].map((m) => day.set({ hour: 10, minute: m }).toJSDate());
   const clients = await createClients(db, tenantId, CONTENDERS);
   const outcomes = await Promise.allSettled(
-    clients.map((client, i) => tandem.services.bookings.hold(client, { serviceId: coach.service.id, startsAt: starts[i % starts.length]!, topic: "", clientNotes: "" })),
+    clients.map((client, i) =>
+      tandem.services.bookings.hold(client, {
+        serviceId: coach.service.id,
+        startsAt: starts[i % starts.length]!,
+        topic: "",
+        clientNotes: "",
+      }),
+    ),
   );
   const won = outcomes.filter((o) => o.status === "fulfilled").length;
-  const refused = outcomes.filter((o) => o.status === "rejected" && /taken|no longer available/.test(String((o.reason as Error).message))).length;
+  const refused = outcomes.filter(
+    (o) => o.status === "rejected" && /taken|no longer available/.test(String((o.reason as Error).message)),
+  ).length;
   const other = outcomes.length - won - refused;
-  if (other) log(`contention: ${other} attempts failed for another reason: ${String((outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult).reason)}`);
+  if (other)
+    log(
+      `contention: ${other} attempts failed for another reason: ${String((outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult).reason)}`,
+    );
   return { attempts: outcomes.length, won, refused, other };
 }
 
@@ -153,7 +194,9 @@ async function throughput(tandem: Tandem, db: Db, tenantId: string) {
   // Non-overlapping starts per coach, interleaved across coaches.
   // 60 days of slots per coach is far more than 10 s of booking can use.
   const until = new Date(Date.now() + 60 * 86_400_000);
-  const perCoach = await Promise.all(coaches.map((c) => tandem.services.bookings.slotsForService(tenantId, c.service.id, { to: until })));
+  const perCoach = await Promise.all(
+    coaches.map((c) => tandem.services.bookings.slotsForService(tenantId, c.service.id, { to: until })),
+  );
   const queue: { serviceId: string; startsAt: Date }[] = [];
   for (let i = 0; ; i++) {
     let any = false;
@@ -167,11 +210,14 @@ async function throughput(tandem: Tandem, db: Db, tenantId: string) {
     if (!any) break;
   }
   const clients = await createClients(db, tenantId, THROUGHPUT_CONCURRENCY);
-  log(`throughput: ${queue.length} free slots across ${coaches.length} coaches, ${THROUGHPUT_CONCURRENCY} clients for ${THROUGHPUT_SECONDS} s`);
+  log(
+    `throughput: ${queue.length} free slots across ${coaches.length} coaches, ${THROUGHPUT_CONCURRENCY} clients for ${THROUGHPUT_SECONDS} s`,
+  );
 
   // Warm-up: a few bookings outside the timed window.
   let next = 0;
-  for (; next < 20; next++) await tandem.services.bookings.hold(clients[0]!, { ...queue[next]!, topic: "", clientNotes: "" });
+  for (; next < 20; next++)
+    await tandem.services.bookings.hold(clients[0]!, { ...queue[next]!, topic: "", clientNotes: "" });
 
   const latencies: number[] = [];
   let failures = 0;
@@ -191,7 +237,8 @@ async function throughput(tandem: Tandem, db: Db, tenantId: string) {
           latencies.push(performance.now() - t0);
         } catch (error) {
           failures++;
-          if (failures <= 3) log(`throughput: booking failed: ${error instanceof Error ? error.message : String(error)}`);
+          if (failures <= 3)
+            log(`throughput: booking failed: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
     }),
@@ -208,7 +255,10 @@ async function throughput(tandem: Tandem, db: Db, tenantId: string) {
     p50: quantile(sorted, 0.5),
     p99: quantile(sorted, 0.99),
     nodeCpuMs: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
-    postgresCpuMs: postgresBefore !== null && postgresAfter !== null ? (postgresAfter - postgresBefore) / Math.max(1, latencies.length) : null,
+    postgresCpuMs:
+      postgresBefore !== null && postgresAfter !== null
+        ? (postgresAfter - postgresBefore) / Math.max(1, latencies.length)
+        : null,
   };
 }
 
@@ -223,7 +273,10 @@ async function slotEngine(tandem: Tandem, db: Db, tenantId: string) {
       { weekday, start: "08:00", end: "12:00" },
       { weekday, start: "13:00", end: "19:00" },
     ]),
-    overrides: [3, 10, 17, 24].map((d) => ({ date: today.plus({ days: d }).toISODate()!, intervals: d === 10 ? [] : [{ start: "10:00", end: "16:00" }] })),
+    overrides: [3, 10, 17, 24].map((d) => ({
+      date: today.plus({ days: d }).toISODate()!,
+      intervals: d === 10 ? [] : [{ start: "10:00", end: "16:00" }],
+    })),
     bufferBeforeMinutes: 10,
     bufferAfterMinutes: 10,
     minNoticeMinutes: 120,
@@ -235,7 +288,14 @@ async function slotEngine(tandem: Tandem, db: Db, tenantId: string) {
   const rows = [];
   for (let i = 0; i < 50; i++) {
     const start = today.plus({ days: 1 + ((i * 7) % 30) }).set({ hour: 8 + (i % 10), minute: (i % 4) * 15 });
-    rows.push({ tenantId, coachProfileId: coach.profile.id, clientId: coach.user.id, status: "CONFIRMED" as const, startsAt: start.toJSDate(), endsAt: start.plus({ minutes: 30 }).toJSDate() });
+    rows.push({
+      tenantId,
+      coachProfileId: coach.profile.id,
+      clientId: coach.user.id,
+      status: "CONFIRMED" as const,
+      startsAt: start.toJSDate(),
+      endsAt: start.plus({ minutes: 30 }).toJSDate(),
+    });
   }
   // Inserted one by one: a generated start may overlap another; the exclusion constraint refuses it.
   let inserted = 0;
@@ -250,7 +310,8 @@ async function slotEngine(tandem: Tandem, db: Db, tenantId: string) {
   const from = new Date();
   const to = new Date(from.getTime() + 30 * 86_400_000);
   let count = 0;
-  for (let i = 0; i < 20; i++) count = (await tandem.services.bookings.slotsForService(tenantId, coach.service.id, { from, to })).length;
+  for (let i = 0; i < 20; i++)
+    count = (await tandem.services.bookings.slotsForService(tenantId, coach.service.id, { from, to })).length;
   const samples: number[] = [];
   for (let i = 0; i < SLOT_RUNS; i++) {
     const t0 = performance.now();
@@ -266,7 +327,9 @@ await runOnFreshDatabase(async (database) => {
   const app = await benchApp(database, { jobs: true });
   try {
     const { db, tandem } = app;
-    const tenant = await db.tenant.create({ data: { name: "Booking benchmark", slug: `bench-${randomBytes(3).toString("hex")}` } });
+    const tenant = await db.tenant.create({
+      data: { name: "Booking benchmark", slug: `bench-${randomBytes(3).toString("hex")}` },
+    });
 
     const before = await baseline(db, 200);
     log("(a) contention");

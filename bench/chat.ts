@@ -51,7 +51,8 @@ const CHURN_RECEIVERS = 20;
 const CHURN_MESSAGES = Number(process.env.BENCH_CHURN_MESSAGES ?? 2000);
 const CHURN_RATE = 400;
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 const ms = (n: number) => Math.round(n * 100) / 100;
 const sleep = (millis: number) => new Promise((r) => setTimeout(r, millis));
 const summary = (samples: number[]) => {
@@ -94,7 +95,13 @@ function steady(rate: number, total: number, fn: (i: number) => void): Promise<v
 }
 
 function open(url: string, token?: string): Promise<ChatSocket> {
-  const socket: ChatSocket = connectSocket(url, { path: "/socket.io", transports: ["websocket"], reconnection: false, forceNew: true, extraHeaders: token ? { cookie: `tandem_session=${token}` } : {} });
+  const socket: ChatSocket = connectSocket(url, {
+    path: "/socket.io",
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: token ? { cookie: `tandem_session=${token}` } : {},
+  });
   return new Promise((resolve, reject) => {
     socket.once("connect", () => resolve(socket));
     socket.once("connect_error", reject);
@@ -103,17 +110,31 @@ function open(url: string, token?: string): Promise<ChatSocket> {
 
 async function members(db: Db, tenantId: string, count: number, tag: string) {
   const tokens = Array.from({ length: count }, () => newSessionToken());
-  await db.user.createMany({ data: tokens.map((_, i) => ({ email: `${tag}-${i}@bench.test`, name: `${tag} ${i}`, passwordHash: "-" })) });
-  const users = await db.user.findMany({ where: { email: { startsWith: `${tag}-` } }, select: { id: true, email: true } });
-  users.sort((a, b) => Number(a.email.split("-").at(-1)!.split("@")[0]) - Number(b.email.split("-").at(-1)!.split("@")[0]));
+  await db.user.createMany({
+    data: tokens.map((_, i) => ({ email: `${tag}-${i}@bench.test`, name: `${tag} ${i}`, passwordHash: "-" })),
+  });
+  const users = await db.user.findMany({
+    where: { email: { startsWith: `${tag}-` } },
+    select: { id: true, email: true },
+  });
+  users.sort(
+    (a, b) => Number(a.email.split("-").at(-1)!.split("@")[0]) - Number(b.email.split("-").at(-1)!.split("@")[0]),
+  );
   await db.membership.createMany({ data: users.map((u) => ({ tenantId, userId: u.id, role: "CLIENT" as const })) });
   const expiresAt = new Date(Date.now() + 86_400_000);
-  await db.session.createMany({ data: users.map((u, i) => ({ userId: u.id, tenantId, tokenHash: hashSessionToken(tokens[i]!), expiresAt })) });
+  await db.session.createMany({
+    data: users.map((u, i) => ({ userId: u.id, tenantId, tokenHash: hashSessionToken(tokens[i]!), expiresAt })),
+  });
   return users.map((u, i) => ({ id: u.id, token: tokens[i]! }));
 }
 
 async function thread(db: Db, tenantId: string, kind: "DIRECT" | "GROUP", userIds: string[]) {
-  return (await db.thread.create({ data: { tenantId, kind, members: { create: userIds.map((userId) => ({ userId })) } }, select: { id: true } })).id;
+  return (
+    await db.thread.create({
+      data: { tenantId, kind, members: { create: userIds.map((userId) => ({ userId })) } },
+      select: { id: true },
+    })
+  ).id;
 }
 
 async function join(socket: ChatSocket, threadId: string, afterSeq = 0) {
@@ -144,7 +165,8 @@ async function latency(sendUrl: string, receiveUrl: string, db: Db, tenantId: st
     if (delivered.length + failures >= total) done();
   });
   // Warm-up (JIT, pools), not timed.
-  for (let i = 0; i < 200; i++) await sender.emitWithAck("chat:send", { threadId, clientMessageId: `warm-${i}`, text: "warm-up" });
+  for (let i = 0; i < 200; i++)
+    await sender.emitWithAck("chat:send", { threadId, clientMessageId: `warm-${i}`, text: "warm-up" });
   await sleep(200);
   const started = performance.now();
   await steady(RATE, total, (i) => {
@@ -160,12 +182,22 @@ async function latency(sendUrl: string, receiveUrl: string, db: Db, tenantId: st
   await Promise.race([all, sleep(30_000)]);
   sender.disconnect();
   receiver.disconnect();
-  return { ...summary(delivered), ack: summary(acked), sent: total, delivered: delivered.length, failures, achieved_rate: Math.round(total / sendSeconds) };
+  return {
+    ...summary(delivered),
+    ack: summary(acked),
+    sent: total,
+    delivered: delivered.length,
+    failures,
+    achieved_rate: Math.round(total / sendSeconds),
+  };
 }
 
 /** The same pattern against a bare Socket.IO relay. */
 async function echoBaseline() {
-  const child: ChildProcess = fork(import.meta.filename, ["--echo-server"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child: ChildProcess = fork(import.meta.filename, ["--echo-server"], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   try {
     const port = await new Promise<number>((resolve, reject) => {
       child.once("message", (m) => resolve((m as { port: number }).port));
@@ -205,9 +237,15 @@ async function echoBaseline() {
 /** (b) one sender, a 200-member thread, every member connected. */
 async function fanout(url: string, db: Db, tenantId: string) {
   const people = await members(db, tenantId, FANOUT_MEMBERS, "fan");
-  const threadId = await thread(db, tenantId, "GROUP", people.map((p) => p.id));
+  const threadId = await thread(
+    db,
+    tenantId,
+    "GROUP",
+    people.map((p) => p.id),
+  );
   const sockets: ChatSocket[] = [];
-  for (let i = 0; i < people.length; i += 20) sockets.push(...(await Promise.all(people.slice(i, i + 20).map((p) => open(url, p.token)))));
+  for (let i = 0; i < people.length; i += 20)
+    sockets.push(...(await Promise.all(people.slice(i, i + 20).map((p) => open(url, p.token)))));
   await Promise.all(sockets.map((s) => join(s, threadId)));
   const expected = FANOUT_MEMBERS * FANOUT_MESSAGES;
   const sentAt = new Map<string, number>();
@@ -233,19 +271,32 @@ async function fanout(url: string, db: Db, tenantId: string) {
   });
   await Promise.race([all, sleep(60_000)]);
   for (const s of sockets) s.disconnect();
-  return { deliveries: latencies.length, expected, deliveries_per_s: Math.round(latencies.length / ((last - started) / 1000)), latency: summary(latencies), messages_per_s: RATE / 10 };
+  return {
+    deliveries: latencies.length,
+    expected,
+    deliveries_per_s: Math.round(latencies.length / ((last - started) / 1000)),
+    latency: summary(latencies),
+    messages_per_s: RATE / 10,
+  };
 }
 
 /** (c) random disconnects of the sender and of the receivers; resume by seq, resend by clientMessageId. */
 async function churn(urls: string[], db: Db, tenantId: string, tag: string) {
   const people = await members(db, tenantId, CHURN_RECEIVERS + 1, tag);
-  const threadId = await thread(db, tenantId, "GROUP", people.map((p) => p.id));
+  const threadId = await thread(
+    db,
+    tenantId,
+    "GROUP",
+    people.map((p) => p.id),
+  );
   const pick = () => urls[Math.floor(Math.random() * urls.length)]!;
   let stopping = false;
   let reconnects = 0;
 
   // Receivers: hold messages by seq, count copies of a seq and distinct seqs of one clientMessageId.
-  const receivers = people.slice(1).map((p) => ({ person: p, bySeq: new Map<number, ChatMessage>(), copies: 0, socket: null as ChatSocket | null }));
+  const receivers = people
+    .slice(1)
+    .map((p) => ({ person: p, bySeq: new Map<number, ChatMessage>(), copies: 0, socket: null as ChatSocket | null }));
   const sorted = (r: (typeof receivers)[number]) => [...r.bySeq.values()].sort((a, b) => a.seq - b.seq);
   const take = (r: (typeof receivers)[number], m: ChatMessage) => {
     if (m.threadId !== threadId) return;
@@ -323,13 +374,18 @@ async function churn(urls: string[], db: Db, tenantId: string, tag: string) {
     await sleep(200);
   }
   await sleep(500);
-  await Promise.all(receivers.map(async (r) => {
-    const page = await join(r.socket!, threadId, resumePoint(sorted(r)));
-    for (const m of page.messages) take(r, m);
-  }));
+  await Promise.all(
+    receivers.map(async (r) => {
+      const page = await join(r.socket!, threadId, resumePoint(sorted(r)));
+      for (const m of page.messages) take(r, m);
+    }),
+  );
   await sleep(300);
 
-  const stored = await db.message.findMany({ where: { threadId, clientMessageId: { startsWith: "c-" } }, select: { seq: true, clientMessageId: true } });
+  const stored = await db.message.findMany({
+    where: { threadId, clientMessageId: { startsWith: "c-" } },
+    select: { seq: true, clientMessageId: true },
+  });
   const storedIds = new Set(stored.map((m) => m.clientMessageId));
   const lastSeq = (await db.thread.findUniqueOrThrow({ where: { id: threadId } })).lastSeq;
   let lost = CHURN_MESSAGES - storedIds.size; // never stored despite resends
@@ -344,12 +400,23 @@ async function churn(urls: string[], db: Db, tenantId: string, tag: string) {
     r.socket?.disconnect();
   }
   sender.disconnect();
-  return { messages: CHURN_MESSAGES, receivers: CHURN_RECEIVERS, reconnects, stored: stored.length, lost, duplicated, redelivered_same_seq: redelivered, unacked_at_end: unacked.size };
+  return {
+    messages: CHURN_MESSAGES,
+    receivers: CHURN_RECEIVERS,
+    reconnects,
+    stored: stored.length,
+    lost,
+    duplicated,
+    redelivered_same_seq: redelivered,
+    unacked_at_end: unacked.size,
+  };
 }
 
 async function main() {
   const servers: RunningServer[] = [];
-  await runOnFreshDatabase(async (database) => run(database, servers), { onInterrupt: () => Promise.all(servers.map((s) => s.stop())) });
+  await runOnFreshDatabase(async (database) => run(database, servers), {
+    onInterrupt: () => Promise.all(servers.map((s) => s.stop())),
+  });
 }
 
 async function run(database: BenchDatabase, servers: RunningServer[]): Promise<number> {
@@ -359,9 +426,16 @@ async function run(database: BenchDatabase, servers: RunningServer[]): Promise<n
     log("applying migrations");
     await applyMigrations({ connectionString: database.url });
     db = createDb(database.url);
-    const tenant = await db.tenant.create({ data: { name: "Chat benchmark", slug: `bench-${randomBytes(3).toString("hex")}` } });
+    const tenant = await db.tenant.create({
+      data: { name: "Chat benchmark", slug: `bench-${randomBytes(3).toString("hex")}` },
+    });
     // Every node must open what the others sealed: one key ring for all of them.
-    const env = { DATABASE_URL: database.url, DATA_DIR: dataDir, SEED_DEMO: "false", ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}` };
+    const env = {
+      DATABASE_URL: database.url,
+      DATA_DIR: dataDir,
+      SEED_DEMO: "false",
+      ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
+    };
     log("starting the server");
     const node1 = await startServer(env);
     servers.push(node1);
@@ -371,13 +445,17 @@ async function run(database: BenchDatabase, servers: RunningServer[]): Promise<n
     log(`    p50 ${baseline.p50_ms} ms, p99 ${baseline.p99_ms} ms`);
     log(`(a) latency at ${RATE} messages/s for ${SECONDS} s`);
     const a = await latency(node1.url, node1.url, db, tenant.id, "lat");
-    log(`    p50 ${a.p50_ms} ms, p99 ${a.p99_ms} ms, ack p99 ${a.ack.p99_ms} ms, ${a.delivered}/${a.sent} delivered at ${a.achieved_rate}/s`);
+    log(
+      `    p50 ${a.p50_ms} ms, p99 ${a.p99_ms} ms, ack p99 ${a.ack.p99_ms} ms, ${a.delivered}/${a.sent} delivered at ${a.achieved_rate}/s`,
+    );
     log(`(b) fan-out to ${FANOUT_MEMBERS} members`);
     const b = await fanout(node1.url, db, tenant.id);
     log(`    ${b.deliveries}/${b.expected} deliveries, ${b.deliveries_per_s}/s, p99 ${b.latency.p99_ms} ms`);
     log(`(c) ${CHURN_MESSAGES} messages while the sender and ${CHURN_RECEIVERS} members reconnect at random`);
     const c = await churn([node1.url], db, tenant.id, "churn");
-    log(`    lost ${c.lost}, duplicated ${c.duplicated} (${c.reconnects} reconnects, ${c.redelivered_same_seq} same-seq copies dropped by the client)`);
+    log(
+      `    lost ${c.lost}, duplicated ${c.duplicated} (${c.reconnects} reconnects, ${c.redelivered_same_seq} same-seq copies dropped by the client)`,
+    );
 
     let d: Record<string, unknown> | null = null;
     if (process.env.REDIS_URL) {
@@ -393,7 +471,15 @@ async function run(database: BenchDatabase, servers: RunningServer[]): Promise<n
       log(`    latency across nodes: p50 ${lat.p50_ms} ms, p99 ${lat.p99_ms} ms (${lat.delivered}/${lat.sent})`);
       const ch = await churn([node1r.url, node2.url], db, tenant.id, "churn2");
       log(`    churn across nodes: lost ${ch.lost}, duplicated ${ch.duplicated} (${ch.reconnects} reconnects)`);
-      d = { p50_ms: lat.p50_ms, p99_ms: lat.p99_ms, delivered: lat.delivered, sent: lat.sent, lost: ch.lost, duplicated: ch.duplicated, reconnects: ch.reconnects };
+      d = {
+        p50_ms: lat.p50_ms,
+        p99_ms: lat.p99_ms,
+        delivered: lat.delivered,
+        sent: lat.sent,
+        lost: ch.lost,
+        duplicated: ch.duplicated,
+        reconnects: ch.reconnects,
+      };
     } else {
       log("(d) skipped: REDIS_URL is not set");
     }

@@ -59,16 +59,20 @@ const weighted = <T>(entries: readonly (readonly [T, number])[]): T => {
   return entries[entries.length - 1]![0];
 };
 
-const FIRST_NAMES = `Aaliyah Aaron Abdul Ada Adam Adrian Ahmed Aisha Alba Alejandro Alex Alice Amara Amelia Amir Ana Anders Andrea Anika Anna Anouk Antonio Arjun Astrid Ava Ayesha Beatriz Ben Bianca Bram Bruno Camila Carla Carlos Caroline Chen Chiara Chloe Claire Daan Daniel Daniela David Diego Dina Elena Elif Eliza Emil Emma Erik Esther Eva Fatima Felix Femke Finn Freya Gabriel Giulia Grace Hana Hannah Harper Hassan Helena Hugo Ibrahim Ida Ines Ingrid Isaac Isabel Ivan Jack Jakob James Jana Javier Jasmine Jesper Joanna Johan Jonas Jorge Jose Julia Julian Karim Karin Kasper Kate Kenji Khalid Lara Laura Lea Leila Lena Leo Liam Lina Lisa Lucas Lucia Luis Maja Malik Marco Maria Marta Mateo Matteo Maya Mei Mia Miguel Mila Mohammed Nadia Naomi Nina Noah Noor Nora Olivia Omar Oscar Paula Pedro Priya Rafael Rania Rosa Ruben Saanvi Sara Sebastian Sofia Sophie Stefan Tariq Thomas Tim Ursula Valentina Victor Wei Willem Yara Yusuf Zara Zoe`.split(" ");
-const LAST_NAMES = `Abbott Adeyemi Ahmed Alvarez Andersen Bakker Becker Bianchi Brown Bruno Castillo Chen Clarke Costa Cruz Da Silva De Boer De Jong De Vries Dekker Diaz Dijkstra Dubois Eriksson Evans Fernandes Fischer Fontaine Garcia Gomez Gonzalez Green Hansen Hassan Hoffmann Horvat Hughes Ivanova Jansen Jensen Johansson Jones Kaya Kim Koch Kowalski Kumar Larsen Laurent Lee Lefebvre Lopez Martin Martinez Meijer Meyer Moreau Moreno Mulder Muller Murphy Nakamura Nguyen Nielsen Novak Okafor Olsen Ortiz Patel Pereira Peters Petrov Popescu Ramos Reyes Ricci Richter Rivera Roberts Romano Rossi Ruiz Santos Sato Schmidt Schneider Schulz Silva Singh Smit Smith Sousa Suzuki Tanaka Taylor Thomas Torres Van Dam Van Dijk Van Leeuwen Visser Wagner Walker Wang Weber Williams Wilson Wolf Wong Yilmaz Young Zhang Zimmermann`
-  .split(" ")
-  .reduce<string[]>((names, word) => {
-    // Re-join the two-word surnames ("De Vries", "Van Dijk", "Da Silva").
-    const last = names.at(-1);
-    if (last && /^(De|Van|Da)$/.test(last)) names[names.length - 1] = `${last} ${word}`;
-    else names.push(word);
-    return names;
-  }, []);
+const FIRST_NAMES =
+  `Aaliyah Aaron Abdul Ada Adam Adrian Ahmed Aisha Alba Alejandro Alex Alice Amara Amelia Amir Ana Anders Andrea Anika Anna Anouk Antonio Arjun Astrid Ava Ayesha Beatriz Ben Bianca Bram Bruno Camila Carla Carlos Caroline Chen Chiara Chloe Claire Daan Daniel Daniela David Diego Dina Elena Elif Eliza Emil Emma Erik Esther Eva Fatima Felix Femke Finn Freya Gabriel Giulia Grace Hana Hannah Harper Hassan Helena Hugo Ibrahim Ida Ines Ingrid Isaac Isabel Ivan Jack Jakob James Jana Javier Jasmine Jesper Joanna Johan Jonas Jorge Jose Julia Julian Karim Karin Kasper Kate Kenji Khalid Lara Laura Lea Leila Lena Leo Liam Lina Lisa Lucas Lucia Luis Maja Malik Marco Maria Marta Mateo Matteo Maya Mei Mia Miguel Mila Mohammed Nadia Naomi Nina Noah Noor Nora Olivia Omar Oscar Paula Pedro Priya Rafael Rania Rosa Ruben Saanvi Sara Sebastian Sofia Sophie Stefan Tariq Thomas Tim Ursula Valentina Victor Wei Willem Yara Yusuf Zara Zoe`.split(
+    " ",
+  );
+const LAST_NAMES =
+  `Abbott Adeyemi Ahmed Alvarez Andersen Bakker Becker Bianchi Brown Bruno Castillo Chen Clarke Costa Cruz Da Silva De Boer De Jong De Vries Dekker Diaz Dijkstra Dubois Eriksson Evans Fernandes Fischer Fontaine Garcia Gomez Gonzalez Green Hansen Hassan Hoffmann Horvat Hughes Ivanova Jansen Jensen Johansson Jones Kaya Kim Koch Kowalski Kumar Larsen Laurent Lee Lefebvre Lopez Martin Martinez Meijer Meyer Moreau Moreno Mulder Muller Murphy Nakamura Nguyen Nielsen Novak Okafor Olsen Ortiz Patel Pereira Peters Petrov Popescu Ramos Reyes Ricci Richter Rivera Roberts Romano Rossi Ruiz Santos Sato Schmidt Schneider Schulz Silva Singh Smit Smith Sousa Suzuki Tanaka Taylor Thomas Torres Van Dam Van Dijk Van Leeuwen Visser Wagner Walker Wang Weber Williams Wilson Wolf Wong Yilmaz Young Zhang Zimmermann`
+    .split(" ")
+    .reduce<string[]>((names, word) => {
+      // Re-join the two-word surnames ("De Vries", "Van Dijk", "Da Silva").
+      const last = names.at(-1);
+      if (last && /^(De|Van|Da)$/.test(last)) names[names.length - 1] = `${last} ${word}`;
+      else names.push(word);
+      return names;
+    }, []);
 
 /** Coaching areas: specialties, the TOPICS they map to, and bio sentences. */
 type Topic = (typeof TOPICS)[number];
@@ -107,7 +111,13 @@ const AREAS: { specialties: string[]; topics: Topic[]; sentences: string[] }[] =
     ],
   },
   {
-    specialties: ["executive coaching", "leadership development", "team performance", "first-time managers", "women in leadership"],
+    specialties: [
+      "executive coaching",
+      "leadership development",
+      "team performance",
+      "first-time managers",
+      "women in leadership",
+    ],
     topics: ["leadership", "communication", "career"],
     sentences: [
       "I coach executives and first-time managers on leading with clarity and care.",
@@ -191,15 +201,30 @@ const GENERIC = [
   "I believe change happens in small steps that you repeat.",
 ];
 const LANGUAGES: (readonly [string, number])[] = [
-  ["en", 60], ["nl", 8], ["de", 8], ["fr", 6], ["es", 6], ["it", 3], ["pt", 3], ["pl", 2], ["sv", 1], ["da", 1], ["tr", 1], ["ar", 1], ["hi", 1], ["zh", 1], ["ja", 0.5],
+  ["en", 60],
+  ["nl", 8],
+  ["de", 8],
+  ["fr", 6],
+  ["es", 6],
+  ["it", 3],
+  ["pt", 3],
+  ["pl", 2],
+  ["sv", 1],
+  ["da", 1],
+  ["tr", 1],
+  ["ar", 1],
+  ["hi", 1],
+  ["zh", 1],
+  ["ja", 0.5],
 ];
-const CITIES = `Amsterdam Rotterdam Utrecht The Hague Eindhoven Groningen Antwerp Brussels Ghent Berlin Hamburg Munich Cologne Frankfurt Vienna Zurich Paris Lyon Madrid Barcelona Lisbon Porto Milan Rome Copenhagen Stockholm Oslo Dublin London Manchester`
-  .split(" ")
-  .reduce<string[]>((cities, word) => {
-    if (cities.at(-1) === "The") cities[cities.length - 1] = `The ${word}`;
-    else cities.push(word);
-    return cities;
-  }, []);
+const CITIES =
+  `Amsterdam Rotterdam Utrecht The Hague Eindhoven Groningen Antwerp Brussels Ghent Berlin Hamburg Munich Cologne Frankfurt Vienna Zurich Paris Lyon Madrid Barcelona Lisbon Porto Milan Rome Copenhagen Stockholm Oslo Dublin London Manchester`
+    .split(" ")
+    .reduce<string[]>((cities, word) => {
+      if (cities.at(-1) === "The") cities[cities.length - 1] = `The ${word}`;
+      else cities.push(word);
+      return cities;
+    }, []);
 const REMOTE_TYPES = ["VIDEO", "PHONE", "CHAT"] as const;
 
 interface CoachSeed {
@@ -219,20 +244,41 @@ interface CoachSeed {
 
 function makeCoach(): CoachSeed {
   const displayName = `${pick(FIRST_NAMES)} ${pick(LAST_NAMES)}`;
-  const areas = pickSome(AREAS, weighted([[1, 55], [2, 35], [3, 10]]));
+  const areas = pickSome(
+    AREAS,
+    weighted([
+      [1, 55],
+      [2, 35],
+      [3, 10],
+    ]),
+  );
   const specialties = [...new Set(areas.flatMap((a) => pickSome(a.specialties, int(1, 2))))].slice(0, int(1, 4));
   const topics = [...new Set(areas.flatMap((a) => pickSome(a.topics, int(1, a.topics.length))))].slice(0, 4);
   const sentences = [...areas.flatMap((a) => pickSome(a.sentences, int(1, 3))), ...pickSome(GENERIC, int(1, 3))];
   const languages = new Set<string>();
   if (rand() < 0.82) languages.add("en");
-  const wanted = weighted([[1, 50], [2, 38], [3, 12]]);
+  const wanted = weighted([
+    [1, 50],
+    [2, 38],
+    [3, 12],
+  ]);
   while (languages.size < wanted) languages.add(weighted(LANGUAGES));
-  const sessionTypes: CoachSeed["sessionTypes"] = pickSome(REMOTE_TYPES, weighted([[1, 40], [2, 40], [3, 20]]));
+  const sessionTypes: CoachSeed["sessionTypes"] = pickSome(
+    REMOTE_TYPES,
+    weighted([
+      [1, 40],
+      [2, 40],
+      [3, 20],
+    ]),
+  );
   if (!sessionTypes.includes("VIDEO") && rand() < 0.6) sessionTypes.unshift("VIDEO");
   const inPerson = rand() < 0.2;
   if (inPerson) sessionTypes.push("IN_PERSON");
   const ratingCount = rand() < 0.15 ? 0 : Math.floor(Math.pow(rand(), 2.5) * 250) + 1;
-  const ratingAvg = ratingCount === 0 ? 0 : Math.round(Math.min(5, Math.max(1, 5 - Math.pow(rand(), 1.8) * 2.2 + (rand() - 0.5) * 0.4)) * 100) / 100;
+  const ratingAvg =
+    ratingCount === 0
+      ? 0
+      : Math.round(Math.min(5, Math.max(1, 5 - Math.pow(rand(), 1.8) * 2.2 + (rand() - 0.5) * 0.4)) * 100) / 100;
   return {
     displayName,
     bio: sentences.join(" "),
@@ -281,7 +327,13 @@ export async function openDatabase(): Promise<BenchDatabase> {
       const { startEmbeddedPostgres } = await import("../server/db/embedded.ts");
       log(`DATABASE_URL is not set: starting an embedded PostgreSQL in ${tmp}`);
       // stopOnSignals false: bench/directory.ts cleans up on SIGINT/SIGTERM itself, in order.
-      embedded = await startEmbeddedPostgres({ dataDir: tmp, port: await freePort(), database: "postgres", ephemeral: true, stopOnSignals: false });
+      embedded = await startEmbeddedPostgres({
+        dataDir: tmp,
+        port: await freePort(),
+        database: "postgres",
+        ephemeral: true,
+        stopOnSignals: false,
+      });
       const server = embedded;
       steps.push(() => server.stop());
       serverUrl = embedded.adminConnectionString;
@@ -316,7 +368,9 @@ export async function openDatabase(): Promise<BenchDatabase> {
 
 export async function seed(db: Db): Promise<string> {
   const started = performance.now();
-  const tenant = await db.tenant.create({ data: { name: "Benchmark Coaching", slug: `bench-${randomBytes(3).toString("hex")}` } });
+  const tenant = await db.tenant.create({
+    data: { name: "Benchmark Coaching", slug: `bench-${randomBytes(3).toString("hex")}` },
+  });
   const total = COACHES + PENDING + SUSPENDED;
   const statuses = [
     ...Array<"APPROVED">(COACHES).fill("APPROVED"),
@@ -339,7 +393,9 @@ export async function seed(db: Db): Promise<string> {
       passwordHash: "!", // never signs in
     }));
     await db.user.createMany({ data: users });
-    await db.membership.createMany({ data: users.map((u) => ({ tenantId: tenant.id, userId: u.id, role: "COACH" as const })) });
+    await db.membership.createMany({
+      data: users.map((u) => ({ tenantId: tenant.id, userId: u.id, role: "COACH" as const })),
+    });
     const appliedAt = (i: number) => new Date(Date.UTC(2025, 0, 1) + (offset + i) * 45 * 60_000);
     await db.coachProfile.createMany({
       data: coaches.map((c, i) => {
@@ -406,18 +462,47 @@ export const SHAPES: Shape[] = [
   { name: "browse_rating_p5", variants: [{ page: 5 }] },
   { name: "browse_price_p1", variants: [{ sort: "price" }] },
   { name: "browse_price_p5", variants: [{ sort: "price", page: 5 }] },
-  { name: "text_word", variants: ["anxiety", "burnout", "nutrition", "leadership", "insomnia", "mediation", "teenagers", "negotiation"].map((q) => ({ q })) },
-  { name: "text_words", variants: ["career change", "public speaking confidence", "strength training parents", "difficult conversations at work"].map((q) => ({ q })) },
+  {
+    name: "text_word",
+    variants: [
+      "anxiety",
+      "burnout",
+      "nutrition",
+      "leadership",
+      "insomnia",
+      "mediation",
+      "teenagers",
+      "negotiation",
+    ].map((q) => ({ q })),
+  },
+  {
+    name: "text_words",
+    variants: [
+      "career change",
+      "public speaking confidence",
+      "strength training parents",
+      "difficult conversations at work",
+    ].map((q) => ({ q })),
+  },
   { name: "text_name", variants: ["nadia", "pedro", "ingrid", "okafor"].map((q) => ({ q })) },
   { name: "text_word_p5", variants: ["stress", "career"].map((q) => ({ q, page: 5 })) },
   { name: "text_sort_rating", variants: ["mindfulness", "interview"].map((q) => ({ q, sort: "rating" as const })) },
   { name: "text_sort_price", variants: ["fitness", "relationships"].map((q) => ({ q, sort: "price" as const })) },
-  { name: "specialty", variants: ["executive coaching", "burnout recovery", "running", "mediation"].map((specialty) => ({ specialty })) },
-  { name: "topic", variants: (["mindfulness", "career", "sleep", "conflict resolution"] as const).map((topic) => ({ topic })) },
+  {
+    name: "specialty",
+    variants: ["executive coaching", "burnout recovery", "running", "mediation"].map((specialty) => ({ specialty })),
+  },
+  {
+    name: "topic",
+    variants: (["mindfulness", "career", "sleep", "conflict resolution"] as const).map((topic) => ({ topic })),
+  },
   { name: "language_en", variants: [{ language: "en" }] },
   { name: "language_other", variants: ["nl", "de", "fr", "ja"].map((language) => ({ language })) },
   { name: "session_type", variants: (["PHONE", "CHAT", "IN_PERSON"] as const).map((sessionType) => ({ sessionType })) },
-  { name: "price_range", variants: [{ minPriceMinor: 5000, maxPriceMinor: 9000, sort: "price" }, { maxPriceMinor: 6000 }] },
+  {
+    name: "price_range",
+    variants: [{ minPriceMinor: 5000, maxPriceMinor: 9000, sort: "price" }, { maxPriceMinor: 6000 }],
+  },
   { name: "min_rating", variants: [{ minRating: 4.5 }, { minRating: 4, sort: "price" }] },
   { name: "location", variants: ["amsterdam", "Berlin", "lisbon"].map((location) => ({ location })) },
   {
@@ -447,7 +532,10 @@ export function parsed(query: DirectoryQuery): DirectoryQuery {
  * run is interrupted (SIGINT/SIGTERM: `onInterrupt` first, e.g. stopping child servers, then
  * the database; exit 130). `body` resolves with the exit code; a failure is logged and exits 1.
  */
-export async function runOnFreshDatabase(body: (database: BenchDatabase) => Promise<number>, options: { onInterrupt?: () => Promise<unknown> } = {}): Promise<void> {
+export async function runOnFreshDatabase(
+  body: (database: BenchDatabase) => Promise<number>,
+  options: { onInterrupt?: () => Promise<unknown> } = {},
+): Promise<void> {
   const opening = openDatabase();
   let interrupted = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -487,11 +575,20 @@ export async function benchApp(database: BenchDatabase, options: { jobs?: boolea
   await applyMigrations({ connectionString: database.url });
   const db = createDb(database.url);
   // DATA_DIR only feeds the local file storage and the local encryption key.
-  const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", DATABASE_URL: database.url, DATA_DIR: path.join(os.tmpdir(), "tandem-bench-data") });
+  const env = loadEnv({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    SEED_DEMO: "false",
+    DATABASE_URL: database.url,
+    DATA_DIR: path.join(os.tmpdir(), "tandem-bench-data"),
+  });
   const realtime: RealtimeNotifier = { disconnectSessions: () => {}, emitToTenant: () => {}, emitToUser: () => {} };
   const logger = createLogger("silent");
-  const jobs: JobQueue | undefined = options.jobs ? createJobQueue({ connectionString: database.url, log: logger }) : undefined;
-  const makeTandem = (client: Db) => createTandem({ env, db: client, databaseUrl: database.url, log: logger, realtime, jobs });
+  const jobs: JobQueue | undefined = options.jobs
+    ? createJobQueue({ connectionString: database.url, log: logger })
+    : undefined;
+  const makeTandem = (client: Db) =>
+    createTandem({ env, db: client, databaseUrl: database.url, log: logger, realtime, jobs });
   const tandem = makeTandem(db);
   if (jobs) {
     registerJobs(jobs, tandem.services, logger);

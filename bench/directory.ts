@@ -19,7 +19,8 @@ const WARMUP_ROUNDS = 3; // every query shape this many times before timing
 const TIMED_QUERIES = 400;
 const EXPLAIN = process.argv.includes("--explain");
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 const ms = (n: number) => Math.round(n * 100) / 100;
 
 async function measure(tandem: Tandem, db: Db, tenantId: string) {
@@ -33,13 +34,16 @@ async function measure(tandem: Tandem, db: Db, tenantId: string) {
 
   log("warming up");
   for (let round = 0; round < WARMUP_ROUNDS; round++) {
-    for (const shape of schedule) for (const variant of shape.variants) await tandem.services.directory.search(tenantId, variant);
+    for (const shape of schedule)
+      for (const variant of shape.variants) await tandem.services.directory.search(tenantId, variant);
     await db.$queryRaw`SELECT 1`;
   }
   // Sanity: the mix returns results, and every shape matches something.
   for (const shape of schedule) {
     const result = await tandem.services.directory.search(tenantId, shape.variants[0]!);
-    log(`  ${shape.name.padEnd(18)} total ${String(result.total).padStart(5)}  first: ${result.results[0]?.displayName ?? "(none)"}`);
+    log(
+      `  ${shape.name.padEnd(18)} total ${String(result.total).padStart(5)}  first: ${result.results[0]?.displayName ?? "(none)"}`,
+    );
   }
 
   log(`timing ${TIMED_QUERIES} searches and ${TIMED_QUERIES} SELECT 1 round trips, interleaved`);
@@ -76,7 +80,9 @@ async function measure(tandem: Tandem, db: Db, tenantId: string) {
       samples.push(performance.now() - t0);
     }
     samples.sort((a, b) => a - b);
-    log(`also on the directory page: ${name} p50 ${ms(quantile(samples, 0.5))} ms, p95 ${ms(quantile(samples, 0.95))} ms`);
+    log(
+      `also on the directory page: ${name} p50 ${ms(quantile(samples, 0.5))} ms, p95 ${ms(quantile(samples, 0.95))} ms`,
+    );
   }
   const per_query: Record<string, { p50_ms: number; p95_ms: number }> = {};
   for (const [name, samples] of perShape) {
@@ -105,7 +111,9 @@ function recordingDb(db: Db, sink: Prisma.Sql[]): Db {
     get(target, prop, receiver) {
       if (prop === "$queryRaw") {
         return (strings: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) => {
-          const sql = Array.isArray(strings) ? Prisma.sql(strings as TemplateStringsArray, ...values) : (strings as Prisma.Sql);
+          const sql = Array.isArray(strings)
+            ? Prisma.sql(strings as TemplateStringsArray, ...values)
+            : (strings as Prisma.Sql);
           sink.push(sql);
           return target.$queryRaw(sql);
         };
@@ -126,7 +134,10 @@ async function explain(makeTandem: (db: Db) => Tandem, db: Db, tenantId: string)
       await recording.services.directory.search(tenantId, query);
       const sql = captured[0];
       if (!sql) throw new Error(`No SQL captured for ${shape.name}`);
-      const rows = await db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN (ANALYZE, BUFFERS) ${sql.text}`, ...sql.values);
+      const rows = await db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
+        `EXPLAIN (ANALYZE, BUFFERS) ${sql.text}`,
+        ...sql.values,
+      );
       process.stderr.write(`\n=== ${shape.name} ${JSON.stringify(query)}\n`);
       if (shape.name === "browse_rating_p1" || shape.name === "text_word" || shape.name === "combined_filters") {
         process.stderr.write(`${sql.text.replace(/^\s*\n/, "")}\n-- parameters: ${JSON.stringify(sql.values)}\n`);

@@ -23,7 +23,12 @@ export const callSignal = z
     bookingId: z.uuid("Not a booking id."),
     /** The peer socket this is meant for; the other participant's other tabs ignore it. */
     to: z.string().min(1).max(64).optional(),
-    description: z.strictObject({ type: z.enum(["offer", "answer", "rollback"], { error: "Unknown description type." }), sdp: z.string().max(100_000, "Session description too large.").optional() }).optional(),
+    description: z
+      .strictObject({
+        type: z.enum(["offer", "answer", "rollback"], { error: "Unknown description type." }),
+        sdp: z.string().max(100_000, "Session description too large.").optional(),
+      })
+      .optional(),
     candidate: z
       .strictObject({
         candidate: z.string().max(2_000, "Candidate too large."),
@@ -33,7 +38,10 @@ export const callSignal = z
       })
       .nullish(),
   })
-  .refine((s) => (s.description === undefined) !== (s.candidate === undefined), { message: "Send either a description or a candidate.", path: ["description"] });
+  .refine((s) => (s.description === undefined) !== (s.candidate === undefined), {
+    message: "Send either a description or a candidate.",
+    path: ["description"],
+  });
 export type CallSignal = z.infer<typeof callSignal>;
 
 export interface CallPeer {
@@ -63,11 +71,18 @@ function chatEvents() {
     "chat:send": z
       .object({
         threadId,
-        clientMessageId: z.string().trim().min(1, "A client message id is needed.").max(64, "Client message ids are at most 64 characters."),
+        clientMessageId: z
+          .string()
+          .trim()
+          .min(1, "A client message id is needed.")
+          .max(64, "Client message ids are at most 64 characters."),
         text: z.string().max(4000, "Messages are at most 4,000 characters.").optional(),
         attachmentId: z.string().min(1).max(2000, "Not an attachment id.").optional(),
       })
-      .refine((m) => (m.text?.trim().length ?? 0) > 0 || m.attachmentId !== undefined, { message: "Write a message or attach a file.", path: ["text"] }),
+      .refine((m) => (m.text?.trim().length ?? 0) > 0 || m.attachmentId !== undefined, {
+        message: "Write a message or attach a file.",
+        path: ["text"],
+      }),
     "chat:typing": z.object({ threadId, typing: z.boolean("Typing is true or false.") }),
     "chat:read": z.object({ threadId, seq }),
   };
@@ -85,7 +100,16 @@ export interface PresenceMember {
   role: string;
 }
 
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: "BAD_REQUEST" | "FORBIDDEN" | "NOT_FOUND" | "INTERNAL"; message: string; fieldErrors?: Record<string, string[]> } };
+export type Ack<T> =
+  | { ok: true; data: T }
+  | {
+      ok: false;
+      error: {
+        code: "BAD_REQUEST" | "FORBIDDEN" | "NOT_FOUND" | "INTERNAL";
+        message: string;
+        fieldErrors?: Record<string, string[]>;
+      };
+    };
 
 /** A chat message as members see it (decrypted). `seq` orders it within its thread. */
 export interface ChatMessage {
@@ -108,13 +132,19 @@ export interface ChatJoined {
 }
 
 export interface ClientToServerEvents {
-  "presence:join": (payload: ClientPayload<"presence:join">, ack: (res: Ack<{ members: PresenceMember[] }>) => void) => void;
+  "presence:join": (
+    payload: ClientPayload<"presence:join">,
+    ack: (res: Ack<{ members: PresenceMember[] }>) => void,
+  ) => void;
   "presence:leave": (payload: ClientPayload<"presence:leave">, ack: (res: Ack<null>) => void) => void;
   "presence:wave": (payload: ClientPayload<"presence:wave">, ack: (res: Ack<null>) => void) => void;
   /** Joins `thread:<id>` and answers with the messages after `afterSeq`, oldest first. */
   "chat:join": (payload: ClientPayload<"chat:join">, ack: (res: Ack<ChatJoined>) => void) => void;
   "chat:leave": (payload: ClientPayload<"chat:leave">, ack: (res: Ack<null>) => void) => void;
-  "chat:send": (payload: ClientPayload<"chat:send">, ack: (res: Ack<{ seq: number; id: string; createdAt: string }>) => void) => void;
+  "chat:send": (
+    payload: ClientPayload<"chat:send">,
+    ack: (res: Ack<{ seq: number; id: string; createdAt: string }>) => void,
+  ) => void;
   "chat:typing": (payload: ClientPayload<"chat:typing">, ack?: (res: Ack<null>) => void) => void;
   "chat:read": (payload: ClientPayload<"chat:read">, ack: (res: Ack<{ lastReadSeq: number }>) => void) => void;
   "call:join": (payload: ClientPayload<"call:join">, ack: (res: Ack<{ peers: CallPeer[] }>) => void) => void;
@@ -134,7 +164,12 @@ export interface ServerToClientEvents {
   "call:peer": (payload: { bookingId: string; peer: CallPeer; present: boolean }) => void;
   /** A signalling message from the other participant of a booking's call. */
   "call:signal": (payload: CallSignal & { from: CallPeer }) => void;
-  "tenant:updated": (payload: { tenantId: string; name: string; featureCoaches: boolean; featurePremiumCoachServices: boolean }) => void;
+  "tenant:updated": (payload: {
+    tenantId: string;
+    name: string;
+    featureCoaches: boolean;
+    featurePremiumCoachServices: boolean;
+  }) => void;
   /** A new message in a thread the socket has joined (the sender's own sockets too). */
   "chat:message": (payload: ChatMessage) => void;
   "chat:typing": (payload: { threadId: string; userId: string; name: string; typing: boolean }) => void;

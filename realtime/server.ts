@@ -48,7 +48,8 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
   if (options.redisUrl) {
     const pub = createClient({ url: options.redisUrl });
     const sub = pub.duplicate();
-    for (const c of [pub, sub]) c.on("error", (error: Error) => options.log.error("redis adapter error", { message: error.message }));
+    for (const c of [pub, sub])
+      c.on("error", (error: Error) => options.log.error("redis adapter error", { message: error.message }));
     await Promise.all([pub.connect(), sub.connect()]);
     io.adapter(createAdapter(pub, sub, { requestsTimeout: 3000 }));
     redisClients.push(pub, sub);
@@ -58,12 +59,25 @@ export async function attachRealtime(httpServer: HttpServer, options: RealtimeOp
   io.use(async (socket, next) => {
     try {
       const viewer = await options.auth.resolveSession(readSessionToken(socket.request.headers.cookie));
-      if (!viewer) return next(Object.assign(new Error("unauthorized"), { data: { code: "UNAUTHORIZED", message: "Please log in to connect." } }));
-      socket.data = { sessionId: viewer.sessionId, userId: viewer.user.id, name: viewer.user.name, role: viewer.role, tenantId: viewer.tenant.id };
+      if (!viewer)
+        return next(
+          Object.assign(new Error("unauthorized"), {
+            data: { code: "UNAUTHORIZED", message: "Please log in to connect." },
+          }),
+        );
+      socket.data = {
+        sessionId: viewer.sessionId,
+        userId: viewer.user.id,
+        name: viewer.user.name,
+        role: viewer.role,
+        tenantId: viewer.tenant.id,
+      };
       (socket as unknown as { viewer: Viewer }).viewer = viewer;
       next();
     } catch (error) {
-      options.log.error("realtime: authentication failed", { message: error instanceof Error ? error.message : String(error) });
+      options.log.error("realtime: authentication failed", {
+        message: error instanceof Error ? error.message : String(error),
+      });
       next(new Error("internal"));
     }
   });

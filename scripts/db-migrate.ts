@@ -13,7 +13,9 @@ if (!connectionString) {
 
 try {
   const { applied } = await applyMigrations({ connectionString });
-  console.log(applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}` : "No pending migrations");
+  console.log(
+    applied.length ? `Applied ${applied.length} migration(s):\n  ${applied.join("\n  ")}` : "No pending migrations",
+  );
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

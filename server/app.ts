@@ -12,9 +12,31 @@ import { appRouter, createCaller } from "./trpc/root.ts";
  * The server-side object graph, built once per process by server/index.ts and handed to Remix
  * as load context, to Socket.IO and to tests. Routes reach server code only through it.
  */
-export function createTandem(options: { env: Env; db: Db; databaseUrl: string; databaseSchema?: string; log: Logger; realtime: RealtimeNotifier; now?: () => Date; jobs?: JobQueue; storage?: Storage; keyring?: Keyring }) {
+export function createTandem(options: {
+  env: Env;
+  db: Db;
+  databaseUrl: string;
+  databaseSchema?: string;
+  log: Logger;
+  realtime: RealtimeNotifier;
+  now?: () => Date;
+  jobs?: JobQueue;
+  storage?: Storage;
+  keyring?: Keyring;
+}) {
   const { env, db, log, realtime } = options;
-  const services = createServices({ db, env, log, realtime, databaseUrl: options.databaseUrl, databaseSchema: options.databaseSchema, now: options.now ?? (() => new Date()), jobs: options.jobs, storage: options.storage ?? createStorage(env), keyring: options.keyring ?? loadKeyring(env) });
+  const services = createServices({
+    db,
+    env,
+    log,
+    realtime,
+    databaseUrl: options.databaseUrl,
+    databaseSchema: options.databaseSchema,
+    now: options.now ?? (() => new Date()),
+    jobs: options.jobs,
+    storage: options.storage ?? createStorage(env),
+    keyring: options.keyring ?? loadKeyring(env),
+  });
   const deps = { env, db, services };
 
   return {

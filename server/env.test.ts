@@ -53,8 +53,20 @@ describe("file storage settings", () => {
   });
 
   it("read an S3-compatible bucket", () => {
-    const env = loadEnv({ S3_BUCKET: "tandem-files", S3_ENDPOINT: "http://127.0.0.1:9000", S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret", S3_FORCE_PATH_STYLE: "true" });
-    expect(env).toMatchObject({ S3_BUCKET: "tandem-files", S3_ENDPOINT: "http://127.0.0.1:9000", S3_ACCESS_KEY_ID: "id", S3_SECRET_ACCESS_KEY: "secret", S3_FORCE_PATH_STYLE: true });
+    const env = loadEnv({
+      S3_BUCKET: "tandem-files",
+      S3_ENDPOINT: "http://127.0.0.1:9000",
+      S3_ACCESS_KEY_ID: "id",
+      S3_SECRET_ACCESS_KEY: "secret",
+      S3_FORCE_PATH_STYLE: "true",
+    });
+    expect(env).toMatchObject({
+      S3_BUCKET: "tandem-files",
+      S3_ENDPOINT: "http://127.0.0.1:9000",
+      S3_ACCESS_KEY_ID: "id",
+      S3_SECRET_ACCESS_KEY: "secret",
+      S3_FORCE_PATH_STYLE: true,
+    });
   });
 
   it("name the variable when the settings do not fit together", () => {
@@ -66,10 +78,18 @@ describe("file storage settings", () => {
         return (error as ConfigError).problems.map((p) => `${p.variable}: ${p.message}`);
       }
     };
-    expect(problems({ S3_ENDPOINT: "https://s3.example.com" })).toEqual(["S3_ENDPOINT: is set but S3_BUCKET is not (files would silently go to the local disk)"]);
-    expect(problems({ S3_BUCKET: "files", S3_ACCESS_KEY_ID: "id" })).toEqual(["S3_SECRET_ACCESS_KEY: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together"]);
-    expect(problems({ S3_BUCKET: "files", S3_ENDPOINT: "ftp://x" })).toEqual(["S3_ENDPOINT: must start with http:// or https://"]);
-    expect(problems({ S3_BUCKET: "no/slashes" })).toEqual(["S3_BUCKET: must be a bucket name (at least 3 letters, digits, dots or dashes)"]);
+    expect(problems({ S3_ENDPOINT: "https://s3.example.com" })).toEqual([
+      "S3_ENDPOINT: is set but S3_BUCKET is not (files would silently go to the local disk)",
+    ]);
+    expect(problems({ S3_BUCKET: "files", S3_ACCESS_KEY_ID: "id" })).toEqual([
+      "S3_SECRET_ACCESS_KEY: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together",
+    ]);
+    expect(problems({ S3_BUCKET: "files", S3_ENDPOINT: "ftp://x" })).toEqual([
+      "S3_ENDPOINT: must start with http:// or https://",
+    ]);
+    expect(problems({ S3_BUCKET: "no/slashes" })).toEqual([
+      "S3_BUCKET: must be a bucket name (at least 3 letters, digits, dots or dashes)",
+    ]);
   });
 });
 
@@ -91,14 +111,42 @@ describe("payment settings", () => {
   });
 
   it("read Stripe keys and an API server override", () => {
-    const env = loadEnv({ STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_abc", STRIPE_API_HOST: "127.0.0.1", STRIPE_API_PORT: "12111", STRIPE_API_PROTOCOL: "http" });
-    expect(env).toMatchObject({ STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_abc", STRIPE_API_HOST: "127.0.0.1", STRIPE_API_PORT: 12111, STRIPE_API_PROTOCOL: "http" });
+    const env = loadEnv({
+      STRIPE_SECRET_KEY: "sk_test_abc",
+      STRIPE_WEBHOOK_SECRET: "whsec_abc",
+      STRIPE_API_HOST: "127.0.0.1",
+      STRIPE_API_PORT: "12111",
+      STRIPE_API_PROTOCOL: "http",
+    });
+    expect(env).toMatchObject({
+      STRIPE_SECRET_KEY: "sk_test_abc",
+      STRIPE_WEBHOOK_SECRET: "whsec_abc",
+      STRIPE_API_HOST: "127.0.0.1",
+      STRIPE_API_PORT: 12111,
+      STRIPE_API_PROTOCOL: "http",
+    });
   });
 
   it("name the variable when Stripe settings are wrong or incomplete", () => {
-    expect(problems({ STRIPE_SECRET_KEY: "sk_test_abc" })).toEqual(["STRIPE_WEBHOOK_SECRET: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together (payments are confirmed by signed webhooks)"]);
-    expect(problems({ STRIPE_SECRET_KEY: "pk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_abc" })).toEqual(["STRIPE_SECRET_KEY: must be a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_… key)"]);
-    expect(problems({ STRIPE_SECRET_KEY: "sk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_abc", STRIPE_API_PORT: "http", STRIPE_API_PROTOCOL: "ftp" }).sort()).toEqual(["STRIPE_API_PORT: must be a whole number from 1 to 65535", "STRIPE_API_PROTOCOL: must be http or https"]);
-    expect(problems({ STRIPE_API_HOST: "127.0.0.1" })).toEqual(["STRIPE_API_HOST: is set but STRIPE_SECRET_KEY is not (the built-in test checkout would be used)"]);
+    expect(problems({ STRIPE_SECRET_KEY: "sk_test_abc" })).toEqual([
+      "STRIPE_WEBHOOK_SECRET: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET must be set together (payments are confirmed by signed webhooks)",
+    ]);
+    expect(problems({ STRIPE_SECRET_KEY: "pk_test_abc", STRIPE_WEBHOOK_SECRET: "whsec_abc" })).toEqual([
+      "STRIPE_SECRET_KEY: must be a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_… key)",
+    ]);
+    expect(
+      problems({
+        STRIPE_SECRET_KEY: "sk_test_abc",
+        STRIPE_WEBHOOK_SECRET: "whsec_abc",
+        STRIPE_API_PORT: "http",
+        STRIPE_API_PROTOCOL: "ftp",
+      }).sort(),
+    ).toEqual([
+      "STRIPE_API_PORT: must be a whole number from 1 to 65535",
+      "STRIPE_API_PROTOCOL: must be http or https",
+    ]);
+    expect(problems({ STRIPE_API_HOST: "127.0.0.1" })).toEqual([
+      "STRIPE_API_HOST: is set but STRIPE_SECRET_KEY is not (the built-in test checkout would be used)",
+    ]);
   });
 });

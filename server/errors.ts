@@ -2,7 +2,8 @@
  * Errors that services raise for the caller to see. The tRPC layer maps `code` to its own
  * error codes; Remix actions and socket handlers read `message` and `fieldErrors`.
  */
-export type AppErrorCode = "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "PRECONDITION_FAILED" | "TOO_MANY_REQUESTS";
+export type AppErrorCode =
+  "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "PRECONDITION_FAILED" | "TOO_MANY_REQUESTS";
 
 export class AppError extends Error {
   override name = "AppError";

@@ -38,7 +38,12 @@ export async function main(env: Env) {
   if (!databaseUrl) {
     log.info(`No DATABASE_URL: starting the embedded PostgreSQL (data in ${path.resolve(env.DATA_DIR, "postgres")})`);
     // The shutdown below stops it, after the requests and pools are done (not on the signal itself).
-    embedded = await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT, stopOnSignals: false, log: (l) => log.debug(l) });
+    embedded = await startEmbeddedPostgres({
+      dataDir: env.DATA_DIR,
+      port: env.EMBEDDED_PG_PORT,
+      stopOnSignals: false,
+      log: (l) => log.debug(l),
+    });
     databaseUrl = embedded.connectionString;
   }
   const { applied } = await applyMigrations({ connectionString: databaseUrl });
@@ -55,7 +60,9 @@ export async function main(env: Env) {
   await startRecurringJobs(jobs, tandem.services, log);
   if (env.SEED_DEMO && (await seedDemo({ db }, env.DEFAULT_TENANT_SLUG))) {
     const lines = DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(16)} ${a.email.padEnd(24)} ${DEMO_PASSWORD}`);
-    log.info(`Seeded the demo organisation "${env.DEFAULT_TENANT_SLUG}" with one account per role:\n${lines.join("\n")}`);
+    log.info(
+      `Seeded the demo organisation "${env.DEFAULT_TENANT_SLUG}" with one account per role:\n${lines.join("\n")}`,
+    );
   }
 
   // 3. HTTP: health, static assets, cross-site protection, then Remix (pages, /api/trpc, /webhooks).
@@ -68,9 +75,20 @@ export async function main(env: Env) {
     const t0 = Date.now();
     try {
       await db.$queryRaw`SELECT 1`;
-      res.status(shuttingDown ? 503 : 200).json({ status: shuttingDown ? "shutting-down" : "ok", database: { status: "up", embedded: Boolean(embedded), latencyMs: Date.now() - t0 }, uptimeS: Math.round(process.uptime()) });
+      res
+        .status(shuttingDown ? 503 : 200)
+        .json({
+          status: shuttingDown ? "shutting-down" : "ok",
+          database: { status: "up", embedded: Boolean(embedded), latencyMs: Date.now() - t0 },
+          uptimeS: Math.round(process.uptime()),
+        });
     } catch (error) {
-      res.status(503).json({ status: "degraded", database: { status: "down", error: error instanceof Error ? error.message : String(error) } });
+      res
+        .status(503)
+        .json({
+          status: "degraded",
+          database: { status: "down", error: error instanceof Error ? error.message : String(error) },
+        });
     }
   });
 
@@ -79,13 +97,19 @@ export async function main(env: Env) {
 
   app.use((req, res, next) => {
     if (isCrossSiteMutation(env.APP_ORIGIN, req)) {
-      res.status(403).type("text/plain").send("Cross-site request refused: this action must come from Tandem's own pages.");
+      res
+        .status(403)
+        .type("text/plain")
+        .send("Cross-site request refused: this action must come from Tandem's own pages.");
       return;
     }
     next();
   });
 
-  const getLoadContext = (req: express.Request) => ({ tandem, clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown" });
+  const getLoadContext = (req: express.Request) => ({
+    tandem,
+    clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+  });
   let build = await importBuild();
   if (env.NODE_ENV === "development") {
     const { watch } = await import("chokidar");
@@ -93,7 +117,9 @@ export async function main(env: Env) {
       build = await importBuild();
       await broadcastDevReady(build);
     });
-    app.all("*", (req, res, next) => createRequestHandler({ build, mode: "development", getLoadContext })(req, res, next));
+    app.all("*", (req, res, next) =>
+      createRequestHandler({ build, mode: "development", getLoadContext })(req, res, next),
+    );
   } else {
     app.all("*", createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext }));
   }
@@ -115,7 +141,9 @@ export async function main(env: Env) {
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
-  log.info(`Tandem is listening on http://localhost:${port} (${env.NODE_ENV}, started in ${Date.now() - startedAt} ms)`);
+  log.info(
+    `Tandem is listening on http://localhost:${port} (${env.NODE_ENV}, started in ${Date.now() - startedAt} ms)`,
+  );
   if (env.NODE_ENV === "development") await broadcastDevReady(build);
 
   // 5. Graceful shutdown: stop accepting, close sockets, drain requests, stop the jobs, then the database.
@@ -126,7 +154,10 @@ export async function main(env: Env) {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await realtime.close();
     server.closeIdleConnections();
-    const drained = await Promise.race([closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
+    const drained = await Promise.race([
+      closed.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref()),
+    ]);
     if (!drained) {
       log.warn("Requests still running after 10 s; closing their connections.");
       server.closeAllConnections();

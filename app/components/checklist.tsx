@@ -1,5 +1,11 @@
 /** A list of criteria, each met or not, with the numbers behind it. */
-export function Checklist({ items, label }: { label: string; items: { key: string; label: string; met: boolean; actual: number; required: number }[] }) {
+export function Checklist({
+  items,
+  label,
+}: {
+  label: string;
+  items: { key: string; label: string; met: boolean; actual: number; required: number }[];
+}) {
   return (
     <ul aria-label={label} className="space-y-2">
       {items.map((i) => (
@@ -8,7 +14,10 @@ export function Checklist({ items, label }: { label: string; items: { key: strin
             {i.met ? "✓" : "○"}
           </span>
           <span>
-            {i.label} <span className="text-slate-500">({i.met ? "met" : "not met"}: {i.actual} of {i.required})</span>
+            {i.label}{" "}
+            <span className="text-slate-500">
+              ({i.met ? "met" : "not met"}: {i.actual} of {i.required})
+            </span>
           </span>
         </li>
       ))}

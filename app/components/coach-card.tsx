@@ -19,12 +19,33 @@ export interface CoachCardData {
 }
 
 /** A coach's photo, or their initial. Decorative next to their name; pass `alt` where the photo itself matters. */
-export function Avatar({ name, photoKey, size = 56, alt = "" }: { name: string; photoKey: string | null; size?: number; alt?: string }) {
+export function Avatar({
+  name,
+  photoKey,
+  size = 56,
+  alt = "",
+}: {
+  name: string;
+  photoKey: string | null;
+  size?: number;
+  alt?: string;
+}) {
   const url = coachPhotoUrl(photoKey);
   return url ? (
-    <img src={url} alt={alt} width={size} height={size} className="shrink-0 rounded-full object-cover" style={{ width: size, height: size }} />
+    <img
+      src={url}
+      alt={alt}
+      width={size}
+      height={size}
+      className="shrink-0 rounded-full object-cover"
+      style={{ width: size, height: size }}
+    />
   ) : (
-    <span aria-hidden className="grid shrink-0 place-items-center rounded-full bg-brand-100 font-semibold text-brand-900" style={{ width: size, height: size }}>
+    <span
+      aria-hidden
+      className="grid shrink-0 place-items-center rounded-full bg-brand-100 font-semibold text-brand-900"
+      style={{ width: size, height: size }}
+    >
       {name.slice(0, 1).toUpperCase()}
     </span>
   );
@@ -33,8 +54,14 @@ export function Avatar({ name, photoKey, size = 56, alt = "" }: { name: string; 
 export function Rating({ avg, count }: { avg: number; count: number }) {
   if (count === 0) return <span className="text-sm text-slate-500">No reviews yet</span>;
   return (
-    <span className="text-sm text-slate-700" aria-label={`Rated ${avg.toFixed(1)} out of 5 from ${count} review${count === 1 ? "" : "s"}`}>
-      <span aria-hidden className="text-amber-500">★</span> {avg.toFixed(1)} <span className="text-slate-500">({count})</span>
+    <span
+      className="text-sm text-slate-700"
+      aria-label={`Rated ${avg.toFixed(1)} out of 5 from ${count} review${count === 1 ? "" : "s"}`}
+    >
+      <span aria-hidden className="text-amber-500">
+        ★
+      </span>{" "}
+      {avg.toFixed(1)} <span className="text-slate-500">({count})</span>
     </span>
   );
 }
@@ -64,7 +91,9 @@ export function CoachCard({ coach, currency }: { coach: CoachCardData; currency:
         </ul>
         <p className="mt-2 text-sm text-slate-700">
           {coach.minPriceMinor !== null ? <>From {formatMinor(coach.minPriceMinor, currency)}</> : "No services yet"}
-          {coach.sessionTypes?.length ? <> · {coach.sessionTypes.map((t) => sessionTypeLabels[t] ?? t).join(", ")}</> : null}
+          {coach.sessionTypes?.length ? (
+            <> · {coach.sessionTypes.map((t) => sessionTypeLabels[t] ?? t).join(", ")}</>
+          ) : null}
           {coach.location ? <> · {coach.location}</> : null}
         </p>
       </div>

@@ -1,5 +1,11 @@
 /** A credential's issuer, number, expiry and document link, in one line. */
-export function CredentialFacts({ credential: c, showMissingDocument = false }: { credential: { id: string; issuer: string; number: string; expiresOn: string | null; documentName: string | null }; showMissingDocument?: boolean }) {
+export function CredentialFacts({
+  credential: c,
+  showMissingDocument = false,
+}: {
+  credential: { id: string; issuer: string; number: string; expiresOn: string | null; documentName: string | null };
+  showMissingDocument?: boolean;
+}) {
   return (
     <>
       {" · "}

@@ -16,11 +16,21 @@ export function OnlineNow({ tenantId, selfId }: { tenantId: string; selfId: stri
     );
 
   return (
-    <Card title="Online now" description="People in your organisation with Tandem open." actions={<Badge tone={status === "connected" ? "green" : "amber"}>{status === "connected" ? "Live" : status === "connecting" ? "Connecting" : "Offline"}</Badge>}>
+    <Card
+      title="Online now"
+      description="People in your organisation with Tandem open."
+      actions={
+        <Badge tone={status === "connected" ? "green" : "amber"}>
+          {status === "connected" ? "Live" : status === "connecting" ? "Connecting" : "Offline"}
+        </Badge>
+      }
+    >
       {members === null ? (
         <Spinner label="Looking for who is online…" />
       ) : others.length === 0 ? (
-        <EmptyState title="Nobody else is online right now">This list updates by itself when someone opens Tandem.</EmptyState>
+        <EmptyState title="Nobody else is online right now">
+          This list updates by itself when someone opens Tandem.
+        </EmptyState>
       ) : (
         <ul aria-label="Online now" className="divide-y divide-slate-100">
           {others.map((m) => (

@@ -1,9 +1,26 @@
 /** Labels and helpers shared by the coaching pages. */
-export const sessionTypeLabels: Record<string, string> = { VIDEO: "Video", PHONE: "Phone", CHAT: "Chat", IN_PERSON: "In person" };
+export const sessionTypeLabels: Record<string, string> = {
+  VIDEO: "Video",
+  PHONE: "Phone",
+  CHAT: "Chat",
+  IN_PERSON: "In person",
+};
 
-export const TOPIC_OPTIONS = ["communication", "conflict resolution", "nutrition", "fitness", "mindfulness", "career", "relationships", "stress", "sleep", "leadership"] as const;
+export const TOPIC_OPTIONS = [
+  "communication",
+  "conflict resolution",
+  "nutrition",
+  "fitness",
+  "mindfulness",
+  "career",
+  "relationships",
+  "stress",
+  "sleep",
+  "leadership",
+] as const;
 
-const languageNames = typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames(["en"], { type: "language" }) : null;
+const languageNames =
+  typeof Intl.DisplayNames === "function" ? new Intl.DisplayNames(["en"], { type: "language" }) : null;
 export const languageName = (code: string) => {
   try {
     return languageNames?.of(code) ?? code;

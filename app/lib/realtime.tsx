@@ -5,7 +5,10 @@ import type { ClientToServerEvents, PresenceMember, ServerToClientEvents } from 
 export type TandemClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Status = "connecting" | "connected" | "offline";
 
-const RealtimeContext = createContext<{ socket: TandemClientSocket | null; status: Status }>({ socket: null, status: "offline" });
+const RealtimeContext = createContext<{ socket: TandemClientSocket | null; status: Status }>({
+  socket: null,
+  status: "offline",
+});
 
 /**
  * One Socket.IO connection per signed-in tab, authenticated by the session cookie. When the
@@ -18,7 +21,11 @@ export function RealtimeProvider({ sessionKey, children }: { sessionKey: string 
 
   useEffect(() => {
     if (!sessionKey) return;
-    const s: TandemClientSocket = io({ path: "/socket.io", withCredentials: true, transports: ["websocket", "polling"] });
+    const s: TandemClientSocket = io({
+      path: "/socket.io",
+      withCredentials: true,
+      transports: ["websocket", "polling"],
+    });
     setStatus("connecting");
     s.on("connect", () => setStatus("connected"));
     s.on("connect_error", () => setStatus("offline"));

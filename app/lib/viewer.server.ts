@@ -23,7 +23,8 @@ export async function requireViewer(context: AppLoadContext, request: Request) {
   return { ...caller, viewer: caller.viewer };
 }
 
-export type ActionResult = { ok: false; message: string; fieldErrors: Record<string, string[]> } | { ok: true; message?: string };
+export type ActionResult =
+  { ok: false; message: string; fieldErrors: Record<string, string[]> } | { ok: true; message?: string };
 
 /**
  * Turns a tRPC error from a caller into a form result: field errors for bad input, the
@@ -32,12 +33,22 @@ export type ActionResult = { ok: false; message: string; fieldErrors: Record<str
 export function formError(error: unknown): { status: number; body: ActionResult } {
   // Duck-typed: the router's TRPCError class lives in the server's module graph.
   if (error instanceof Error && error.name === "TRPCError" && "code" in error) {
-    const codes: Record<string, number> = { BAD_REQUEST: 400, UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, PRECONDITION_FAILED: 412, TOO_MANY_REQUESTS: 429 };
+    const codes: Record<string, number> = {
+      BAD_REQUEST: 400,
+      UNAUTHORIZED: 401,
+      FORBIDDEN: 403,
+      NOT_FOUND: 404,
+      CONFLICT: 409,
+      PRECONDITION_FAILED: 412,
+      TOO_MANY_REQUESTS: 429,
+    };
     const status = codes[String(error.code)];
     if (status) {
       const fieldErrors: Record<string, string[]> = {};
-      const cause = error.cause as { issues?: { path: PropertyKey[]; message: string }[]; fieldErrors?: Record<string, string[]> } | undefined;
-      if (cause?.issues) for (const i of cause.issues) (fieldErrors[i.path.map(String).join(".") || "_form"] ??= []).push(i.message);
+      const cause = error.cause as
+        { issues?: { path: PropertyKey[]; message: string }[]; fieldErrors?: Record<string, string[]> } | undefined;
+      if (cause?.issues)
+        for (const i of cause.issues) (fieldErrors[i.path.map(String).join(".") || "_form"] ??= []).push(i.message);
       else if (cause?.fieldErrors) Object.assign(fieldErrors, cause.fieldErrors);
       const message = cause?.issues ? "Please correct the highlighted fields." : error.message;
       return { status, body: { ok: false, message, fieldErrors } };

@@ -1,6 +1,9 @@
 /** A plain-text, uncached answer for webhook senders (they log the body of a refusal). */
 export function plainText(status: number, body: string) {
-  return new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+  return new Response(body, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
 }
 
 /** The code of a service's AppError, duck-typed: the error classes live in the server's module graph (ADR 004). */

@@ -13,7 +13,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
   // Every IANA zone the server knows, plus the person's own (UTC is not in the list).
   const zones = [...new Set([viewer.user.timeZone, "UTC", ...Intl.supportedValuesOf("timeZone")])].sort();
-  return json({ user: viewer.user, zones, sessions: await api.auth.sessions(), policy: { idleMinutes: context.tandem.env.SESSION_IDLE_MINUTES, absoluteHours: context.tandem.env.SESSION_ABSOLUTE_HOURS } });
+  return json({
+    user: viewer.user,
+    zones,
+    sessions: await api.auth.sessions(),
+    policy: {
+      idleMinutes: context.tandem.env.SESSION_IDLE_MINUTES,
+      absoluteHours: context.tandem.env.SESSION_ABSOLUTE_HOURS,
+    },
+  });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -22,15 +30,28 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (fields.intent === "timeZone") {
     try {
       const { timeZone } = await api.auth.setTimeZone({ timeZone: fields.timeZone ?? "" });
-      return json({ ok: true as const, intent: "timeZone", message: `Times are now shown in ${timeZone}.`, fieldErrors: {} as Record<string, string[]> });
+      return json({
+        ok: true as const,
+        intent: "timeZone",
+        message: `Times are now shown in ${timeZone}.`,
+        fieldErrors: {} as Record<string, string[]>,
+      });
     } catch (error) {
       const { status, body } = formError(error);
       return json({ ...body, intent: "timeZone" }, { status });
     }
   }
   try {
-    const { revoked } = await api.auth.changePassword({ currentPassword: fields.currentPassword ?? "", newPassword: fields.newPassword ?? "" });
-    return json({ ok: true as const, intent: "password", message: `Password changed. ${revoked} other session${revoked === 1 ? " was" : "s were"} signed out.`, fieldErrors: {} as Record<string, string[]> });
+    const { revoked } = await api.auth.changePassword({
+      currentPassword: fields.currentPassword ?? "",
+      newPassword: fields.newPassword ?? "",
+    });
+    return json({
+      ok: true as const,
+      intent: "password",
+      message: `Password changed. ${revoked} other session${revoked === 1 ? " was" : "s were"} signed out.`,
+      fieldErrors: {} as Record<string, string[]>,
+    });
   } catch (error) {
     const { status, body } = formError(error);
     return json({ ...body, intent: "password" }, { status });
@@ -55,7 +76,13 @@ function TimeZone() {
         <label className="block text-sm font-medium text-slate-700" htmlFor="timeZone">
           Your time zone
         </label>
-        <select id="timeZone" name="timeZone" defaultValue={user.timeZone} key={user.timeZone} className="block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300">
+        <select
+          id="timeZone"
+          name="timeZone"
+          defaultValue={user.timeZone}
+          key={user.timeZone}
+          className="block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
+        >
           {zones.map((z) => (
             <option key={z} value={z}>
               {z.replaceAll("_", " ")}
@@ -91,7 +118,10 @@ function Sessions() {
   });
   const tz = data.user.timeZone;
   return (
-    <Card title="Where you are signed in" description={`Sessions end after ${data.policy.idleMinutes} minutes without activity or ${data.policy.absoluteHours} hours after sign-in, whichever is first. Times in ${tz}.`}>
+    <Card
+      title="Where you are signed in"
+      description={`Sessions end after ${data.policy.idleMinutes} minutes without activity or ${data.policy.absoluteHours} hours after sign-in, whichever is first. Times in ${tz}.`}
+    >
       {revoke.error ? <Alert>{revoke.error.message}</Alert> : null}
       <ul aria-label="Sessions" className="divide-y divide-slate-100">
         {sessions.data?.map((s) => (
@@ -101,7 +131,8 @@ function Sessions() {
                 {describeUserAgent(s.userAgent)} {s.current ? <Badge tone="green">This browser</Badge> : null}
               </p>
               <p id={`session-${s.id}-details`} className="text-slate-500">
-                {s.tenantName} · IP {s.ip ?? "unknown"} · signed in {formatDateTime(s.createdAt, tz)} · last active {formatDateTime(s.lastSeenAt, tz)}
+                {s.tenantName} · IP {s.ip ?? "unknown"} · signed in {formatDateTime(s.createdAt, tz)} · last active{" "}
+                {formatDateTime(s.lastSeenAt, tz)}
               </p>
             </div>
             <Button
@@ -138,8 +169,24 @@ export default function Account() {
           <Form ref={formRef} method="post" className="space-y-4" noValidate>
             {result?.ok ? <Alert tone="success">{result.message}</Alert> : null}
             {result && !result.ok && !Object.keys(errors).length ? <Alert>{result.message}</Alert> : null}
-            <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={errors.currentPassword} />
-            <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={10} errors={errors.newPassword} hint="At least 10 characters." />
+            <Field
+              label="Current password"
+              name="currentPassword"
+              type="password"
+              autoComplete="current-password"
+              required
+              errors={errors.currentPassword}
+            />
+            <Field
+              label="New password"
+              name="newPassword"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={10}
+              errors={errors.newPassword}
+              hint="At least 10 characters."
+            />
             <Button type="submit" busy={busy}>
               Change password
             </Button>

@@ -11,7 +11,8 @@ export const meta: MetaFunction = () => [{ title: "Tenants · Tandem" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
-  if (!viewer.memberships.some((m) => m.role === "SYSTEM_ADMIN")) throw new Response("Only system administrators can manage tenants.", { status: 403 });
+  if (!viewer.memberships.some((m) => m.role === "SYSTEM_ADMIN"))
+    throw new Response("Only system administrators can manage tenants.", { status: 403 });
   return json({ tenants: await api.admin.tenants() });
 }
 
@@ -20,14 +21,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const f = await formFields(request);
   try {
     const tenant = await api.admin.createTenant({ name: f.name ?? "", slug: f.slug ?? "" });
-    return json({ ok: true as const, message: `Created ${tenant.name}. Its members sign up at /signup?tenant=${tenant.slug}.`, fieldErrors: {} as Record<string, string[]> });
+    return json({
+      ok: true as const,
+      message: `Created ${tenant.name}. Its members sign up at /signup?tenant=${tenant.slug}.`,
+      fieldErrors: {} as Record<string, string[]>,
+    });
   } catch (error) {
     const { status, body } = formError(error);
     return json(body, { status });
   }
 }
 
-function FlagSwitches({ tenant }: { tenant: { id: string; name: string; featureCoaches: boolean; featurePremiumCoachServices: boolean } }) {
+function FlagSwitches({
+  tenant,
+}: {
+  tenant: { id: string; name: string; featureCoaches: boolean; featurePremiumCoachServices: boolean };
+}) {
   const { revalidate } = useRevalidator();
   const setFlags = trpc.admin.setTenantFlags.useMutation({ onSuccess: () => revalidate() });
   // Show the value being saved, and once saved keep showing it until the revalidated loader data
@@ -66,7 +75,11 @@ export default function Tenants() {
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-4 lg:col-span-2">
           {tenants.map((t) => (
-            <Card key={t.id} title={t.name} description={`${t.slug} · ${t.memberCount} member${t.memberCount === 1 ? "" : "s"} · fee ${(t.platformFeeBps / 100).toFixed(2)}% · ${t.currency}`}>
+            <Card
+              key={t.id}
+              title={t.name}
+              description={`${t.slug} · ${t.memberCount} member${t.memberCount === 1 ? "" : "s"} · fee ${(t.platformFeeBps / 100).toFixed(2)}% · ${t.currency}`}
+            >
               <FlagSwitches tenant={t} />
             </Card>
           ))}
@@ -76,7 +89,13 @@ export default function Tenants() {
             {result?.ok ? <Alert tone="success">{result.message}</Alert> : null}
             {result && !result.ok ? <Alert>{result.message}</Alert> : null}
             <Field label="Name" name="name" required errors={errors.name} />
-            <Field label="Address (slug)" name="slug" required errors={errors.slug} hint="Lowercase letters, digits and dashes, such as acme-coaching." />
+            <Field
+              label="Address (slug)"
+              name="slug"
+              required
+              errors={errors.slug}
+              hint="Lowercase letters, digits and dashes, such as acme-coaching."
+            />
             <Button type="submit" busy={busy}>
               Create tenant
             </Button>

@@ -7,7 +7,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   try {
     const ics = await api.bookings.calendarFile({ bookingId: params.bookingId ?? "" });
     return new Response(ics, {
-      headers: { "Content-Type": "text/calendar; charset=utf-8", "Content-Disposition": 'attachment; filename="tandem-session.ics"', "Cache-Control": "private, no-store" },
+      headers: {
+        "Content-Type": "text/calendar; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="tandem-session.ics"',
+        "Cache-Control": "private, no-store",
+      },
     });
   } catch (error) {
     throw errorResponse(error);

@@ -12,7 +12,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   } catch (error) {
     // The service's own errors (duck-typed: its AppError class lives in the server's module graph).
     if (error instanceof Error && error.name === "AppError" && "code" in error) {
-      const status = ({ NOT_FOUND: 404, FORBIDDEN: 403, BAD_REQUEST: 400 } as Record<string, number>)[String(error.code)] ?? 400;
+      const status =
+        ({ NOT_FOUND: 404, FORBIDDEN: 403, BAD_REQUEST: 400 } as Record<string, number>)[String(error.code)] ?? 400;
       throw new Response(error.message, { status });
     }
     throw error;

@@ -2,7 +2,13 @@ import { type ActionFunctionArgs, json, redirect } from "@remix-run/node";
 import { sessionFileLimits } from "~/lib/session-files.server";
 import { formError, requireViewer } from "~/lib/viewer.server";
 
-export type NotesActionResult = { ok: boolean; intent: string; message: string; fieldErrors: Record<string, string[]>; savedAt?: string };
+export type NotesActionResult = {
+  ok: boolean;
+  intent: string;
+  message: string;
+  fieldErrors: Record<string, string[]>;
+  savedAt?: string;
+};
 
 const text = (form: FormData, name: string) => {
   const v = form.get(name);
@@ -20,7 +26,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   // which asks for a page) goes back to the booking page with the outcome as a notice.
   const fromFetcher = !(request.headers.get("accept") ?? "").includes("text/html");
   const reply = (body: NotesActionResult, status = 200) =>
-    fromFetcher ? json(body, { status }) : redirect(`/bookings/${encodeURIComponent(bookingId)}?${new URLSearchParams({ notice: body.message || (body.ok ? "Done." : "That did not work.") })}`, 303);
+    fromFetcher
+      ? json(body, { status })
+      : redirect(
+          `/bookings/${encodeURIComponent(bookingId)}?${new URLSearchParams({ notice: body.message || (body.ok ? "Done." : "That did not work.") })}`,
+          303,
+        );
   // Files are capped before the body is read (10 MB per file, plus form overhead).
   if (Number(request.headers.get("content-length") ?? 0) > sessionFileLimits.maxBytes + 512 * 1024) {
     const message = `That file is too large. Files may be up to ${sessionFileLimits.maxLabel}.`;
@@ -33,7 +44,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       case "upload": {
         const file = form.get("file");
         if (!(file instanceof Blob) || file.size === 0) {
-          return reply({ ok: false, intent, message: "Choose a file to attach.", fieldErrors: { file: ["Choose a file to attach."] } }, 400);
+          return reply(
+            {
+              ok: false,
+              intent,
+              message: "Choose a file to attach.",
+              fieldErrors: { file: ["Choose a file to attach."] },
+            },
+            400,
+          );
         }
         const kind = text(form, "kind") === "RESOURCE" ? "RESOURCE" : "PREPARATION";
         const saved = await api.sessionNotes.uploadFile({ bookingId, kind, file });
@@ -45,7 +64,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       case "saveNote": {
         const visibility = text(form, "visibility") === "SHARED" ? "SHARED" : "PRIVATE";
         const saved = await api.sessionNotes.saveNote({ bookingId, visibility, body: text(form, "body") });
-        return reply({ ok: true, intent: `${intent}:${visibility}`, message: "Saved.", fieldErrors: {}, savedAt: saved.updatedAt.toISOString() });
+        return reply({
+          ok: true,
+          intent: `${intent}:${visibility}`,
+          message: "Saved.",
+          fieldErrors: {},
+          savedAt: saved.updatedAt.toISOString(),
+        });
       }
       case "addActionItem":
         await api.sessionNotes.addActionItem({ bookingId, text: text(form, "text") });
@@ -61,7 +86,16 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
   } catch (error) {
     const { status, body } = formError(error);
-    const fullIntent = intent === "saveNote" ? `${intent}:${text(form, "visibility") === "SHARED" ? "SHARED" : "PRIVATE"}` : intent;
-    return reply({ ok: false, intent: fullIntent, message: body.ok ? "" : body.message, fieldErrors: body.ok ? {} : body.fieldErrors }, status);
+    const fullIntent =
+      intent === "saveNote" ? `${intent}:${text(form, "visibility") === "SHARED" ? "SHARED" : "PRIVATE"}` : intent;
+    return reply(
+      {
+        ok: false,
+        intent: fullIntent,
+        message: body.ok ? "" : body.message,
+        fieldErrors: body.ok ? {} : body.fieldErrors,
+      },
+      status,
+    );
   }
 }

@@ -19,15 +19,31 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
   try {
     const booking = await api.bookings.detail({ bookingId: params.bookingId ?? "" });
-    const cancellable = (booking.status === "PENDING" || booking.status === "CONFIRMED") && booking.endsAt.getTime() > Date.now();
+    const cancellable =
+      (booking.status === "PENDING" || booking.status === "CONFIRMED") && booking.endsAt.getTime() > Date.now();
     const preview = cancellable ? await api.payments.cancellationPreview({ bookingId: booking.id }) : null;
-    let move: { days: { date: string; label: string; slots: { start: string; time: string; zoneLabel: string }[] }[] } | { unavailable: string } | null = null;
+    let move:
+      | { days: { date: string; label: string; slots: { start: string; time: string; zoneLabel: string }[] }[] }
+      | { unavailable: string }
+      | null = null;
     if (booking.status === "CONFIRMED") {
       try {
         const tz = viewer.user.timeZone;
-        const slots = await api.bookings.rescheduleOptions({ bookingId: booking.id, to: new Date(Date.now() + 14 * 86_400_000).toISOString() });
-        const groups = groupSlotsByLocalDate(slots.map((s) => ({ start: new Date(s.start), end: new Date(s.end) })), tz);
-        move = { days: groups.map((g) => ({ date: g.date, label: formatSlotForViewer(g.slots[0]!, tz).date, slots: g.slots.map((s) => ({ start: s.start.toISOString(), ...formatSlotForViewer(s, tz) })) })) };
+        const slots = await api.bookings.rescheduleOptions({
+          bookingId: booking.id,
+          to: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+        });
+        const groups = groupSlotsByLocalDate(
+          slots.map((s) => ({ start: new Date(s.start), end: new Date(s.end) })),
+          tz,
+        );
+        move = {
+          days: groups.map((g) => ({
+            date: g.date,
+            label: formatSlotForViewer(g.slots[0]!, tz).date,
+            slots: g.slots.map((s) => ({ start: s.start.toISOString(), ...formatSlotForViewer(s, tz) })),
+          })),
+        };
       } catch (error) {
         const { body } = formError(error);
         move = { unavailable: body.ok ? "" : body.message };
@@ -43,7 +59,16 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     );
     const query = new URL(request.url).searchParams;
     const attachError = query.get("attachError") ?? query.get("notice");
-    return json({ booking, preview, move, timeZone: viewer.user.timeZone, now: Date.now(), sessionNotes, fileLimits: sessionFileLimits, attachError });
+    return json({
+      booking,
+      preview,
+      move,
+      timeZone: viewer.user.timeZone,
+      now: Date.now(),
+      sessionNotes,
+      fileLimits: sessionFileLimits,
+      attachError,
+    });
   } catch (error) {
     throw errorResponse(error);
   }
@@ -60,8 +85,19 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return json({ message: null, done: "Moved. Both of you have been told, and the reminders follow the new time." });
     }
     if (form.get("intent") === "cancel") {
-      const { refundMinor, currency, creditReturned } = await api.payments.cancelBooking({ bookingId: params.bookingId ?? "", reason: String(form.get("reason") ?? "") });
-      return json({ message: null, done: refundMinor > 0 ? `Cancelled. ${formatMinor(refundMinor, currency)} is on its way back to the card you paid with.` : creditReturned ? "Cancelled. The package credit is back in the package." : "Cancelled." });
+      const { refundMinor, currency, creditReturned } = await api.payments.cancelBooking({
+        bookingId: params.bookingId ?? "",
+        reason: String(form.get("reason") ?? ""),
+      });
+      return json({
+        message: null,
+        done:
+          refundMinor > 0
+            ? `Cancelled. ${formatMinor(refundMinor, currency)} is on its way back to the card you paid with.`
+            : creditReturned
+              ? "Cancelled. The package credit is back in the package."
+              : "Cancelled.",
+      });
     }
     const { url } = await api.payments.startCheckout({ bookingId: params.bookingId ?? "" });
     return redirect(url);
@@ -98,7 +134,8 @@ function HoldCountdown({ until, now, onExpired }: { until: string; now: number; 
 }
 
 export default function BookingPage() {
-  const { booking, preview, move, timeZone, now, sessionNotes, fileLimits, attachError } = useLoaderData<typeof loader>();
+  const { booking, preview, move, timeZone, now, sessionNotes, fileLimits, attachError } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const { revalidate } = useRevalidator();
@@ -106,63 +143,128 @@ export default function BookingPage() {
   const title = booking.service?.name ?? "Session";
   return (
     <div>
-      <PageHeader title={`${title} with ${booking.coachProfile.displayName}`} description={`${formatDateTime(booking.startsAt, timeZone)} · ${sessionTypeLabels[booking.sessionType]}`} />
+      <PageHeader
+        title={`${title} with ${booking.coachProfile.displayName}`}
+        description={`${formatDateTime(booking.startsAt, timeZone)} · ${sessionTypeLabels[booking.sessionType]}`}
+      />
       {booking.viewerIsClient ? <Steps steps={BOOKING_STEPS} current={step} /> : null}
       <div className="grid gap-6 lg:grid-cols-3">
         <Card title={booking.status === "PENDING" ? "3. Payment" : "Booking"} className="lg:col-span-2">
           {booking.status === "PENDING" && booking.holdActive && booking.viewerIsClient ? (
             <div className="space-y-4">
               <p className="text-sm text-slate-700">
-                This time is held for you for <strong><HoldCountdown until={booking.holdExpiresAt!} now={now} onExpired={revalidate} /></strong> more. Pay to confirm it.
+                This time is held for you for{" "}
+                <strong>
+                  <HoldCountdown until={booking.holdExpiresAt!} now={now} onExpired={revalidate} />
+                </strong>{" "}
+                more. Pay to confirm it.
               </p>
               <p className="text-2xl font-semibold">{formatMinor(booking.priceMinor, booking.currency)}</p>
               <Alert tone="info">{booking.policy}</Alert>
               {result?.message ? <Alert>{result.message}</Alert> : null}
               <Form method="post">
-                <Button type="submit" busy={busy}>Pay {formatMinor(booking.priceMinor, booking.currency)}</Button>
+                <Button type="submit" busy={busy}>
+                  Pay {formatMinor(booking.priceMinor, booking.currency)}
+                </Button>
               </Form>
             </div>
           ) : booking.status === "PENDING" ? (
-            <Alert>The hold on this time has expired before payment. <Link className="underline" to={`/coaches/${booking.coachProfile.id}`}>Choose a new time</Link>.</Alert>
+            <Alert>
+              The hold on this time has expired before payment.{" "}
+              <Link className="underline" to={`/coaches/${booking.coachProfile.id}`}>
+                Choose a new time
+              </Link>
+              .
+            </Alert>
           ) : booking.status === "CONFIRMED" ? (
             <div className="space-y-2 text-sm">
-              <p><Badge tone="green">Confirmed</Badge> {booking.viewerIsClient ? "You are booked. Your coach has been told." : "This session is booked."}</p>
-              <p>{formatDateTime(booking.startsAt, timeZone)} – {formatDateTime(booking.endsAt, timeZone)}</p>
+              <p>
+                <Badge tone="green">Confirmed</Badge>{" "}
+                {booking.viewerIsClient ? "You are booked. Your coach has been told." : "This session is booked."}
+              </p>
+              <p>
+                {formatDateTime(booking.startsAt, timeZone)} – {formatDateTime(booking.endsAt, timeZone)}
+              </p>
               <p className="text-slate-600">{booking.policy}</p>
               <p>
                 <a className="font-medium text-brand-700 underline" href={`/bookings/${booking.id}/calendar`} download>
                   Add to your calendar (.ics)
                 </a>
               </p>
-              {booking.sessionType !== "IN_PERSON" ? <SessionRoomNotice bookingId={booking.id} timeZone={timeZone} /> : null}
+              {booking.sessionType !== "IN_PERSON" ? (
+                <SessionRoomNotice bookingId={booking.id} timeZone={timeZone} />
+              ) : null}
             </div>
           ) : (
             <div className="space-y-2 text-sm">
-              <p><Badge>{booking.status.toLowerCase().replace("_", "-")}</Badge> {booking.cancellationReason ?? ""}</p>
-              {!booking.viewerIsClient && booking.outcomeSummary ? <p className="text-slate-700">Attendance: {booking.outcomeSummary}</p> : null}
+              <p>
+                <Badge>{booking.status.toLowerCase().replace("_", "-")}</Badge> {booking.cancellationReason ?? ""}
+              </p>
+              {!booking.viewerIsClient && booking.outcomeSummary ? (
+                <p className="text-slate-700">Attendance: {booking.outcomeSummary}</p>
+              ) : null}
             </div>
           )}
         </Card>
         <Card title="Details">
           <dl className="space-y-2 text-sm">
-            <div><dt className="text-slate-500">When</dt><dd>{formatDateTime(booking.startsAt, timeZone)}</dd></div>
-            <div><dt className="text-slate-500">How</dt><dd>{sessionTypeLabels[booking.sessionType]}</dd></div>
-            {booking.topic ? <div><dt className="text-slate-500">Topic</dt><dd>{booking.topic}</dd></div> : null}
-            {booking.clientNotes ? <div><dt className="text-slate-500">Notes</dt><dd className="whitespace-pre-line">{booking.clientNotes}</dd></div> : null}
-            <div><dt className="text-slate-500">Price</dt><dd>{booking.packagePurchaseId ? "One package credit" : formatMinor(booking.priceMinor, booking.currency)}</dd></div>
+            <div>
+              <dt className="text-slate-500">When</dt>
+              <dd>{formatDateTime(booking.startsAt, timeZone)}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">How</dt>
+              <dd>{sessionTypeLabels[booking.sessionType]}</dd>
+            </div>
+            {booking.topic ? (
+              <div>
+                <dt className="text-slate-500">Topic</dt>
+                <dd>{booking.topic}</dd>
+              </div>
+            ) : null}
+            {booking.clientNotes ? (
+              <div>
+                <dt className="text-slate-500">Notes</dt>
+                <dd className="whitespace-pre-line">{booking.clientNotes}</dd>
+              </div>
+            ) : null}
+            <div>
+              <dt className="text-slate-500">Price</dt>
+              <dd>
+                {booking.packagePurchaseId ? "One package credit" : formatMinor(booking.priceMinor, booking.currency)}
+              </dd>
+            </div>
           </dl>
-          <Link to="/bookings" className="mt-4 inline-block text-sm font-medium text-brand-700 underline">All your bookings</Link>
+          <Link to="/bookings" className="mt-4 inline-block text-sm font-medium text-brand-700 underline">
+            All your bookings
+          </Link>
         </Card>
-        {result?.done ? <div className="lg:col-span-3"><Alert tone="success">{result.done}</Alert></div> : null}
+        {result?.done ? (
+          <div className="lg:col-span-3">
+            <Alert tone="success">{result.done}</Alert>
+          </div>
+        ) : null}
         {sessionNotes.data ? (
-          <SessionNotesSections bookingId={booking.id} data={sessionNotes.data} limits={fileLimits} timeZone={timeZone} notice={attachError} />
+          <SessionNotesSections
+            bookingId={booking.id}
+            data={sessionNotes.data}
+            limits={fileLimits}
+            timeZone={timeZone}
+            notice={attachError}
+          />
         ) : (
-          <div className="lg:col-span-3"><Alert>{sessionNotes.error || "Notes and files could not be loaded."}</Alert></div>
+          <div className="lg:col-span-3">
+            <Alert>{sessionNotes.error || "Notes and files could not be loaded."}</Alert>
+          </div>
         )}
         {/* The session chat, for the booking's coach and client (the only people this page loads for). */}
         <ChatPanel bookingId={booking.id} className="lg:col-span-3" />
         {move ? (
-          <Card title="Move to another time" className="lg:col-span-3" description={`No new payment. Times in ${timeZone}.`}>
+          <Card
+            title="Move to another time"
+            className="lg:col-span-3"
+            description={`No new payment. Times in ${timeZone}.`}
+          >
             {"unavailable" in move ? (
               <p className="text-sm text-slate-700">{move.unavailable}</p>
             ) : move.days.length === 0 ? (
@@ -174,15 +276,27 @@ export default function BookingPage() {
                     <legend className="mb-1 text-sm font-semibold text-slate-800">{d.label}</legend>
                     <div className="flex flex-wrap gap-2">
                       {d.slots.map((s) => (
-                        <label key={s.start} className="cursor-pointer rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-300 has-[:checked]:bg-brand-600 has-[:checked]:text-white has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-500">
-                          <input type="radio" name="startsAt" value={s.start} className="sr-only" required defaultChecked={s.start === new Date(booking.startsAt).toISOString()} />
+                        <label
+                          key={s.start}
+                          className="cursor-pointer rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-300 has-[:checked]:bg-brand-600 has-[:checked]:text-white has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-500"
+                        >
+                          <input
+                            type="radio"
+                            name="startsAt"
+                            value={s.start}
+                            className="sr-only"
+                            required
+                            defaultChecked={s.start === new Date(booking.startsAt).toISOString()}
+                          />
                           {s.time} <span className="text-xs opacity-75">{s.zoneLabel}</span>
                         </label>
                       ))}
                     </div>
                   </fieldset>
                 ))}
-                <Button name="intent" value="reschedule" variant="secondary" busy={busy}>Move session</Button>
+                <Button name="intent" value="reschedule" variant="secondary" busy={busy}>
+                  Move session
+                </Button>
               </Form>
             )}
           </Card>
@@ -196,16 +310,22 @@ export default function BookingPage() {
                     ? "If you cancel now, the package credit returns to the package."
                     : "If you cancel now, the package credit is used: it is too late for it to return."
                   : preview.paid
-                  ? preview.refundMinor > 0
-                    ? `If you cancel now, ${formatMinor(preview.refundMinor, preview.currency)} is refunded.`
-                    : "If you cancel now, nothing is refunded."
-                  : "Nothing has been paid; cancelling releases the time."}
+                    ? preview.refundMinor > 0
+                      ? `If you cancel now, ${formatMinor(preview.refundMinor, preview.currency)} is refunded.`
+                      : "If you cancel now, nothing is refunded."
+                    : "Nothing has been paid; cancelling releases the time."}
               </p>
               <label className="min-w-64 flex-1 text-sm font-medium text-slate-700">
                 Reason (shared with the other person)
-                <input name="reason" maxLength={500} className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300" />
+                <input
+                  name="reason"
+                  maxLength={500}
+                  className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
+                />
               </label>
-              <Button name="intent" value="cancel" variant="danger" busy={busy}>Cancel session</Button>
+              <Button name="intent" value="cancel" variant="danger" busy={busy}>
+                Cancel session
+              </Button>
             </Form>
           </Card>
         ) : null}

@@ -9,6 +9,9 @@ export async function loader({ params, context, request }: LoaderFunctionArgs) {
   if (!file.endsWith(".ics")) throw new Response("Not found", { status: 404 });
   const origin = context.tandem.env.APP_ORIGIN ?? new URL(request.url).origin;
   const feed = await context.tandem.services.bookings.calendarFeed(file.slice(0, -4), origin);
-  if (feed === null) throw new Response("This calendar link is not valid (it may have been replaced).", { status: 404 });
-  return new Response(feed, { headers: { "Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, max-age=300" } });
+  if (feed === null)
+    throw new Response("This calendar link is not valid (it may have been replaced).", { status: 404 });
+  return new Response(feed, {
+    headers: { "Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, max-age=300" },
+  });
 }

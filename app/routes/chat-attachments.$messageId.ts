@@ -8,10 +8,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { viewer } = await requireViewer(context, request);
   let file;
   try {
-    file = await context.tandem.services.chat.attachment({ userId: viewer.user.id, tenantId: viewer.tenant.id }, params.messageId ?? "");
+    file = await context.tandem.services.chat.attachment(
+      { userId: viewer.user.id, tenantId: viewer.tenant.id },
+      params.messageId ?? "",
+    );
   } catch (error) {
     const e = error as { name?: string; code?: string; message?: string };
-    if (e?.name === "AppError" && e.code && codes[e.code]) throw new Response(e.message ?? "", { status: codes[e.code] });
+    if (e?.name === "AppError" && e.code && codes[e.code])
+      throw new Response(e.message ?? "", { status: codes[e.code] });
     throw error;
   }
   return new Response(new Uint8Array(file.bytes), {

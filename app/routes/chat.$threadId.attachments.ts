@@ -11,7 +11,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { viewer } = await requireViewer(context, request);
   if (request.method !== "POST") return json({ ok: false as const, message: "Use POST." }, { status: 405 });
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
-    return json({ ok: false as const, message: "That file is too large; attachments may be up to 10 MB." }, { status: 413 });
+    return json(
+      { ok: false as const, message: "That file is too large; attachments may be up to 10 MB." },
+      { status: 413 },
+    );
   }
   let file: File | null = null;
   try {
@@ -20,14 +23,19 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   } catch {
     return json({ ok: false as const, message: "The upload could not be read; try again." }, { status: 400 });
   }
-  if (!file || file.size === 0) return json({ ok: false as const, message: "Choose a file to attach." }, { status: 400 });
+  if (!file || file.size === 0)
+    return json({ ok: false as const, message: "Choose a file to attach." }, { status: 400 });
   try {
     const actor = { userId: viewer.user.id, tenantId: viewer.tenant.id };
-    const uploaded = await context.tandem.services.chat.uploadAttachment(actor, params.threadId ?? "", { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name });
+    const uploaded = await context.tandem.services.chat.uploadAttachment(actor, params.threadId ?? "", {
+      bytes: new Uint8Array(await file.arrayBuffer()),
+      name: file.name,
+    });
     return json({ ok: true as const, ...uploaded });
   } catch (error) {
     const e = error as { name?: string; code?: string; message?: string };
-    if (e?.name === "AppError" && e.code && codes[e.code]) return json({ ok: false as const, message: e.message ?? "" }, { status: codes[e.code] });
+    if (e?.name === "AppError" && e.code && codes[e.code])
+      return json({ ok: false as const, message: e.message ?? "" }, { status: codes[e.code] });
     throw error;
   }
 }

@@ -1,5 +1,13 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { Form, isRouteErrorResponse, Link, useActionData, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useRouteError,
+} from "@remix-run/react";
 import { Avatar, Rating } from "~/components/coach-card";
 import { PackagesCard } from "~/components/packages";
 import { Alert, Badge, Button, Card, EmptyState } from "~/components/ui";
@@ -8,18 +16,34 @@ import { formatDateTime } from "~/lib/format";
 import { formatMinor } from "~/lib/money";
 import { type ActionResult, formError, formFields, requireViewer } from "~/lib/viewer.server";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.coach.displayName} · Tandem` : "Coach not found · Tandem" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.coach.displayName} · Tandem` : "Coach not found · Tandem" },
+];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
   try {
     const profile = await api.directory.profile({ coachId: params.coachId ?? "" });
-    const [packages, myPackages] = await Promise.all([api.packages.forCoach({ coachId: profile.coach.id }), api.packages.myPurchases({ coachId: profile.coach.id })]);
+    const [packages, myPackages] = await Promise.all([
+      api.packages.forCoach({ coachId: profile.coach.id }),
+      api.packages.myPurchases({ coachId: profile.coach.id }),
+    ]);
     // Saving oneself makes no sense: a coach looking at their own listing gets no Save button.
-    return json({ ...profile, packages, myPackages, own: profile.coach.userId === viewer.user.id, timeZone: viewer.user.timeZone });
+    return json({
+      ...profile,
+      packages,
+      myPackages,
+      own: profile.coach.userId === viewer.user.id,
+      timeZone: viewer.user.timeZone,
+    });
   } catch (error) {
     const { status } = formError(error);
-    throw new Response(status === 404 || status === 400 ? "This coach is not listed in the directory (any more)." : "You cannot see this coach.", { status: status === 400 ? 404 : status });
+    throw new Response(
+      status === 404 || status === 400
+        ? "This coach is not listed in the directory (any more)."
+        : "You cannot see this coach.",
+      { status: status === 400 ? 404 : status },
+    );
   }
 }
 
@@ -59,7 +83,12 @@ export default function CoachProfile() {
             </div>
             <Rating avg={coach.ratingAvg} count={coach.ratingCount} />
             <p className="mt-1 text-sm text-slate-600">
-              {[coach.yearsExperience !== null ? `${coach.yearsExperience} years of experience` : null, coach.location, coach.languages.map(languageName).join(", "), `time zone ${coach.timeZone}`]
+              {[
+                coach.yearsExperience !== null ? `${coach.yearsExperience} years of experience` : null,
+                coach.location,
+                coach.languages.map(languageName).join(", "),
+                `time zone ${coach.timeZone}`,
+              ]
                 .filter(Boolean)
                 .join(" · ")}
             </p>
@@ -110,7 +139,9 @@ export default function CoachProfile() {
         {coach.approach || coach.education ? (
           <Card title="Approach and education">
             {coach.approach ? <p className="whitespace-pre-line text-sm text-slate-700">{coach.approach}</p> : null}
-            {coach.education ? <p className="mt-2 whitespace-pre-line text-sm text-slate-600">{coach.education}</p> : null}
+            {coach.education ? (
+              <p className="mt-2 whitespace-pre-line text-sm text-slate-600">{coach.education}</p>
+            ) : null}
           </Card>
         ) : null}
         <Card title={`Reviews (${reviews.length})`}>
@@ -125,10 +156,15 @@ export default function CoachProfile() {
                       {"★".repeat(r.rating)}
                       <span className="text-slate-300">{"★".repeat(5 - r.rating)}</span>
                     </span>{" "}
-                    <span className="font-medium">{r.authorName}</span> <span className="text-slate-500">· {formatDateTime(r.createdAt, timeZone)}</span>
+                    <span className="font-medium">{r.authorName}</span>{" "}
+                    <span className="text-slate-500">· {formatDateTime(r.createdAt, timeZone)}</span>
                   </p>
                   <p className="mt-1 text-slate-700">{r.text}</p>
-                  {r.response ? <p className="mt-2 rounded-md bg-slate-50 p-2 text-slate-700"><span className="font-medium">Response from {coach.displayName}:</span> {r.response}</p> : null}
+                  {r.response ? (
+                    <p className="mt-2 rounded-md bg-slate-50 p-2 text-slate-700">
+                      <span className="font-medium">Response from {coach.displayName}:</span> {r.response}
+                    </p>
+                  ) : null}
                 </li>
               ))}
             </ul>
@@ -147,10 +183,15 @@ export default function CoachProfile() {
                     {s.name} <span>{formatMinor(s.priceMinor, s.currency)}</span>
                   </p>
                   <p className="text-sm text-slate-600">
-                    {s.durationMinutes} min · {sessionTypeLabels[s.sessionType]} {s.premiumOnly ? <Badge tone="amber">Premium</Badge> : null}
+                    {s.durationMinutes} min · {sessionTypeLabels[s.sessionType]}{" "}
+                    {s.premiumOnly ? <Badge tone="amber">Premium</Badge> : null}
                   </p>
                   {s.description ? <p className="mt-1 text-sm text-slate-600">{s.description}</p> : null}
-                  <Link to={`/coaches/${coach.id}/book/${s.id}`} className="mt-2 inline-block rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700" aria-label={`Book ${s.name}`}>
+                  <Link
+                    to={`/coaches/${coach.id}/book/${s.id}`}
+                    className="mt-2 inline-block rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700"
+                    aria-label={`Book ${s.name}`}
+                  >
                     Book
                   </Link>
                 </li>
@@ -185,8 +226,12 @@ export function ErrorBoundary() {
   return (
     <div className="mx-auto max-w-lg py-16 text-center">
       <p className="text-sm font-semibold text-brand-600">{error.status}</p>
-      <h1 className="mt-2 text-2xl font-semibold">{error.status === 404 ? "Coach not found" : "You cannot see this coach"}</h1>
-      <p className="mt-2 text-slate-600">{typeof error.data === "string" && error.data ? error.data : "We could not find that coach."}</p>
+      <h1 className="mt-2 text-2xl font-semibold">
+        {error.status === 404 ? "Coach not found" : "You cannot see this coach"}
+      </h1>
+      <p className="mt-2 text-slate-600">
+        {typeof error.data === "string" && error.data ? error.data : "We could not find that coach."}
+      </p>
       <Link to="/coaches" className="mt-6 inline-block text-sm font-medium text-brand-700 underline">
         Find another coach
       </Link>

@@ -28,7 +28,9 @@ function queryFromUrl(params: URLSearchParams) {
   return {
     q: text("q"),
     specialty: text("specialty"),
-    topic: TOPIC_OPTIONS.includes(topic as (typeof TOPIC_OPTIONS)[number]) ? (topic as (typeof TOPIC_OPTIONS)[number]) : undefined,
+    topic: TOPIC_OPTIONS.includes(topic as (typeof TOPIC_OPTIONS)[number])
+      ? (topic as (typeof TOPIC_OPTIONS)[number])
+      : undefined,
     sessionType: type && type in sessionTypeLabels ? (type as "VIDEO" | "PHONE" | "CHAT" | "IN_PERSON") : undefined,
     minPriceMinor: money("min"),
     maxPriceMinor: money("max"),
@@ -43,14 +45,33 @@ function queryFromUrl(params: URLSearchParams) {
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
-  if (!viewer.tenant.featureCoaches) throw new Response("Coaching is not enabled in this organisation.", { status: 403 });
+  if (!viewer.tenant.featureCoaches)
+    throw new Response("Coaching is not enabled in this organisation.", { status: 403 });
   const query = queryFromUrl(new URL(request.url).searchParams);
-  const [featured, facets, tenant] = await Promise.all([api.directory.featured(), api.directory.facets(), api.tenant.current()]);
+  const [featured, facets, tenant] = await Promise.all([
+    api.directory.featured(),
+    api.directory.facets(),
+    api.tenant.current(),
+  ]);
   try {
-    return json({ result: await api.directory.search(query), error: null, featured, facets, currency: tenant.currency, filtered: Object.entries(query).some(([k, v]) => k !== "page" && k !== "sort" && v !== undefined) });
+    return json({
+      result: await api.directory.search(query),
+      error: null,
+      featured,
+      facets,
+      currency: tenant.currency,
+      filtered: Object.entries(query).some(([k, v]) => k !== "page" && k !== "sort" && v !== undefined),
+    });
   } catch (error) {
     const { body } = formError(error);
-    return json({ result: null, error: body.ok ? null : body, featured, facets, currency: tenant.currency, filtered: true });
+    return json({
+      result: null,
+      error: body.ok ? null : body,
+      featured,
+      facets,
+      currency: tenant.currency,
+      filtered: true,
+    });
   }
 }
 
@@ -65,7 +86,8 @@ export default function Directory() {
   useEffect(() => {
     for (const el of Array.from(formRef.current?.elements ?? [])) {
       if (el instanceof HTMLInputElement && el.type === "checkbox") el.checked = params.get(el.name) === el.value;
-      else if ((el instanceof HTMLInputElement || el instanceof HTMLSelectElement) && el.name) el.value = params.get(el.name) ?? "";
+      else if ((el instanceof HTMLInputElement || el instanceof HTMLSelectElement) && el.name)
+        el.value = params.get(el.name) ?? "";
     }
   }, [params]);
   // Only the filters in use go into the URL (short links to share); each search is a history entry, so
@@ -80,7 +102,8 @@ export default function Directory() {
     next.set("page", String(page));
     return `?${next.toString()}`;
   };
-  const select = "mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500";
+  const select =
+    "mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500";
   const input = select;
 
   return (
@@ -112,12 +135,22 @@ export default function Directory() {
             }}
             onChange={(e) => {
               // Choices apply at once; typed text applies on Enter or Search.
-              if (e.target instanceof HTMLSelectElement || (e.target instanceof HTMLInputElement && e.target.type === "checkbox")) search(e.currentTarget);
+              if (
+                e.target instanceof HTMLSelectElement ||
+                (e.target instanceof HTMLInputElement && e.target.type === "checkbox")
+              )
+                search(e.currentTarget);
             }}
           >
             <label className="block text-sm font-medium text-slate-700">
               Search
-              <input type="search" name="q" defaultValue={params.get("q") ?? ""} className={input} placeholder="e.g. burnout, sleep, Nadia" />
+              <input
+                type="search"
+                name="q"
+                defaultValue={params.get("q") ?? ""}
+                className={input}
+                placeholder="e.g. burnout, sleep, Nadia"
+              />
             </label>
             <label className="block text-sm font-medium text-slate-700">
               Specialty
@@ -182,7 +215,8 @@ export default function Directory() {
               </select>
             </label>
             <label className="flex items-center gap-2 text-sm font-medium text-slate-700">
-              <input type="checkbox" name="free" value="7" defaultChecked={params.get("free") === "7"} /> Free in the next 7 days
+              <input type="checkbox" name="free" value="7" defaultChecked={params.get("free") === "7"} /> Free in the
+              next 7 days
             </label>
             <label className="block text-sm font-medium text-slate-700">
               Meets in person near
@@ -198,7 +232,10 @@ export default function Directory() {
             </label>
             <div className="flex gap-2">
               <Button type="submit">Search</Button>
-              <Link to="/coaches" className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100">
+              <Link
+                to="/coaches"
+                className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100"
+              >
                 Clear
               </Link>
             </div>
@@ -222,7 +259,9 @@ export default function Directory() {
                 .
               </EmptyState>
             ) : (
-              <EmptyState title="No coaches are listed yet">Coaches appear here once your organisation has approved them.</EmptyState>
+              <EmptyState title="No coaches are listed yet">
+                Coaches appear here once your organisation has approved them.
+              </EmptyState>
             )
           ) : null}
           {result ? (
@@ -234,11 +273,23 @@ export default function Directory() {
           ) : null}
           {result && result.pages > 1 ? (
             <nav aria-label="Pages" className="mt-4 flex items-center justify-between text-sm">
-              {result.page > 1 ? <Link to={pageLink(result.page - 1)} className="font-medium text-brand-700 underline">Previous</Link> : <span />}
+              {result.page > 1 ? (
+                <Link to={pageLink(result.page - 1)} className="font-medium text-brand-700 underline">
+                  Previous
+                </Link>
+              ) : (
+                <span />
+              )}
               <span>
                 Page {result.page} of {result.pages}
               </span>
-              {result.page < result.pages ? <Link to={pageLink(result.page + 1)} className="font-medium text-brand-700 underline">Next</Link> : <span />}
+              {result.page < result.pages ? (
+                <Link to={pageLink(result.page + 1)} className="font-medium text-brand-700 underline">
+                  Next
+                </Link>
+              ) : (
+                <span />
+              )}
             </nav>
           ) : null}
         </section>

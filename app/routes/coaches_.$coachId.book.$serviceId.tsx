@@ -25,10 +25,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const service = coach.services.find((s) => s.id === params.serviceId);
     if (!service) throw new Response("This service is not offered.", { status: 404 });
     const from = new Date(Date.now() + week * WEEK);
-    const slots = await api.bookings.slots({ serviceId: service.id, from: from.toISOString(), to: new Date(from.getTime() + WEEK).toISOString() });
+    const slots = await api.bookings.slots({
+      serviceId: service.id,
+      from: from.toISOString(),
+      to: new Date(from.getTime() + WEEK).toISOString(),
+    });
     const tz = viewer.user.timeZone;
     // Packages the client holds for this service with credits left; booking with one needs no payment.
-    const [owned, { policy: creditPolicy }] = await Promise.all([api.packages.myPurchases({ serviceId: service.id }), api.packages.creditPolicy()]);
+    const [owned, { policy: creditPolicy }] = await Promise.all([
+      api.packages.myPurchases({ serviceId: service.id }),
+      api.packages.creditPolicy(),
+    ]);
     const credits = owned.filter((p) => p.status === "PAID" && p.creditsRemaining > 0);
     const days = groupSlotsByLocalDate(
       slots.map((s) => ({ start: new Date(s.start), end: new Date(s.end) })),
@@ -38,7 +45,17 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       label: formatSlotForViewer(g.slots[0]!, tz).date,
       slots: g.slots.map((s) => ({ start: s.start.toISOString(), ...formatSlotForViewer(s, tz) })),
     }));
-    return json({ coach: { id: coach.id, displayName: coach.displayName }, service, sessionTypes: offeredSessionTypes(service, coach.sessionTypes), days, week, timeZone: tz, credits, creditPolicy, fileLimits: { ...sessionFileLimits, maxFiles: MAX_PREPARATION_FILES } });
+    return json({
+      coach: { id: coach.id, displayName: coach.displayName },
+      service,
+      sessionTypes: offeredSessionTypes(service, coach.sessionTypes),
+      days,
+      week,
+      timeZone: tz,
+      credits,
+      creditPolicy,
+      fileLimits: { ...sessionFileLimits, maxFiles: MAX_PREPARATION_FILES },
+    });
   } catch (error) {
     if (error instanceof Response) throw error;
     throw errorResponse(error);
@@ -51,16 +68,30 @@ export async function action({ request, context }: ActionFunctionArgs) {
   // Computed here, not at module level: the .server limits do not exist in the browser bundle.
   const maxBodyBytes = MAX_PREPARATION_FILES * sessionFileLimits.maxBytes + 512 * 1024;
   if (Number(request.headers.get("content-length") ?? 0) > maxBodyBytes) {
-    return json({ ok: false as const, message: tooLarge, fieldErrors: { files: [tooLarge] } as Record<string, string[]> }, { status: 413 });
+    return json(
+      { ok: false as const, message: tooLarge, fieldErrors: { files: [tooLarge] } as Record<string, string[]> },
+      { status: 413 },
+    );
   }
   const form = await request.formData();
   const f: Record<string, string> = {};
   for (const [k, v] of form) if (typeof v === "string") f[k] = v;
   const files = form.getAll("files").filter((v): v is File => v instanceof Blob && v.size > 0) as File[];
   if (files.length > MAX_PREPARATION_FILES || files.some((file) => file.size > sessionFileLimits.maxBytes)) {
-    return json({ ok: false as const, message: tooLarge, fieldErrors: { files: [tooLarge] } as Record<string, string[]> }, { status: 400 });
+    return json(
+      { ok: false as const, message: tooLarge, fieldErrors: { files: [tooLarge] } as Record<string, string[]> },
+      { status: 400 },
+    );
   }
-  if (!f.startsAt) return json({ ok: false as const, message: "Choose a date and time.", fieldErrors: { startsAt: ["Choose a date and time."] } as Record<string, string[]> }, { status: 400 });
+  if (!f.startsAt)
+    return json(
+      {
+        ok: false as const,
+        message: "Choose a date and time.",
+        fieldErrors: { startsAt: ["Choose a date and time."] } as Record<string, string[]>,
+      },
+      { status: 400 },
+    );
   try {
     const booking = await api.bookings.hold({
       serviceId: f.serviceId ?? "",
@@ -81,7 +112,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
         refused.push(`${file.name || "A file"} was not attached: ${body.ok ? "" : body.message}`);
       }
     }
-    const notice = refused.length ? `?attachError=${encodeURIComponent(`${refused.join(" ")} You can attach it again below.`)}` : "";
+    const notice = refused.length
+      ? `?attachError=${encodeURIComponent(`${refused.join(" ")} You can attach it again below.`)}`
+      : "";
     return redirect(`/bookings/${booking.id}${notice}`);
   } catch (error) {
     const { status, body } = formError(error);
@@ -90,7 +123,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Book() {
-  const { coach, service, sessionTypes, days, week, timeZone, fileLimits, credits, creditPolicy } = useLoaderData<typeof loader>();
+  const { coach, service, sessionTypes, days, week, timeZone, fileLimits, credits, creditPolicy } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const [params] = useSearchParams();
@@ -104,12 +138,29 @@ export default function Book() {
   const types = sessionTypes;
   return (
     <div>
-      <PageHeader title={`Book ${service.name}`} description={<>with <Link className="text-brand-700 underline" to={`/coaches/${coach.id}`}>{coach.displayName}</Link> · {service.durationMinutes} minutes · {formatMinor(service.priceMinor, service.currency)}</>} />
+      <PageHeader
+        title={`Book ${service.name}`}
+        description={
+          <>
+            with{" "}
+            <Link className="text-brand-700 underline" to={`/coaches/${coach.id}`}>
+              {coach.displayName}
+            </Link>{" "}
+            · {service.durationMinutes} minutes · {formatMinor(service.priceMinor, service.currency)}
+          </>
+        }
+      />
       <Steps steps={BOOKING_STEPS} current={0} />
       <Form method="post" encType="multipart/form-data" className="grid gap-6 lg:grid-cols-3" noValidate>
         <input type="hidden" name="serviceId" value={service.id} />
-        <Card title="1. Date and time" description={`Times in your time zone, ${timeZone}. Free times update live.`} className="lg:col-span-2">
-          {result && !result.ok && (errors.startsAt || !Object.keys(errors).length) ? <Alert>{errors.startsAt?.join(" ") ?? result.message}</Alert> : null}
+        <Card
+          title="1. Date and time"
+          description={`Times in your time zone, ${timeZone}. Free times update live.`}
+          className="lg:col-span-2"
+        >
+          {result && !result.ok && (errors.startsAt || !Object.keys(errors).length) ? (
+            <Alert>{errors.startsAt?.join(" ") ?? result.message}</Alert>
+          ) : null}
           {days.length === 0 ? (
             <EmptyState title="No free times this week">Try the next week, or another coach.</EmptyState>
           ) : (
@@ -119,7 +170,10 @@ export default function Book() {
                   <legend className="mb-2 text-sm font-semibold text-slate-800">{d.label}</legend>
                   <div className="flex flex-wrap gap-2">
                     {d.slots.map((s) => (
-                      <label key={s.start} className="cursor-pointer rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-300 has-[:checked]:bg-brand-600 has-[:checked]:text-white has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-500">
+                      <label
+                        key={s.start}
+                        className="cursor-pointer rounded-md px-3 py-1.5 text-sm ring-1 ring-slate-300 has-[:checked]:bg-brand-600 has-[:checked]:text-white has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-500"
+                      >
                         <input type="radio" name="startsAt" value={s.start} className="sr-only" required />
                         {s.time} <span className="text-xs opacity-75">{s.zoneLabel}</span>
                       </label>
@@ -130,35 +184,74 @@ export default function Book() {
             </div>
           )}
           <nav aria-label="Weeks" className="mt-4 flex justify-between text-sm">
-            {week > 0 ? <Link className="font-medium text-brand-700 underline" to={weekLink(week - 1)}>← Earlier</Link> : <span />}
-            <Link className="font-medium text-brand-700 underline" to={weekLink(week + 1)}>Later →</Link>
+            {week > 0 ? (
+              <Link className="font-medium text-brand-700 underline" to={weekLink(week - 1)}>
+                ← Earlier
+              </Link>
+            ) : (
+              <span />
+            )}
+            <Link className="font-medium text-brand-700 underline" to={weekLink(week + 1)}>
+              Later →
+            </Link>
           </nav>
         </Card>
         <Card title="2. Session details">
           <div className="space-y-3">
             <label className="block text-sm font-medium text-slate-700">
               How you meet
-              <select name="sessionType" defaultValue={service.sessionType} className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300">
+              <select
+                name="sessionType"
+                defaultValue={service.sessionType}
+                className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
+              >
                 {types.map((t) => (
-                  <option key={t} value={t}>{sessionTypeLabels[t]}</option>
+                  <option key={t} value={t}>
+                    {sessionTypeLabels[t]}
+                  </option>
                 ))}
               </select>
-              {errors.sessionType ? <span className="block text-sm text-red-700">{errors.sessionType.join(" ")}</span> : null}
+              {errors.sessionType ? (
+                <span className="block text-sm text-red-700">{errors.sessionType.join(" ")}</span>
+              ) : null}
             </label>
             <Field label="Topic" name="topic" placeholder="What would you like to work on?" errors={errors.topic} />
             <label className="block text-sm font-medium text-slate-700">
               Notes for your coach
-              <textarea name="clientNotes" rows={4} className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300" />
+              <textarea
+                name="clientNotes"
+                rows={4}
+                className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
+              />
             </label>
             <label className="block text-sm font-medium text-slate-700">
               Files to prepare (optional)
-              <input name="files" type="file" multiple accept={fileLimits.accept} aria-describedby="preparation-files-hint" className="mt-1 block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-1.5 file:text-sm file:font-medium" />
+              <input
+                name="files"
+                type="file"
+                multiple
+                accept={fileLimits.accept}
+                aria-describedby="preparation-files-hint"
+                className="mt-1 block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-1.5 file:text-sm file:font-medium"
+              />
               <span id="preparation-files-hint" className="mt-1 block text-xs font-normal text-slate-500">
-                Up to {fileLimits.maxFiles} files for your coach: {fileLimits.typesLabel}; up to {fileLimits.maxLabel} each.
+                Up to {fileLimits.maxFiles} files for your coach: {fileLimits.typesLabel}; up to {fileLimits.maxLabel}{" "}
+                each.
               </span>
-              {errors.files ? <span role="alert" className="block text-sm text-red-700">{errors.files.join(" ")}</span> : null}
+              {errors.files ? (
+                <span role="alert" className="block text-sm text-red-700">
+                  {errors.files.join(" ")}
+                </span>
+              ) : null}
             </label>
-            <PayWith credits={credits} price={formatMinor(service.priceMinor, service.currency)} policy={creditPolicy} busy={busy} disabled={days.length === 0} errors={errors.packagePurchaseId} />
+            <PayWith
+              credits={credits}
+              price={formatMinor(service.priceMinor, service.currency)}
+              policy={creditPolicy}
+              busy={busy}
+              disabled={days.length === 0}
+              errors={errors.packagePurchaseId}
+            />
           </div>
         </Card>
       </Form>

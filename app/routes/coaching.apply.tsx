@@ -16,21 +16,38 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
 }
 
-const splitTags = (v: string | undefined) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const splitTags = (v: string | undefined) =>
+  (v ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api } = await requireViewer(context, request);
   const f = await formFields(request);
   try {
-    await api.coach.submitApplication({ motivation: f.motivation ?? "", specialties: splitTags(f.specialties), credentialsSummary: f.credentialsSummary ?? "" });
-    return json({ ok: true as const, message: "Thank you! Your application is waiting for review; you will hear from us within 48 hours.", fieldErrors: {} as Record<string, string[]> });
+    await api.coach.submitApplication({
+      motivation: f.motivation ?? "",
+      specialties: splitTags(f.specialties),
+      credentialsSummary: f.credentialsSummary ?? "",
+    });
+    return json({
+      ok: true as const,
+      message: "Thank you! Your application is waiting for review; you will hear from us within 48 hours.",
+      fieldErrors: {} as Record<string, string[]>,
+    });
   } catch (error) {
     const { status, body } = formError(error);
     return json(body, { status });
   }
 }
 
-const statusText = { PENDING: "Waiting for review", APPROVED: "Approved", REJECTED: "Not approved", SUSPENDED: "Suspended" } as const;
+const statusText = {
+  PENDING: "Waiting for review",
+  APPROVED: "Approved",
+  REJECTED: "Not approved",
+  SUSPENDED: "Suspended",
+} as const;
 
 export default function Apply() {
   const { status, timeZone, role } = useLoaderData<typeof loader>();
@@ -44,7 +61,10 @@ export default function Apply() {
   const canApply = mayApply && status.eligibility.eligible;
   return (
     <div>
-      <PageHeader title="Become a coach" description="Tell us why you want to coach. Organisation admins and certified coaches review every application." />
+      <PageHeader
+        title="Become a coach"
+        description="Tell us why you want to coach. Organisation admins and certified coaches review every application."
+      />
       {result?.ok ? (
         <div className="mb-4">
           <Alert tone="success">{result.message}</Alert>
@@ -58,20 +78,37 @@ export default function Apply() {
       <div className="grid gap-6 lg:grid-cols-3">
         {mayApply ? (
           // First on small screens (what is needed before the form), in the side column on wide ones.
-          <Card title="Eligibility" description="What this organisation asks of new coaches." className={profile || canApply ? "lg:order-last" : "lg:col-span-2"}>
+          <Card
+            title="Eligibility"
+            description="What this organisation asks of new coaches."
+            className={profile || canApply ? "lg:order-last" : "lg:col-span-2"}
+          >
             <Checklist label="Eligibility criteria" items={status.eligibility.rules} />
-            <p className="mt-3 text-sm font-medium">{status.eligibility.eligible ? "You meet every criterion." : "You can apply once every criterion is met."}</p>
+            <p className="mt-3 text-sm font-medium">
+              {status.eligibility.eligible ? "You meet every criterion." : "You can apply once every criterion is met."}
+            </p>
           </Card>
         ) : null}
         <div className="space-y-6 lg:col-span-2">
           {profile ? (
             <Card title="Your application">
               <p className="text-sm">
-                Status: <Badge tone={profile.status === "APPROVED" ? "green" : profile.status === "PENDING" ? "amber" : "slate"}>{statusText[profile.status]}</Badge>{" "}
+                Status:{" "}
+                <Badge
+                  tone={profile.status === "APPROVED" ? "green" : profile.status === "PENDING" ? "amber" : "slate"}
+                >
+                  {statusText[profile.status]}
+                </Badge>{" "}
                 <span className="text-slate-500">· sent {formatDateTime(profile.appliedAt, timeZone)}</span>
               </p>
-              {profile.statusReason ? <p className="mt-2 text-sm text-slate-700">Reason: {profile.statusReason}</p> : null}
-              {profile.status === "PENDING" ? <p className="mt-2 text-sm text-slate-600">We aim to decide within 48 hours; you will get a notification.</p> : null}
+              {profile.statusReason ? (
+                <p className="mt-2 text-sm text-slate-700">Reason: {profile.statusReason}</p>
+              ) : null}
+              {profile.status === "PENDING" ? (
+                <p className="mt-2 text-sm text-slate-600">
+                  We aim to decide within 48 hours; you will get a notification.
+                </p>
+              ) : null}
               {profile.status === "APPROVED" || profile.status === "SUSPENDED" ? (
                 <p className="mt-2 text-sm">
                   <Link to="/coaching/profile" className="font-medium text-brand-700 underline">
@@ -108,8 +145,19 @@ export default function Apply() {
                     </p>
                   )}
                 </div>
-                <Field label="Specialties" name="specialties" hint="Separate with commas, e.g. burnout, career change." errors={errors.specialties} required />
-                <Field label="Credentials" name="credentialsSummary" hint="Certifications or training you hold (you can upload documents once approved)." errors={errors.credentialsSummary} />
+                <Field
+                  label="Specialties"
+                  name="specialties"
+                  hint="Separate with commas, e.g. burnout, career change."
+                  errors={errors.specialties}
+                  required
+                />
+                <Field
+                  label="Credentials"
+                  name="credentialsSummary"
+                  hint="Certifications or training you hold (you can upload documents once approved)."
+                  errors={errors.credentialsSummary}
+                />
                 <Button type="submit" busy={busy}>
                   Send application
                 </Button>

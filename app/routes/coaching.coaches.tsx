@@ -11,7 +11,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
   if (viewer.role !== "TENANT_ADMIN") throw new Response("Only organisation admins manage coaches.", { status: 403 });
   try {
-    const [coaches, credentials, reviews, tenant] = await Promise.all([api.coachAdmin.coaches(), api.coachAdmin.credentials(), api.coachAdmin.reviews(), api.tenant.current()]);
+    const [coaches, credentials, reviews, tenant] = await Promise.all([
+      api.coachAdmin.coaches(),
+      api.coachAdmin.credentials(),
+      api.coachAdmin.reviews(),
+      api.tenant.current(),
+    ]);
     return json({ coaches, credentials, reviews, tenantFeeBps: tenant.platformFeeBps });
   } catch (error) {
     throw errorResponse(error);
@@ -32,7 +37,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
         break;
       case "fee": {
         const bps = f.fee?.trim() ? parsePercentToBps(f.fee) : null;
-        if (f.fee?.trim() && bps === null) return json({ ok: false as const, target: coachId, message: "Enter a percentage such as 12.5, or leave it empty for the organisation's fee." }, { status: 400 });
+        if (f.fee?.trim() && bps === null)
+          return json(
+            {
+              ok: false as const,
+              target: coachId,
+              message: "Enter a percentage such as 12.5, or leave it empty for the organisation's fee.",
+            },
+            { status: 400 },
+          );
         await api.coachAdmin.setFeeOverride({ coachId, platformFeeBps: bps });
         break;
       }
@@ -67,10 +80,22 @@ export default function Coaches() {
   const { coaches, credentials, reviews, tenantFeeBps } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
-  const note = (target: string) => (result && result.target === target ? <Alert tone={result.ok ? "success" : "error"}>{result.message}</Alert> : null);
+  const note = (target: string) =>
+    result && result.target === target ? <Alert tone={result.ok ? "success" : "error"}>{result.message}</Alert> : null;
   return (
     <div className="space-y-8">
-      <PageHeader title="Coaches" description={<>Standing, fees and featuring of every coach. Applications are reviewed on <Link className="text-brand-700 underline" to="/coaching/review">Applications</Link>.</>} />
+      <PageHeader
+        title="Coaches"
+        description={
+          <>
+            Standing, fees and featuring of every coach. Applications are reviewed on{" "}
+            <Link className="text-brand-700 underline" to="/coaching/review">
+              Applications
+            </Link>
+            .
+          </>
+        }
+      />
       <Card title="All coaches">
         {coaches.length === 0 ? <EmptyState title="No coaches yet" /> : null}
         <ul aria-label="All coaches" className="divide-y divide-slate-100">
@@ -119,23 +144,35 @@ export default function Coaches() {
                 ) : null}
                 {/* Fees apply to coaches, not to applicants. */}
                 {c.status === "APPROVED" || c.status === "SUSPENDED" ? (
-                <Form method="post" className="flex items-end gap-2">
-                  <input type="hidden" name="coachId" value={c.id} />
-                  <label className="text-xs text-slate-600">
-                    Platform fee % (empty: {(tenantFeeBps / 100).toFixed(2)}%)
-                    <input name="fee" inputMode="decimal" defaultValue={c.platformFeeBpsOverride !== null ? (c.platformFeeBpsOverride / 100).toString() : ""} className={`${input} block w-28`} />
-                  </label>
-                  <Button name="intent" value="fee" variant="secondary" busy={busy}>
-                    Set fee
-                  </Button>
-                </Form>
+                  <Form method="post" className="flex items-end gap-2">
+                    <input type="hidden" name="coachId" value={c.id} />
+                    <label className="text-xs text-slate-600">
+                      Platform fee % (empty: {(tenantFeeBps / 100).toFixed(2)}%)
+                      <input
+                        name="fee"
+                        inputMode="decimal"
+                        defaultValue={
+                          c.platformFeeBpsOverride !== null ? (c.platformFeeBpsOverride / 100).toString() : ""
+                        }
+                        className={`${input} block w-28`}
+                      />
+                    </label>
+                    <Button name="intent" value="fee" variant="secondary" busy={busy}>
+                      Set fee
+                    </Button>
+                  </Form>
                 ) : null}
                 {c.status === "APPROVED" ? (
                   <Form method="post" className="flex items-end gap-2">
                     <input type="hidden" name="coachId" value={c.id} />
                     <label className="text-xs text-slate-600">
                       Featured position (empty: not featured)
-                      <input name="rank" inputMode="numeric" defaultValue={c.featuredRank?.toString() ?? ""} className={`${input} block w-24`} />
+                      <input
+                        name="rank"
+                        inputMode="numeric"
+                        defaultValue={c.featuredRank?.toString() ?? ""}
+                        className={`${input} block w-24`}
+                      />
                     </label>
                     <Button name="intent" value="feature" variant="secondary" busy={busy}>
                       Save
@@ -151,17 +188,33 @@ export default function Coaches() {
         {credentials.length === 0 ? <EmptyState title="No credentials uploaded yet" /> : null}
         <ul aria-label="Credentials" className="divide-y divide-slate-100">
           {credentials.map((c) => (
-            <li key={c.id} aria-label={`${c.coachProfile.displayName}: ${c.type}`} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
+            <li
+              key={c.id}
+              aria-label={`${c.coachProfile.displayName}: ${c.type}`}
+              className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm"
+            >
               <span>
                 <span className="font-medium">{c.coachProfile.displayName}</span>: {c.type}
                 <CredentialFacts credential={c} showMissingDocument />
               </span>
               <span className="flex items-center gap-2">
                 {note(c.id)}
-                <Badge tone={c.status === "VERIFIED" ? "green" : c.status === "REJECTED" ? "slate" : "amber"}>{c.status === "VERIFIED" ? "Verified" : c.status === "REJECTED" ? "Not accepted" : "Awaiting verification"}</Badge>
+                <Badge tone={c.status === "VERIFIED" ? "green" : c.status === "REJECTED" ? "slate" : "amber"}>
+                  {c.status === "VERIFIED"
+                    ? "Verified"
+                    : c.status === "REJECTED"
+                      ? "Not accepted"
+                      : "Awaiting verification"}
+                </Badge>
                 <Form method="post" className="flex gap-2">
                   <input type="hidden" name="credentialId" value={c.id} />
-                  <Button name="intent" value="verify" variant="secondary" busy={busy} disabled={c.status === "VERIFIED"}>
+                  <Button
+                    name="intent"
+                    value="verify"
+                    variant="secondary"
+                    busy={busy}
+                    disabled={c.status === "VERIFIED"}
+                  >
                     Verify
                   </Button>
                   <Button name="intent" value="unverify" variant="ghost" busy={busy} disabled={c.status === "REJECTED"}>
@@ -173,14 +226,22 @@ export default function Coaches() {
           ))}
         </ul>
       </Card>
-      <Card title="Reviews" description="Hide a review that breaks the rules; its author and the reason stay on record.">
+      <Card
+        title="Reviews"
+        description="Hide a review that breaks the rules; its author and the reason stay on record."
+      >
         {reviews.length === 0 ? <EmptyState title="No reviews yet" /> : null}
         <ul aria-label="Reviews" className="divide-y divide-slate-100">
           {reviews.map((r) => (
-            <li key={r.id} aria-label={`Review of ${r.coachProfile.displayName} by ${r.author.name}`} className="space-y-1 py-2 text-sm">
+            <li
+              key={r.id}
+              aria-label={`Review of ${r.coachProfile.displayName} by ${r.author.name}`}
+              className="space-y-1 py-2 text-sm"
+            >
               <p>
                 <span className="font-medium">{r.coachProfile.displayName}</span> · {r.rating}★ by {r.author.name}
-                {r.anonymous ? " (shown as anonymous)" : ""} {r.hiddenAt ? <Badge>Hidden: {r.hiddenReason}</Badge> : null}
+                {r.anonymous ? " (shown as anonymous)" : ""}{" "}
+                {r.hiddenAt ? <Badge>Hidden: {r.hiddenReason}</Badge> : null}
               </p>
               <p className="text-slate-700">{r.text}</p>
               {note(r.id)}

@@ -25,11 +25,23 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     if (f.intent === "certify") {
       await api.coachAdmin.certify({ coachId: f.coachId ?? "" });
-      return json({ ok: true as const, coachId: f.coachId, message: "Coach certified.", fieldErrors: {} as Record<string, string[]> });
+      return json({
+        ok: true as const,
+        coachId: f.coachId,
+        message: "Coach certified.",
+        fieldErrors: {} as Record<string, string[]>,
+      });
     }
     const approve = f.intent === "approve";
     await api.coachAdmin.decide({ coachId: f.coachId ?? "", approve, reason: f.reason?.trim() || null });
-    return json({ ok: true as const, coachId: f.coachId, message: approve ? "Application approved. The applicant has been told." : "Application rejected. The applicant has been told why.", fieldErrors: {} as Record<string, string[]> });
+    return json({
+      ok: true as const,
+      coachId: f.coachId,
+      message: approve
+        ? "Application approved. The applicant has been told."
+        : "Application rejected. The applicant has been told why.",
+      fieldErrors: {} as Record<string, string[]>,
+    });
   } catch (error) {
     const { status, body } = formError(error);
     return json({ ...body, coachId: f.coachId }, { status });
@@ -41,20 +53,36 @@ export default function ReviewQueue() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   // Only the card being sent waits; the others stay usable.
-  const busy = (coachId: string) => navigation.state === "submitting" && navigation.formData?.get("coachId") === coachId;
+  const busy = (coachId: string) =>
+    navigation.state === "submitting" && navigation.formData?.get("coachId") === coachId;
   const failure = (coachId: string) => (result && !result.ok && result.coachId === coachId ? result : null);
   return (
     <div>
-      <PageHeader title="Coach applications" description="Decide on each application within 48 hours. Approving makes the applicant a coach; rejecting needs a reason they will read." />
-      {result?.ok ? <div className="mb-4"><Alert tone="success">{result.message}</Alert></div> : null}
+      <PageHeader
+        title="Coach applications"
+        description="Decide on each application within 48 hours. Approving makes the applicant a coach; rejecting needs a reason they will read."
+      />
+      {result?.ok ? (
+        <div className="mb-4">
+          <Alert tone="success">{result.message}</Alert>
+        </div>
+      ) : null}
       <div className="space-y-4">
-        {queue.length === 0 ? <EmptyState title="No applications are waiting">New applications appear here and in your notifications.</EmptyState> : null}
+        {queue.length === 0 ? (
+          <EmptyState title="No applications are waiting">
+            New applications appear here and in your notifications.
+          </EmptyState>
+        ) : null}
         {queue.map((a) => (
           <Card
             key={a.id}
             title={a.displayName}
             description={`${a.email} · applied ${formatDateTime(a.appliedAt, timeZone)}`}
-            actions={<Badge tone={a.overdue ? "amber" : "slate"}>{a.overdue ? `Overdue: waiting ${formatAge(a.ageHours)}` : `Waiting ${formatAge(a.ageHours)}`}</Badge>}
+            actions={
+              <Badge tone={a.overdue ? "amber" : "slate"}>
+                {a.overdue ? `Overdue: waiting ${formatAge(a.ageHours)}` : `Waiting ${formatAge(a.ageHours)}`}
+              </Badge>
+            }
           >
             <div className="grid gap-4 md:grid-cols-3">
               <div className="space-y-2 text-sm md:col-span-2">
@@ -73,7 +101,12 @@ export default function ReviewQueue() {
             <Form method="post" className="mt-4 space-y-3" noValidate>
               <input type="hidden" name="coachId" value={a.id} />
               {failure(a.id) && !failure(a.id)!.fieldErrors.reason ? <Alert>{failure(a.id)!.message}</Alert> : null}
-              <Field label="Reason (required to reject)" name="reason" errors={failure(a.id)?.fieldErrors.reason} hint="The applicant reads it in their notification and mail." />
+              <Field
+                label="Reason (required to reject)"
+                name="reason"
+                errors={failure(a.id)?.fieldErrors.reason}
+                hint="The applicant reads it in their notification and mail."
+              />
               <div className="flex flex-wrap gap-3">
                 <Button name="intent" value="approve" busy={busy(a.id)}>
                   Approve

@@ -23,7 +23,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ ok: true as const, reviewId: f.reviewId, message: "Response published." });
   } catch (error) {
     const { status, body } = formError(error);
-    return json({ ok: false as const, reviewId: f.reviewId, message: body.ok ? "" : [...Object.values(body.fieldErrors).flat(), body.message][0] }, { status });
+    return json(
+      {
+        ok: false as const,
+        reviewId: f.reviewId,
+        message: body.ok ? "" : [...Object.values(body.fieldErrors).flat(), body.message][0],
+      },
+      { status },
+    );
   }
 }
 
@@ -34,12 +41,23 @@ export default function MyReviews() {
   return (
     <div>
       <PageHeader title="Your reviews" description="You can respond to each review once; your response is public." />
-      {reviews.length === 0 ? <EmptyState title="No reviews yet">Clients can review you after a completed session.</EmptyState> : null}
+      {reviews.length === 0 ? (
+        <EmptyState title="No reviews yet">Clients can review you after a completed session.</EmptyState>
+      ) : null}
       <div className="space-y-4">
         {reviews.map((r) => (
-          <Card key={r.id} title={`${r.rating}★ from ${r.authorName}`} description={formatDateTime(r.createdAt, timeZone)} actions={r.hiddenAt ? <Badge>Hidden by an admin</Badge> : null}>
+          <Card
+            key={r.id}
+            title={`${r.rating}★ from ${r.authorName}`}
+            description={formatDateTime(r.createdAt, timeZone)}
+            actions={r.hiddenAt ? <Badge>Hidden by an admin</Badge> : null}
+          >
             <p className="text-sm text-slate-700">{r.text}</p>
-            {result && result.reviewId === r.id ? <div className="mt-2"><Alert tone={result.ok ? "success" : "error"}>{result.message}</Alert></div> : null}
+            {result && result.reviewId === r.id ? (
+              <div className="mt-2">
+                <Alert tone={result.ok ? "success" : "error"}>{result.message}</Alert>
+              </div>
+            ) : null}
             {r.response ? (
               <p className="mt-3 rounded-md bg-slate-50 p-2 text-sm">
                 <span className="font-medium">Your response:</span> {r.response}
@@ -49,7 +67,10 @@ export default function MyReviews() {
                 <input type="hidden" name="reviewId" value={r.id} />
                 <label className="min-w-64 flex-1 text-sm font-medium text-slate-700">
                   Respond
-                  <input name="response" className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300" />
+                  <input
+                    name="response"
+                    className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
+                  />
                 </label>
                 <Button type="submit" busy={busy}>
                   Publish response

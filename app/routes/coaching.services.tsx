@@ -13,13 +13,26 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api } = await requireViewer(context, request);
   try {
     const [services, tenant] = await Promise.all([api.offerings.mine(), api.tenant.current()]);
-    return json({ services, tenant: { currency: tenant.currency, minServicePriceMinor: tenant.minServicePriceMinor, premium: tenant.featurePremiumCoachServices } });
+    return json({
+      services,
+      tenant: {
+        currency: tenant.currency,
+        minServicePriceMinor: tenant.minServicePriceMinor,
+        premium: tenant.featurePremiumCoachServices,
+      },
+    });
   } catch (error) {
     throw errorResponse(error);
   }
 }
 
-type Result = { ok: boolean; message: string; fieldErrors: Record<string, string[]>; serviceId?: string; created?: boolean };
+type Result = {
+  ok: boolean;
+  message: string;
+  fieldErrors: Record<string, string[]>;
+  serviceId?: string;
+  created?: boolean;
+};
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { api } = await requireViewer(context, request);
@@ -27,7 +40,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     if (f.intent === "archive" || f.intent === "restore") {
       await api.offerings.setArchived({ serviceId: f.serviceId ?? "", archived: f.intent === "archive" });
-      return json<Result>({ ok: true, message: f.intent === "archive" ? "Service archived." : "Service offered again.", fieldErrors: {} });
+      return json<Result>({
+        ok: true,
+        message: f.intent === "archive" ? "Service archived." : "Service offered again.",
+        fieldErrors: {},
+      });
     }
     const priceMinor = parseMajorToMinor(f.price ?? "");
     const duration = /^\d+$/.test(f.durationMinutes ?? "") ? Number(f.durationMinutes) : null;
@@ -35,7 +52,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const fieldErrors: Record<string, string[]> = {};
       if (priceMinor === null) fieldErrors.priceMinor = ["Enter a price such as 60 or 59.50."];
       if (duration === null) fieldErrors.durationMinutes = ["Enter whole minutes."];
-      return json<Result>({ ok: false, message: "Please correct the highlighted fields.", fieldErrors, serviceId: f.serviceId }, { status: 400 });
+      return json<Result>(
+        { ok: false, message: "Please correct the highlighted fields.", fieldErrors, serviceId: f.serviceId },
+        { status: 400 },
+      );
     }
     const input = {
       name: f.name ?? "",
@@ -48,16 +68,48 @@ export async function action({ request, context }: ActionFunctionArgs) {
     };
     if (f.serviceId) await api.offerings.update({ ...input, serviceId: f.serviceId });
     else await api.offerings.create(input);
-    return json<Result>({ ok: true, message: f.serviceId ? "Service updated." : "Service created.", fieldErrors: {}, created: !f.serviceId });
+    return json<Result>({
+      ok: true,
+      message: f.serviceId ? "Service updated." : "Service created.",
+      fieldErrors: {},
+      created: !f.serviceId,
+    });
   } catch (error) {
     const { status, body } = formError(error);
-    return json<Result>({ ok: false, message: body.ok ? "" : body.message, fieldErrors: body.ok ? {} : body.fieldErrors, serviceId: f.serviceId }, { status });
+    return json<Result>(
+      {
+        ok: false,
+        message: body.ok ? "" : body.message,
+        fieldErrors: body.ok ? {} : body.fieldErrors,
+        serviceId: f.serviceId,
+      },
+      { status },
+    );
   }
 }
 
-function ServiceForm({ service, currency, premium, result }: { service?: { id: string; name: string; description: string; priceMinor: number; durationMinutes: number; sessionType: string; premiumOnly: boolean }; currency: string; premium: boolean; result?: Result }) {
+function ServiceForm({
+  service,
+  currency,
+  premium,
+  result,
+}: {
+  service?: {
+    id: string;
+    name: string;
+    description: string;
+    priceMinor: number;
+    durationMinutes: number;
+    sessionType: string;
+    premiumOnly: boolean;
+  };
+  currency: string;
+  premium: boolean;
+  result?: Result;
+}) {
   const navigation = useNavigation();
-  const busy = navigation.state === "submitting" && (navigation.formData?.get("serviceId") ?? "") === (service?.id ?? "");
+  const busy =
+    navigation.state === "submitting" && (navigation.formData?.get("serviceId") ?? "") === (service?.id ?? "");
   const mine = result && (result.serviceId ?? "") === (service?.id ?? "");
   const errors = mine && !result.ok ? result.fieldErrors : {};
   // The new-service form is emptied once the service exists (so a second click does not make a copy).
@@ -65,13 +117,35 @@ function ServiceForm({ service, currency, premium, result }: { service?: { id: s
   return (
     <Form ref={formRef} method="post" className="grid gap-3 sm:grid-cols-2" noValidate>
       {service ? <input type="hidden" name="serviceId" value={service.id} /> : null}
-      {mine && !result.ok ? <div className="sm:col-span-2"><Alert>{result.message}</Alert></div> : null}
+      {mine && !result.ok ? (
+        <div className="sm:col-span-2">
+          <Alert>{result.message}</Alert>
+        </div>
+      ) : null}
       <Field label="Name" name="name" defaultValue={service?.name} errors={errors.name} required />
-      <Field label={`Price (${currency})`} name="price" inputMode="decimal" defaultValue={service ? (service.priceMinor / 100).toFixed(2) : ""} errors={errors.priceMinor} required />
-      <Field label="Duration (minutes)" name="durationMinutes" inputMode="numeric" defaultValue={service?.durationMinutes.toString() ?? "60"} errors={errors.durationMinutes} required />
+      <Field
+        label={`Price (${currency})`}
+        name="price"
+        inputMode="decimal"
+        defaultValue={service ? (service.priceMinor / 100).toFixed(2) : ""}
+        errors={errors.priceMinor}
+        required
+      />
+      <Field
+        label="Duration (minutes)"
+        name="durationMinutes"
+        inputMode="numeric"
+        defaultValue={service?.durationMinutes.toString() ?? "60"}
+        errors={errors.durationMinutes}
+        required
+      />
       <label className="block text-sm font-medium text-slate-700">
         Session type
-        <select name="sessionType" defaultValue={service?.sessionType ?? "VIDEO"} className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300">
+        <select
+          name="sessionType"
+          defaultValue={service?.sessionType ?? "VIDEO"}
+          className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
+        >
           {Object.entries(sessionTypeLabels).map(([v, l]) => (
             <option key={v} value={v}>
               {l}
@@ -82,7 +156,13 @@ function ServiceForm({ service, currency, premium, result }: { service?: { id: s
       </label>
       <label className="block text-sm font-medium text-slate-700 sm:col-span-2">
         Description
-        <textarea name="description" rows={2} defaultValue={service?.description} aria-invalid={errors.description ? true : undefined} className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300" />
+        <textarea
+          name="description"
+          rows={2}
+          defaultValue={service?.description}
+          aria-invalid={errors.description ? true : undefined}
+          className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
+        />
         {errors.description ? <span className="block text-sm text-red-700">{errors.description.join(" ")}</span> : null}
       </label>
       {premium ? (
@@ -126,7 +206,11 @@ export default function Services() {
           </>
         }
       />
-      {result?.ok ? <div className="mb-4"><Alert tone="success">{result.message}</Alert></div> : null}
+      {result?.ok ? (
+        <div className="mb-4">
+          <Alert tone="success">{result.message}</Alert>
+        </div>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Services">
           {services.length === 0 ? (
@@ -137,16 +221,27 @@ export default function Services() {
                 <li key={s.id} aria-label={s.name} className="py-3">
                   <div className="flex flex-wrap items-center justify-between gap-2">
                     <p className="text-sm">
-                      <span className="font-medium">{s.name}</span> · {formatMinor(s.priceMinor, s.currency)} · {s.durationMinutes} min · {sessionTypeLabels[s.sessionType]}{" "}
-                      {s.premiumOnly ? <Badge tone="amber">Premium</Badge> : null} {s.status === "ARCHIVED" ? <Badge>Archived</Badge> : null} {s.calcomEventTypeId !== null ? <Badge tone="green">In Cal.com</Badge> : null}
+                      <span className="font-medium">{s.name}</span> · {formatMinor(s.priceMinor, s.currency)} ·{" "}
+                      {s.durationMinutes} min · {sessionTypeLabels[s.sessionType]}{" "}
+                      {s.premiumOnly ? <Badge tone="amber">Premium</Badge> : null}{" "}
+                      {s.status === "ARCHIVED" ? <Badge>Archived</Badge> : null}{" "}
+                      {s.calcomEventTypeId !== null ? <Badge tone="green">In Cal.com</Badge> : null}
                     </p>
                     <div className="flex gap-2">
-                      <Button variant="ghost" onClick={() => setEditing(editing === s.id ? null : s.id)} aria-expanded={editing === s.id}>
+                      <Button
+                        variant="ghost"
+                        onClick={() => setEditing(editing === s.id ? null : s.id)}
+                        aria-expanded={editing === s.id}
+                      >
                         Edit
                       </Button>
                       <Form method="post">
                         <input type="hidden" name="serviceId" value={s.id} />
-                        <Button variant="secondary" name="intent" value={s.status === "ARCHIVED" ? "restore" : "archive"}>
+                        <Button
+                          variant="secondary"
+                          name="intent"
+                          value={s.status === "ARCHIVED" ? "restore" : "archive"}
+                        >
                           {s.status === "ARCHIVED" ? "Offer again" : "Archive"}
                         </Button>
                       </Form>

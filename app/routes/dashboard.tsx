@@ -12,7 +12,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json({ summary: await api.dashboard.summary(), user: viewer.user });
 }
 
-const money = (minor: number, currency: string) => new Intl.NumberFormat("en-GB", { style: "currency", currency }).format(minor / 100);
+const money = (minor: number, currency: string) =>
+  new Intl.NumberFormat("en-GB", { style: "currency", currency }).format(minor / 100);
 
 export default function Dashboard() {
   const { summary, user } = useLoaderData<typeof loader>();
@@ -35,13 +36,22 @@ export default function Dashboard() {
               {tenant.featureCoaches ? (
                 <ul className="space-y-2 text-sm">
                   <li>
-                    <Link className="font-medium text-brand-700 underline" to="/coaches">Find a coach</Link> by specialty, topic, language or price.
+                    <Link className="font-medium text-brand-700 underline" to="/coaches">
+                      Find a coach
+                    </Link>{" "}
+                    by specialty, topic, language or price.
                   </li>
                   <li>
-                    <Link className="font-medium text-brand-700 underline" to="/favourites">Saved coaches</Link> you want to come back to.
+                    <Link className="font-medium text-brand-700 underline" to="/favourites">
+                      Saved coaches
+                    </Link>{" "}
+                    you want to come back to.
                   </li>
                   <li>
-                    <Link className="font-medium text-brand-700 underline" to="/coaching/apply">Become a coach</Link> yourself: see which criteria you meet.
+                    <Link className="font-medium text-brand-700 underline" to="/coaching/apply">
+                      Become a coach
+                    </Link>{" "}
+                    yourself: see which criteria you meet.
                   </li>
                 </ul>
               ) : (
@@ -52,8 +62,16 @@ export default function Dashboard() {
           {isCoach ? (
             <Card
               title="Your practice"
-              description={role === "CERTIFIED_COACH" ? "Certified coaches also review new coaches' applications." : undefined}
-              actions={tenant.featureCoaches ? <Link className="text-sm font-medium text-brand-700 underline" to="/coaching/profile">Edit profile</Link> : null}
+              description={
+                role === "CERTIFIED_COACH" ? "Certified coaches also review new coaches' applications." : undefined
+              }
+              actions={
+                tenant.featureCoaches ? (
+                  <Link className="text-sm font-medium text-brand-700 underline" to="/coaching/profile">
+                    Edit profile
+                  </Link>
+                ) : null
+              }
             >
               <dl className="grid grid-cols-2 gap-4 text-sm">
                 <div>
@@ -78,31 +96,52 @@ export default function Dashboard() {
             </Card>
           ) : null}
           {summary.members ? (
-            <Card title="Your organisation" actions={<Link className="text-sm font-medium text-brand-700 underline" to="/organisation">Settings</Link>}>
+            <Card
+              title="Your organisation"
+              actions={
+                <Link className="text-sm font-medium text-brand-700 underline" to="/organisation">
+                  Settings
+                </Link>
+              }
+            >
               <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-3" aria-label="Members by role">
                 {Object.entries(rolePlurals).map(([key, label]) => (
                   <div key={key}>
                     <dt className="text-slate-500">{label}</dt>
-                    <dd className="text-xl font-semibold">{summary.members?.[key as keyof typeof summary.members] ?? 0}</dd>
+                    <dd className="text-xl font-semibold">
+                      {summary.members?.[key as keyof typeof summary.members] ?? 0}
+                    </dd>
                   </div>
                 ))}
               </dl>
             </Card>
           ) : null}
           {summary.tenantCount !== null ? (
-            <Card title="Platform" actions={<Link className="text-sm font-medium text-brand-700 underline" to="/admin/tenants">Manage tenants</Link>}>
+            <Card
+              title="Platform"
+              actions={
+                <Link className="text-sm font-medium text-brand-700 underline" to="/admin/tenants">
+                  Manage tenants
+                </Link>
+              }
+            >
               <p className="text-sm text-slate-700">
-                <span className="text-2xl font-semibold">{summary.tenantCount}</span> organisation{summary.tenantCount === 1 ? "" : "s"} on this Tandem.
+                <span className="text-2xl font-semibold">{summary.tenantCount}</span> organisation
+                {summary.tenantCount === 1 ? "" : "s"} on this Tandem.
               </p>
             </Card>
           ) : null}
           <Card title="Features in your organisation">
             <ul className="flex flex-wrap gap-2 text-sm">
               <li>
-                <Badge tone={tenant.featureCoaches ? "green" : "slate"}>Coaches: {tenant.featureCoaches ? "on" : "off"}</Badge>
+                <Badge tone={tenant.featureCoaches ? "green" : "slate"}>
+                  Coaches: {tenant.featureCoaches ? "on" : "off"}
+                </Badge>
               </li>
               <li>
-                <Badge tone={tenant.featurePremiumCoachServices ? "green" : "slate"}>Premium coach services: {tenant.featurePremiumCoachServices ? "on" : "off"}</Badge>
+                <Badge tone={tenant.featurePremiumCoachServices ? "green" : "slate"}>
+                  Premium coach services: {tenant.featurePremiumCoachServices ? "on" : "off"}
+                </Badge>
               </li>
             </ul>
           </Card>

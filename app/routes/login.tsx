@@ -15,7 +15,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const fields = await formFields(request);
   const { api, resHeaders } = await callerFor(context, request);
   try {
-    await api.auth.logIn({ email: fields.email ?? "", password: fields.password ?? "", tenantSlug: fields.tenantSlug || undefined });
+    await api.auth.logIn({
+      email: fields.email ?? "",
+      password: fields.password ?? "",
+      tenantSlug: fields.tenantSlug || undefined,
+    });
   } catch (error) {
     const { status, body } = formError(error);
     return json({ ...body, email: fields.email ?? "" }, { status });
@@ -41,10 +45,28 @@ export default function Login() {
         <Form method="post" className="space-y-4" noValidate>
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
           {params.get("tenant") ? <input type="hidden" name="tenantSlug" value={params.get("tenant") ?? ""} /> : null}
-          {!result && endedMessages[params.get("ended") ?? ""] ? <Alert tone="info">{endedMessages[params.get("ended") ?? ""]}</Alert> : null}
+          {!result && endedMessages[params.get("ended") ?? ""] ? (
+            <Alert tone="info">{endedMessages[params.get("ended") ?? ""]}</Alert>
+          ) : null}
           {result && !result.ok && !Object.keys(errors).length ? <Alert>{result.message}</Alert> : null}
-          <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={result && "email" in result ? result.email : ""} errors={errors.email} autoFocus />
-          <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={errors.password} />
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={result && "email" in result ? result.email : ""}
+            errors={errors.email}
+            autoFocus
+          />
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            errors={errors.password}
+          />
           <Button type="submit" busy={busy} className="w-full">
             Log in
           </Button>
@@ -52,7 +74,10 @@ export default function Login() {
       </Card>
       <p className="mt-4 text-center text-sm text-slate-600">
         New here?{" "}
-        <Link to={`/signup${params.get("tenant") ? `?tenant=${encodeURIComponent(params.get("tenant")!)}` : ""}`} className="font-medium text-brand-700 underline">
+        <Link
+          to={`/signup${params.get("tenant") ? `?tenant=${encodeURIComponent(params.get("tenant")!)}` : ""}`}
+          className="font-medium text-brand-700 underline"
+        >
           Create an account
         </Link>
       </p>

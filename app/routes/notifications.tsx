@@ -31,22 +31,30 @@ export default function Notifications() {
         }
       >
         {notifications.length === 0 ? (
-          <EmptyState title="No notifications yet">Decisions on applications, new reviews and other news about your coaching appear here.</EmptyState>
+          <EmptyState title="No notifications yet">
+            Decisions on applications, new reviews and other news about your coaching appear here.
+          </EmptyState>
         ) : null}
         {notifications.length ? (
-        <ul aria-label="Notifications" className="divide-y divide-slate-100">
-          {notifications.map((n) => (
-            <li key={n.id} className="py-3 text-sm">
-              <p className={n.readAt ? "text-slate-700" : "font-semibold"}>
-                {/* Bold alone does not reach a screen reader. */}
-                {n.readAt ? null : <span className="sr-only">Unread: </span>}
-                {n.link ? <Link to={n.link} className="hover:underline">{n.title}</Link> : n.title}
-              </p>
-              {n.body ? <p className="text-slate-600">{n.body}</p> : null}
-              <p className="text-xs text-slate-500">{formatDateTime(n.createdAt, timeZone)}</p>
-            </li>
-          ))}
-        </ul>
+          <ul aria-label="Notifications" className="divide-y divide-slate-100">
+            {notifications.map((n) => (
+              <li key={n.id} className="py-3 text-sm">
+                <p className={n.readAt ? "text-slate-700" : "font-semibold"}>
+                  {/* Bold alone does not reach a screen reader. */}
+                  {n.readAt ? null : <span className="sr-only">Unread: </span>}
+                  {n.link ? (
+                    <Link to={n.link} className="hover:underline">
+                      {n.title}
+                    </Link>
+                  ) : (
+                    n.title
+                  )}
+                </p>
+                {n.body ? <p className="text-slate-600">{n.body}</p> : null}
+                <p className="text-xs text-slate-500">{formatDateTime(n.createdAt, timeZone)}</p>
+              </li>
+            ))}
+          </ul>
         ) : null}
       </Card>
     </div>

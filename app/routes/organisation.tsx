@@ -10,7 +10,8 @@ export const meta: MetaFunction = () => [{ title: "Organisation · Tandem" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
-  if (viewer.role !== "TENANT_ADMIN") throw new Response("Only organisation admins can manage the organisation.", { status: 403 });
+  if (viewer.role !== "TENANT_ADMIN")
+    throw new Response("Only organisation admins can manage the organisation.", { status: 403 });
   const [settings, members] = await Promise.all([api.tenant.current(), api.tenant.members()]);
   return json({ settings, members: members.members });
 }
@@ -20,10 +21,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const f = await formFields(request);
   if (f.intent === "payouts") {
     const anchor = /^\s*\d+\s*$/.test(f.payoutMonthlyAnchor ?? "") ? Number(f.payoutMonthlyAnchor) : null;
-    if (f.payoutSchedule === "MONTHLY" && anchor === null) return json({ ok: false as const, intent: "payouts", message: "Please correct the highlighted fields.", fieldErrors: { payoutMonthlyAnchor: ["Enter a day from 1 to 31."] } as Record<string, string[]> }, { status: 400 });
+    if (f.payoutSchedule === "MONTHLY" && anchor === null)
+      return json(
+        {
+          ok: false as const,
+          intent: "payouts",
+          message: "Please correct the highlighted fields.",
+          fieldErrors: { payoutMonthlyAnchor: ["Enter a day from 1 to 31."] } as Record<string, string[]>,
+        },
+        { status: 400 },
+      );
     try {
-      await api.tenant.updatePayoutSchedule({ payoutSchedule: f.payoutSchedule === "MONTHLY" ? "MONTHLY" : "DAILY", payoutMonthlyAnchor: anchor ?? 1 });
-      return json({ ok: true as const, intent: "payouts", message: "Payout schedule saved. Coaches' payout accounts are being updated.", fieldErrors: {} as Record<string, string[]> });
+      await api.tenant.updatePayoutSchedule({
+        payoutSchedule: f.payoutSchedule === "MONTHLY" ? "MONTHLY" : "DAILY",
+        payoutMonthlyAnchor: anchor ?? 1,
+      });
+      return json({
+        ok: true as const,
+        intent: "payouts",
+        message: "Payout schedule saved. Coaches' payout accounts are being updated.",
+        fieldErrors: {} as Record<string, string[]>,
+      });
     } catch (error) {
       const { status, body } = formError(error);
       return json({ ...body, intent: "payouts" }, { status });
@@ -41,7 +59,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (coachClientCapacity === null) local.coachClientCapacity = ["Enter a whole number."];
   if (eligibilityMinExercises === null) local.eligibilityMinExercises = ["Enter a whole number."];
   if (eligibilityMinJournalDays === null) local.eligibilityMinJournalDays = ["Enter a whole number."];
-  if (Object.keys(local).length) return json({ ok: false as const, message: "Please correct the highlighted fields.", fieldErrors: local }, { status: 400 });
+  if (Object.keys(local).length)
+    return json(
+      { ok: false as const, message: "Please correct the highlighted fields.", fieldErrors: local },
+      { status: 400 },
+    );
   try {
     await api.tenant.updateSettings({
       name: f.name ?? "",
@@ -59,7 +81,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-function PayoutSchedule({ settings, result }: { settings: { payoutSchedule: "DAILY" | "MONTHLY"; payoutMonthlyAnchor: number }; result?: { ok: boolean; message?: string; fieldErrors?: Record<string, string[]> } }) {
+function PayoutSchedule({
+  settings,
+  result,
+}: {
+  settings: { payoutSchedule: "DAILY" | "MONTHLY"; payoutMonthlyAnchor: number };
+  result?: { ok: boolean; message?: string; fieldErrors?: Record<string, string[]> };
+}) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formData?.get("intent") === "payouts";
   const [schedule, setSchedule] = useState(settings.payoutSchedule);
@@ -72,14 +100,35 @@ function PayoutSchedule({ settings, result }: { settings: { payoutSchedule: "DAI
         <fieldset className="space-y-2">
           <legend className="text-sm font-semibold text-slate-800">Schedule</legend>
           <label className="flex items-center gap-2 text-sm">
-            <input type="radio" name="payoutSchedule" value="DAILY" checked={schedule === "DAILY"} onChange={() => setSchedule("DAILY")} /> Daily (default)
+            <input
+              type="radio"
+              name="payoutSchedule"
+              value="DAILY"
+              checked={schedule === "DAILY"}
+              onChange={() => setSchedule("DAILY")}
+            />{" "}
+            Daily (default)
           </label>
           <label className="flex items-center gap-2 text-sm">
-            <input type="radio" name="payoutSchedule" value="MONTHLY" checked={schedule === "MONTHLY"} onChange={() => setSchedule("MONTHLY")} /> Monthly
+            <input
+              type="radio"
+              name="payoutSchedule"
+              value="MONTHLY"
+              checked={schedule === "MONTHLY"}
+              onChange={() => setSchedule("MONTHLY")}
+            />{" "}
+            Monthly
           </label>
         </fieldset>
         {schedule === "MONTHLY" ? (
-          <Field label="Day of the month (1–31)" name="payoutMonthlyAnchor" inputMode="numeric" defaultValue={String(settings.payoutMonthlyAnchor)} errors={errors.payoutMonthlyAnchor} hint="Months without this day pay out on their last day." />
+          <Field
+            label="Day of the month (1–31)"
+            name="payoutMonthlyAnchor"
+            inputMode="numeric"
+            defaultValue={String(settings.payoutMonthlyAnchor)}
+            errors={errors.payoutMonthlyAnchor}
+            hint="Months without this day pay out on their last day."
+          />
         ) : null}
         <Button type="submit" busy={busy}>
           Save payout schedule
@@ -105,14 +154,52 @@ export default function Organisation() {
             {result?.ok ? <Alert tone="success">{result.message}</Alert> : null}
             {result && !result.ok ? <Alert>{result.message}</Alert> : null}
             <Field label="Name" name="name" defaultValue={settings.name} required errors={errors.name} />
-            <Field label="Platform fee (%)" name="platformFeePercent" inputMode="decimal" defaultValue={(settings.platformFeeBps / 100).toString()} errors={errors.platformFeeBps} hint="Taken from each booking; coaches receive the rest. Default 15%." />
-            <Field label={`Minimum service price (${settings.currency})`} name="minServicePrice" inputMode="decimal" defaultValue={(settings.minServicePriceMinor / 100).toFixed(2)} errors={errors.minServicePriceMinor} />
-            <Field label="Currency" name="currency" defaultValue={settings.currency} maxLength={3} errors={errors.currency} hint="Three-letter ISO code, such as EUR or GBP." />
-            <Field label="Active clients per coach" name="coachClientCapacity" inputMode="numeric" defaultValue={String(settings.coachClientCapacity)} errors={errors.coachClientCapacity} />
+            <Field
+              label="Platform fee (%)"
+              name="platformFeePercent"
+              inputMode="decimal"
+              defaultValue={(settings.platformFeeBps / 100).toString()}
+              errors={errors.platformFeeBps}
+              hint="Taken from each booking; coaches receive the rest. Default 15%."
+            />
+            <Field
+              label={`Minimum service price (${settings.currency})`}
+              name="minServicePrice"
+              inputMode="decimal"
+              defaultValue={(settings.minServicePriceMinor / 100).toFixed(2)}
+              errors={errors.minServicePriceMinor}
+            />
+            <Field
+              label="Currency"
+              name="currency"
+              defaultValue={settings.currency}
+              maxLength={3}
+              errors={errors.currency}
+              hint="Three-letter ISO code, such as EUR or GBP."
+            />
+            <Field
+              label="Active clients per coach"
+              name="coachClientCapacity"
+              inputMode="numeric"
+              defaultValue={String(settings.coachClientCapacity)}
+              errors={errors.coachClientCapacity}
+            />
             <fieldset className="space-y-3">
               <legend className="text-sm font-semibold text-slate-800">Who may apply to coach</legend>
-              <Field label="Completed exercises at least" name="eligibilityMinExercises" inputMode="numeric" defaultValue={String(settings.eligibilityMinExercises)} errors={errors.eligibilityMinExercises} />
-              <Field label="Days of journaling at least" name="eligibilityMinJournalDays" inputMode="numeric" defaultValue={String(settings.eligibilityMinJournalDays)} errors={errors.eligibilityMinJournalDays} />
+              <Field
+                label="Completed exercises at least"
+                name="eligibilityMinExercises"
+                inputMode="numeric"
+                defaultValue={String(settings.eligibilityMinExercises)}
+                errors={errors.eligibilityMinExercises}
+              />
+              <Field
+                label="Days of journaling at least"
+                name="eligibilityMinJournalDays"
+                inputMode="numeric"
+                defaultValue={String(settings.eligibilityMinJournalDays)}
+                errors={errors.eligibilityMinJournalDays}
+              />
             </fieldset>
             <Button type="submit" busy={busy}>
               Save settings

@@ -27,26 +27,39 @@ export default function MyPackages() {
       <PageHeader title="Your packages" description="Sessions you paid for in advance. Each booking uses one credit." />
       {justPaid ? (
         <div className="mb-4">
-          <Alert tone="success">{justPaid.status === "PAID" ? `Thank you! ${justPaid.packageName} is paid: ${creditsLeft(justPaid)}.` : "Thank you! Your payment is being confirmed; the credits appear here in a moment."}</Alert>
+          <Alert tone="success">
+            {justPaid.status === "PAID"
+              ? `Thank you! ${justPaid.packageName} is paid: ${creditsLeft(justPaid)}.`
+              : "Thank you! Your payment is being confirmed; the credits appear here in a moment."}
+          </Alert>
         </div>
       ) : null}
       <Card title="Packages">
         {purchases.length === 0 ? (
           <EmptyState title="No packages yet">
-            Coaches who offer packages show them on their profile. <Link className="underline" to="/coaches">Find a coach</Link>
+            Coaches who offer packages show them on their profile.{" "}
+            <Link className="underline" to="/coaches">
+              Find a coach
+            </Link>
           </EmptyState>
         ) : (
           <ul aria-label="Your packages" className="divide-y divide-slate-100">
             {purchases.map((p) => (
-              <li key={p.id} aria-label={p.packageName} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
+              <li
+                key={p.id}
+                aria-label={p.packageName}
+                className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm"
+              >
                 <div>
                   <p>
-                    <span className="font-medium">{p.packageName}</span> · {p.sessionsTotal} × {p.serviceName} with {p.coachName}
+                    <span className="font-medium">{p.packageName}</span> · {p.sessionsTotal} × {p.serviceName} with{" "}
+                    {p.coachName}
                   </p>
                   <p className="text-slate-600">
                     {p.status === "PAID" ? (
                       <>
-                        <span className="font-semibold text-slate-900">{creditsLeft(p)}</span> · paid {formatMinor(p.priceMinor, p.currency)}
+                        <span className="font-semibold text-slate-900">{creditsLeft(p)}</span> · paid{" "}
+                        {formatMinor(p.priceMinor, p.currency)}
                         {p.paidAt ? ` on ${formatDateTime(p.paidAt, timeZone)}` : ""}
                       </>
                     ) : (
@@ -55,7 +68,11 @@ export default function MyPackages() {
                   </p>
                 </div>
                 {p.status === "PAID" && p.creditsRemaining > 0 ? (
-                  <Link to={`/coaches/${p.coachProfileId}/book/${p.serviceId}`} className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700" aria-label={`Book a session with a credit of ${p.packageName}`}>
+                  <Link
+                    to={`/coaches/${p.coachProfileId}/book/${p.serviceId}`}
+                    className="rounded-md bg-brand-600 px-3 py-1.5 font-medium text-white hover:bg-brand-700"
+                    aria-label={`Book a session with a credit of ${p.packageName}`}
+                  >
                     Book a session
                   </Link>
                 ) : p.status === "PENDING" ? (

@@ -15,7 +15,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
   try {
     const summary = await api.payments.checkoutSummary({ bookingId: params.bookingId ?? "" });
-    if (summary.provider !== "local") throw new Response("The test checkout is switched off on this site.", { status: 404 });
+    if (summary.provider !== "local")
+      throw new Response("The test checkout is switched off on this site.", { status: 404 });
     return json({ summary, timeZone: viewer.user.timeZone });
   } catch (error) {
     if (error instanceof Response) throw error;
@@ -29,7 +30,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   try {
     const result = await api.payments.payLocal({ bookingId });
     if (result.status === "CONFIRMED") return redirect(`/bookings/${bookingId}?paid=1`);
-    return json({ ok: false as const, message: "The payment was received but the booking could not be confirmed; it has been refunded.", fieldErrors: {} as Record<string, string[]> }, { status: 409 });
+    return json(
+      {
+        ok: false as const,
+        message: "The payment was received but the booking could not be confirmed; it has been refunded.",
+        fieldErrors: {} as Record<string, string[]>,
+      },
+      { status: 409 },
+    );
   } catch (error) {
     const { status, body } = formError(error);
     return json(body, { status });
@@ -49,7 +57,10 @@ export default function LocalCheckout() {
           <Alert>{result.message}</Alert>
         </div>
       ) : null}
-      <Card title={`${b.serviceName ?? "Coaching session"} with ${b.coachName}`} description={formatDateTime(b.startsAt, timeZone)}>
+      <Card
+        title={`${b.serviceName ?? "Coaching session"} with ${b.coachName}`}
+        description={formatDateTime(b.startsAt, timeZone)}
+      >
         <dl className="space-y-2 text-sm">
           <div className="flex justify-between">
             <dt className="text-slate-600">Amount</dt>
@@ -73,7 +84,10 @@ export default function LocalCheckout() {
             </Form>
           ) : (
             <Alert tone="info">
-              {summary.reason} <Link className="underline" to={`/bookings/${b.id}`}>Back to the booking</Link>
+              {summary.reason}{" "}
+              <Link className="underline" to={`/bookings/${b.id}`}>
+                Back to the booking
+              </Link>
             </Alert>
           )}
         </div>

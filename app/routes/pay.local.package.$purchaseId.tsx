@@ -15,7 +15,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api } = await requireViewer(context, request);
   try {
     const summary = await api.packages.checkoutSummary({ purchaseId: params.purchaseId ?? "" });
-    if (summary.provider !== "local") throw new Response("The test checkout is switched off on this site.", { status: 404 });
+    if (summary.provider !== "local")
+      throw new Response("The test checkout is switched off on this site.", { status: 404 });
     return json({ summary });
   } catch (error) {
     if (error instanceof Response) throw error;
@@ -29,7 +30,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   try {
     const result = await api.packages.payLocal({ purchaseId });
     if (result.status === "PAID") return redirect(`/packages?paid=${purchaseId}`);
-    return json({ ok: false as const, message: "The payment was received but the package could not be activated. Please contact the organisation.", fieldErrors: {} as Record<string, string[]> }, { status: 409 });
+    return json(
+      {
+        ok: false as const,
+        message: "The payment was received but the package could not be activated. Please contact the organisation.",
+        fieldErrors: {} as Record<string, string[]>,
+      },
+      { status: 409 },
+    );
   } catch (error) {
     const { status, body } = formError(error);
     return json(body, { status });
@@ -71,7 +79,10 @@ export default function LocalPackageCheckout() {
             </Form>
           ) : (
             <Alert tone="info">
-              {p.status === "PAID" ? "This package is paid." : "This purchase was cancelled."} <Link className="underline" to="/packages">Your packages</Link>
+              {p.status === "PAID" ? "This package is paid." : "This purchase was cancelled."}{" "}
+              <Link className="underline" to="/packages">
+                Your packages
+              </Link>
             </Alert>
           )}
         </div>

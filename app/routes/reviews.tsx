@@ -19,8 +19,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { api } = await requireViewer(context, request);
   const f = await formFields(request);
   try {
-    await api.reviews.create({ bookingId: f.bookingId ?? "", rating: Number(f.rating), text: f.text ?? "", anonymous: f.anonymous === "on" });
-    return json({ ok: true as const, bookingId: f.bookingId, message: "Thank you for your review.", fieldErrors: {} as Record<string, string[]> });
+    await api.reviews.create({
+      bookingId: f.bookingId ?? "",
+      rating: Number(f.rating),
+      text: f.text ?? "",
+      anonymous: f.anonymous === "on",
+    });
+    return json({
+      ok: true as const,
+      bookingId: f.bookingId,
+      message: "Thank you for your review.",
+      fieldErrors: {} as Record<string, string[]>,
+    });
   } catch (error) {
     const { status, body } = formError(error);
     return json({ ...body, bookingId: f.bookingId }, { status });
@@ -33,17 +43,32 @@ export default function Reviews() {
   const busy = useNavigation().state === "submitting";
   return (
     <div>
-      <PageHeader title="Review your sessions" description="Reviews help other clients find the right coach. Each completed session can be reviewed once." />
-      {result?.ok ? <div className="mb-4"><Alert tone="success">{result.message}</Alert></div> : null}
-      {bookings.length === 0 ? <EmptyState title="Nothing to review right now">Sessions you have completed appear here.</EmptyState> : null}
+      <PageHeader
+        title="Review your sessions"
+        description="Reviews help other clients find the right coach. Each completed session can be reviewed once."
+      />
+      {result?.ok ? (
+        <div className="mb-4">
+          <Alert tone="success">{result.message}</Alert>
+        </div>
+      ) : null}
+      {bookings.length === 0 ? (
+        <EmptyState title="Nothing to review right now">Sessions you have completed appear here.</EmptyState>
+      ) : null}
       <div className="space-y-4">
         {bookings.map((b) => {
           const errors = result && !result.ok && result.bookingId === b.id ? result.fieldErrors : {};
           return (
-            <Card key={b.id} title={`${b.service?.name ?? "Session"} with ${b.coachProfile.displayName}`} description={formatDateTime(b.startsAt, timeZone)}>
+            <Card
+              key={b.id}
+              title={`${b.service?.name ?? "Session"} with ${b.coachProfile.displayName}`}
+              description={formatDateTime(b.startsAt, timeZone)}
+            >
               <Form method="post" className="space-y-3" noValidate>
                 <input type="hidden" name="bookingId" value={b.id} />
-                {result && !result.ok && result.bookingId === b.id && !Object.keys(errors).length ? <Alert>{result.message}</Alert> : null}
+                {result && !result.ok && result.bookingId === b.id && !Object.keys(errors).length ? (
+                  <Alert>{result.message}</Alert>
+                ) : null}
                 <fieldset>
                   <legend className="text-sm font-medium text-slate-700">Rating</legend>
                   <div className="mt-1 flex gap-3">
@@ -59,7 +84,12 @@ export default function Reviews() {
                 </fieldset>
                 <label className="block text-sm font-medium text-slate-700">
                   Your review
-                  <textarea name="text" rows={3} required className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300" />
+                  <textarea
+                    name="text"
+                    rows={3}
+                    required
+                    className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
+                  />
                   {errors.text ? <span className="block text-sm text-red-700">{errors.text.join(" ")}</span> : null}
                 </label>
                 <label className="flex items-center gap-2 text-sm">

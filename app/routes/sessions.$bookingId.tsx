@@ -12,7 +12,11 @@ import { formError, requireViewer } from "~/lib/viewer.server";
 
 export const meta: MetaFunction = () => [{ title: "Session room · Tandem" }];
 
-const NOT_FOUND = { ok: false as const, reason: "NOT_FOUND" as const, message: "This session was not found, or you are not one of its participants." };
+const NOT_FOUND = {
+  ok: false as const,
+  reason: "NOT_FOUND" as const,
+  message: "This session was not found, or you are not one of its participants.",
+};
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { api, viewer } = await requireViewer(context, request);
@@ -57,7 +61,11 @@ function OpensIn({ opensAt, skew, serverNow }: { opensAt: string; skew: number; 
     <p className="text-sm text-slate-700">
       {left > 0 ? (
         <>
-          Opens in <strong role="timer" aria-live="off">{formatLeft(left)}</strong>. This page lets you in by itself then.
+          Opens in{" "}
+          <strong role="timer" aria-live="off">
+            {formatLeft(left)}
+          </strong>
+          . This page lets you in by itself then.
         </>
       ) : (
         <span role="status">{state === "idle" ? "Opening…" : "Opening the room…"}</span>
@@ -87,7 +95,10 @@ export default function SessionRoom() {
           <div className="space-y-3">
             {access.reason === "TOO_EARLY" && "opensAt" in access && access.opensAt ? (
               <>
-                <p className="text-sm text-slate-700">The room opens 10 minutes before the session starts, at {formatDateTime(access.opensAt, timeZone)} (your time zone, {timeZone}).</p>
+                <p className="text-sm text-slate-700">
+                  The room opens 10 minutes before the session starts, at {formatDateTime(access.opensAt, timeZone)}{" "}
+                  (your time zone, {timeZone}).
+                </p>
                 <OpensIn serverNow={serverNow} opensAt={String(access.opensAt)} skew={skew} />
               </>
             ) : (
@@ -95,9 +106,13 @@ export default function SessionRoom() {
             )}
             <p className="text-sm">
               {access.reason === "NOT_FOUND" ? (
-                <Link className="font-medium text-brand-700 underline" to="/bookings">Your bookings</Link>
+                <Link className="font-medium text-brand-700 underline" to="/bookings">
+                  Your bookings
+                </Link>
               ) : (
-                <Link className="font-medium text-brand-700 underline" to={`/bookings/${bookingId}`}>Back to the booking</Link>
+                <Link className="font-medium text-brand-700 underline" to={`/bookings/${bookingId}`}>
+                  Back to the booking
+                </Link>
               )}
             </p>
           </div>
@@ -119,9 +134,21 @@ function OpenRoom({ access, timeZone }: { access: OpenAccess; timeZone: string }
   const [choice, setChoice] = useState<JoinChoice | null>(null);
   const [left, setLeft] = useState(false);
 
-  const livekitGrant = useCallback(() => utils.client.sessions.livekitToken.mutate({ bookingId: booking.id }), [utils, booking.id]);
+  const livekitGrant = useCallback(
+    () => utils.client.sessions.livekitToken.mutate({ bookingId: booking.id }),
+    [utils, booking.id],
+  );
   const setup = useMemo(
-    () => ({ bookingId: booking.id, media, transport: access.transport, polite: access.role === "client", iceServers: access.iceServers, otherName: other.name, livekitGrant }) as const,
+    () =>
+      ({
+        bookingId: booking.id,
+        media,
+        transport: access.transport,
+        polite: access.role === "client",
+        iceServers: access.iceServers,
+        otherName: other.name,
+        livekitGrant,
+      }) as const,
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [booking.id, media, access.transport, access.role, JSON.stringify(access.iceServers), other.name, livekitGrant],
   );
@@ -158,7 +185,9 @@ function OpenRoom({ access, timeZone }: { access: OpenAccess; timeZone: string }
                 >
                   Rejoin
                 </Button>
-                <Link className="text-sm font-medium text-brand-700 underline" to={`/bookings/${booking.id}`}>Back to the booking</Link>
+                <Link className="text-sm font-medium text-brand-700 underline" to={`/bookings/${booking.id}`}>
+                  Back to the booking
+                </Link>
               </div>
             </Card>
           ) : choice ? (
@@ -167,7 +196,9 @@ function OpenRoom({ access, timeZone }: { access: OpenAccess; timeZone: string }
             <PreJoin media={media} otherName={other.name} onJoin={setChoice} />
           )}
           {access.transport === "livekit" ? (
-            <p className="mt-2 text-xs text-slate-500">End-to-end encrypted: the key is made for this session and given only to the two of you.</p>
+            <p className="mt-2 text-xs text-slate-500">
+              End-to-end encrypted: the key is made for this session and given only to the two of you.
+            </p>
           ) : (
             <p className="mt-2 text-xs text-slate-500">A direct, encrypted connection between the two of you.</p>
           )}

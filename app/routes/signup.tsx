@@ -50,9 +50,34 @@ export default function SignUp() {
           <input type="hidden" name="tenantSlug" value={tenant.slug} />
           <input type="hidden" name="timeZone" value={timeZone} />
           {result && !result.ok ? <Alert>{result.message}</Alert> : null}
-          <Field label="Your name" name="name" autoComplete="name" required defaultValue={values.name} errors={errors.name} autoFocus />
-          <Field label="Email" name="email" type="email" autoComplete="email" required defaultValue={values.email} errors={errors.email} />
-          <Field label="Password" name="password" type="password" autoComplete="new-password" required minLength={10} errors={errors.password} hint="At least 10 characters." />
+          <Field
+            label="Your name"
+            name="name"
+            autoComplete="name"
+            required
+            defaultValue={values.name}
+            errors={errors.name}
+            autoFocus
+          />
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={values.email}
+            errors={errors.email}
+          />
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={10}
+            errors={errors.password}
+            hint="At least 10 characters."
+          />
           {errors.tenantSlug ? <Alert>{errors.tenantSlug.join(" ")}</Alert> : null}
           <Button type="submit" busy={busy} className="w-full">
             Create account

@@ -14,11 +14,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const rawBody = await request.text();
   const coach = new URL(request.url).searchParams.get("coach");
   try {
-    const result = await context.tandem.services.calcom.receiveWebhook(rawBody, request.headers.get("x-cal-signature-256"), coach);
+    const result = await context.tandem.services.calcom.receiveWebhook(
+      rawBody,
+      request.headers.get("x-cal-signature-256"),
+      coach,
+    );
     return Response.json({ received: true, duplicate: result.duplicate, outcome: result.outcome });
   } catch (error) {
     // Duck-typed: the error classes live in the server's module graph (ADR 004).
-    if (error instanceof Error && error.name === "CalcomWebhookError") return text((error as Error & { status: number }).status, error.message);
+    if (error instanceof Error && error.name === "CalcomWebhookError")
+      return text((error as Error & { status: number }).status, error.message);
     console.error("Cal.com webhook failed:", error);
     return text(500, "The event could not be processed; Cal.com will retry.");
   }
@@ -29,5 +34,8 @@ export function loader() {
 }
 
 function text(status: number, body: string) {
-  return new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+  return new Response(body, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
 }

@@ -12,7 +12,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return plainText(405, "Use POST.");
   const rawBody = await request.text();
   try {
-    const result = await context.tandem.services.sessions.receiveLivekitWebhook(rawBody, request.headers.get("authorization"));
+    const result = await context.tandem.services.sessions.receiveLivekitWebhook(
+      rawBody,
+      request.headers.get("authorization"),
+    );
     return Response.json({ received: true, duplicate: result.duplicate, outcome: result.outcome });
   } catch (error) {
     const statusFor: Record<string, number> = { UNAUTHORIZED: 401, BAD_REQUEST: 400, PRECONDITION_FAILED: 404 };

@@ -10,13 +10,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (request.method !== "POST") return text(405, "Use POST.");
   const rawBody = await request.text();
   try {
-    const result = await context.tandem.services.payments.receiveStripeWebhook(rawBody, request.headers.get("stripe-signature"));
+    const result = await context.tandem.services.payments.receiveStripeWebhook(
+      rawBody,
+      request.headers.get("stripe-signature"),
+    );
     return Response.json({ received: true, duplicate: result.duplicate, outcome: result.outcome });
   } catch (error) {
     // Duck-typed: the error classes live in the server's module graph (ADR 004).
     const name = error instanceof Error ? error.name : "";
     if (name === "WebhookVerificationError") return text(400, (error as Error).message);
-    if (name === "AppError" && (error as { code?: string }).code === "NOT_FOUND") return text(404, (error as Error).message);
+    if (name === "AppError" && (error as { code?: string }).code === "NOT_FOUND")
+      return text(404, (error as Error).message);
     console.error("Stripe webhook failed:", error);
     return text(500, "The event could not be processed; Stripe will retry.");
   }
@@ -27,5 +31,8 @@ export function loader() {
 }
 
 function text(status: number, body: string) {
-  return new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" } });
+  return new Response(body, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
 }

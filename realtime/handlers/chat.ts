@@ -10,8 +10,16 @@ export const threadRoom = (threadId: string) => `thread:${threadId}`;
 /** A service error as a socket ack with the same message. */
 function refusal(error: unknown): Ack<never> {
   if (!(error instanceof AppError)) throw error;
-  const code = error.code === "NOT_FOUND" || error.code === "FORBIDDEN" || error.code === "BAD_REQUEST" ? error.code : error.code === "UNAUTHORIZED" ? "FORBIDDEN" : "BAD_REQUEST";
-  return { ok: false, error: { code, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) } };
+  const code =
+    error.code === "NOT_FOUND" || error.code === "FORBIDDEN" || error.code === "BAD_REQUEST"
+      ? error.code
+      : error.code === "UNAUTHORIZED"
+        ? "FORBIDDEN"
+        : "BAD_REQUEST";
+  return {
+    ok: false,
+    error: { code, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) },
+  };
 }
 
 /**
@@ -20,7 +28,12 @@ function refusal(error: unknown): Ack<never> {
  * meanwhile arrives live or in the answer (or both; clients keep one copy per seq), never in
  * neither. Messages reach members on every node through the Redis adapter.
  */
-export function registerChatHandlers(io: TandemServer, socket: TandemSocket, viewer: Viewer, services: Pick<Services, "chat">) {
+export function registerChatHandlers(
+  io: TandemServer,
+  socket: TandemSocket,
+  viewer: Viewer,
+  services: Pick<Services, "chat">,
+) {
   const actor = { userId: viewer.user.id, tenantId: viewer.tenant.id };
   const joined = (threadId: string) => socket.rooms.has(threadRoom(threadId));
 
@@ -30,7 +43,14 @@ export function registerChatHandlers(io: TandemServer, socket: TandemSocket, vie
       await socket.join(threadRoom(threadId));
       const page = await services.chat.after(threadId, afterSeq);
       const lastSeq = Math.max(thread.lastSeq, page.messages.at(-1)?.seq ?? 0);
-      return { ok: true, data: { ...page, lastSeq, reads: thread.members.map((m) => ({ userId: m.userId, lastReadSeq: m.lastReadSeq })) } };
+      return {
+        ok: true,
+        data: {
+          ...page,
+          lastSeq,
+          reads: thread.members.map((m) => ({ userId: m.userId, lastReadSeq: m.lastReadSeq })),
+        },
+      };
     } catch (error) {
       return refusal(error);
     }
@@ -54,7 +74,9 @@ export function registerChatHandlers(io: TandemServer, socket: TandemSocket, vie
 
   handle(socket, "chat:typing", ({ threadId, typing }) => {
     if (!joined(threadId)) return { ok: false, error: { code: "FORBIDDEN", message: "Join the conversation first." } };
-    socket.to(threadRoom(threadId)).emit("chat:typing", { threadId, userId: viewer.user.id, name: viewer.user.name, typing });
+    socket
+      .to(threadRoom(threadId))
+      .emit("chat:typing", { threadId, userId: viewer.user.id, name: viewer.user.name, typing });
     return { ok: true, data: null };
   });
 

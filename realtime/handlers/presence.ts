@@ -1,7 +1,13 @@
 import type { Server } from "socket.io";
 import type { Viewer } from "../../server/services/auth/service.ts";
 import { canJoinRoom } from "../../server/policies/rooms.ts";
-import { type ClientToServerEvents, type PresenceMember, roomName, type ServerToClientEvents, type SocketData } from "../contracts.ts";
+import {
+  type ClientToServerEvents,
+  type PresenceMember,
+  roomName,
+  type ServerToClientEvents,
+  type SocketData,
+} from "../contracts.ts";
 import { handle, type TandemSocket } from "./validate.ts";
 
 export type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -22,7 +28,8 @@ const PRESENCE_PREFIXES = ["tenant:"];
 
 export function registerPresenceHandlers(io: TandemServer, socket: TandemSocket, viewer: Viewer) {
   handle(socket, "presence:join", async ({ room }) => {
-    if (!canJoinRoom(viewer, room)) return { ok: false, error: { code: "FORBIDDEN", message: "You cannot join that room." } };
+    if (!canJoinRoom(viewer, room))
+      return { ok: false, error: { code: "FORBIDDEN", message: "You cannot join that room." } };
     const name = roomName(room);
     await socket.join(name);
     await broadcastPresence(io, name);
@@ -38,10 +45,15 @@ export function registerPresenceHandlers(io: TandemServer, socket: TandemSocket,
 
   handle(socket, "presence:wave", async ({ room, toUserId }) => {
     const name = roomName(room);
-    if (!canJoinRoom(viewer, room) || !socket.rooms.has(name)) return { ok: false, error: { code: "FORBIDDEN", message: "Join the room first." } };
+    if (!canJoinRoom(viewer, room) || !socket.rooms.has(name))
+      return { ok: false, error: { code: "FORBIDDEN", message: "Join the room first." } };
     const present = await membersOf(io, name);
-    if (!present.some((m) => m.userId === toUserId)) return { ok: false, error: { code: "BAD_REQUEST", message: "That person is no longer online." } };
-    io.to(`user:${toUserId}`).emit("presence:waved", { room: name, from: { userId: viewer.user.id, name: viewer.user.name, role: viewer.role } });
+    if (!present.some((m) => m.userId === toUserId))
+      return { ok: false, error: { code: "BAD_REQUEST", message: "That person is no longer online." } };
+    io.to(`user:${toUserId}`).emit("presence:waved", {
+      room: name,
+      from: { userId: viewer.user.id, name: viewer.user.name, role: viewer.role },
+    });
     return { ok: true, data: null };
   });
 

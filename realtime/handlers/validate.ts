@@ -1,6 +1,13 @@
 import type { Socket } from "socket.io";
 import type { z } from "zod";
-import { type Ack, clientEvents, type ClientEventName, type ClientToServerEvents, type ServerToClientEvents, type SocketData } from "../contracts.ts";
+import {
+  type Ack,
+  clientEvents,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type SocketData,
+} from "../contracts.ts";
 
 export type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -19,7 +26,8 @@ export function handle<E extends ClientEventName, R>(
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       const fieldErrors: Record<string, string[]> = {};
-      for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".") || "_payload"] ??= []).push(issue.message);
+      for (const issue of parsed.error.issues)
+        (fieldErrors[issue.path.join(".") || "_payload"] ??= []).push(issue.message);
       reply({ ok: false, error: { code: "BAD_REQUEST", message: `Invalid ${event} payload.`, fieldErrors } });
       return;
     }

@@ -9,9 +9,21 @@ export function readSessionToken(cookieHeader: string | null | undefined): strin
 }
 
 export function sessionCookie(env: Env, token: string, expiresAt: Date): string {
-  return serialize(SESSION_COOKIE, token, { httpOnly: true, sameSite: "lax", secure: env.COOKIE_SECURE, path: "/", expires: expiresAt });
+  return serialize(SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: env.COOKIE_SECURE,
+    path: "/",
+    expires: expiresAt,
+  });
 }
 
 export function clearedSessionCookie(env: Env): string {
-  return serialize(SESSION_COOKIE, "", { httpOnly: true, sameSite: "lax", secure: env.COOKIE_SECURE, path: "/", expires: new Date(0) });
+  return serialize(SESSION_COOKIE, "", {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: env.COOKIE_SECURE,
+    path: "/",
+    expires: new Date(0),
+  });
 }

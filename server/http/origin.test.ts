@@ -15,7 +15,19 @@ describe("origin check", () => {
     expect(isCrossSiteMutation(undefined, { method: "GET", path: "/", headers: h })).toBe(false);
     expect(isCrossSiteMutation(undefined, { method: "POST", path: "/login", headers: h })).toBe(true);
     expect(isCrossSiteMutation(undefined, { method: "POST", path: "/webhooks/stripe", headers: h })).toBe(false);
-    expect(isCrossSiteMutation(undefined, { method: "POST", path: "/login", headers: { host: "localhost:3000", "sec-fetch-site": "cross-site" } })).toBe(true);
-    expect(isCrossSiteMutation(undefined, { method: "POST", path: "/login", headers: { host: "localhost:3000", origin: "http://localhost:3000" } })).toBe(false);
+    expect(
+      isCrossSiteMutation(undefined, {
+        method: "POST",
+        path: "/login",
+        headers: { host: "localhost:3000", "sec-fetch-site": "cross-site" },
+      }),
+    ).toBe(true);
+    expect(
+      isCrossSiteMutation(undefined, {
+        method: "POST",
+        path: "/login",
+        headers: { host: "localhost:3000", origin: "http://localhost:3000" },
+      }),
+    ).toBe(false);
   });
 });

@@ -3,7 +3,11 @@
  * refused when the browser says it comes from another origin. APP_ORIGIN, when set, is the
  * one allowed origin; otherwise the request's own Host is.
  */
-export function originAllowed(appOrigin: string | undefined, origin: string | undefined, host: string | undefined): boolean {
+export function originAllowed(
+  appOrigin: string | undefined,
+  origin: string | undefined,
+  host: string | undefined,
+): boolean {
   if (!origin) return true; // not sent by a browser for this request; Sec-Fetch-Site is checked separately
   if (origin === "null") return false;
   let parsed: URL;

@@ -24,7 +24,8 @@ afterAll(async () => {
 /** A logger that keeps what it was told. */
 function recordingLog() {
   const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void lines.push({ level, message, fields });
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, message, fields });
   const log: Logger = { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
   return { log, lines };
 }
@@ -47,7 +48,10 @@ async function jobRow(id: string): Promise<{ state: string; retry_count: number;
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ state: string; retry_count: number; data: unknown }>("SELECT state::text, retry_count, data FROM pgboss.job WHERE id = $1", [id]);
+    const { rows } = await client.query<{ state: string; retry_count: number; data: unknown }>(
+      "SELECT state::text, retry_count, data FROM pgboss.job WHERE id = $1",
+      [id],
+    );
     return rows[0];
   } finally {
     await client.end();
@@ -64,13 +68,21 @@ describe("createJobQueue", () => {
   it("handles a sent job with the parsed payload", async () => {
     const jobs = queue();
     const seen: { payload: z.output<typeof reminder>; id: string; retryCount: number }[] = [];
-    const type = jobs.register("booking.reminder", reminder, async (payload, job) => void seen.push({ payload, id: job.id, retryCount: job.retryCount }));
+    const type = jobs.register(
+      "booking.reminder",
+      reminder,
+      async (payload, job) => void seen.push({ payload, id: job.id, retryCount: job.retryCount }),
+    );
     await jobs.start();
 
     const id = await jobs.send(type, { bookingId: "b1", remindAt: "2030-01-01T09:00:00Z" });
     expect(id).toEqual(expect.any(String));
     await waitFor("the reminder", () => seen.length === 1);
-    expect(seen[0]).toEqual({ payload: { bookingId: "b1", remindAt: new Date("2030-01-01T09:00:00Z"), channels: ["email"] }, id, retryCount: 0 });
+    expect(seen[0]).toEqual({
+      payload: { bookingId: "b1", remindAt: new Date("2030-01-01T09:00:00Z"), channels: ["email"] },
+      id,
+      retryCount: 0,
+    });
     await waitFor("completion", async () => (await jobRow(id!))?.state === "completed");
   });
 
@@ -130,10 +142,15 @@ describe("createJobQueue", () => {
     const first = queue();
     let release = () => {};
     let started = false;
-    first.register("payout.stuck", z.object({ coachId: z.string() }), async () => {
-      started = true;
-      await new Promise<void>((r) => (release = r));
-    }, options);
+    first.register(
+      "payout.stuck",
+      z.object({ coachId: z.string() }),
+      async () => {
+        started = true;
+        await new Promise<void>((r) => (release = r));
+      },
+      options,
+    );
     await first.start();
     const id = await first.send("payout.stuck", { coachId: "c7" });
     await waitFor("the handler to start", () => started);
@@ -144,7 +161,12 @@ describe("createJobQueue", () => {
 
     const second = queue();
     const seen: { coachId: string; retryCount: number }[] = [];
-    second.register("payout.stuck", z.object({ coachId: z.string() }), async (p, job) => void seen.push({ ...p, retryCount: job.retryCount }), options);
+    second.register(
+      "payout.stuck",
+      z.object({ coachId: z.string() }),
+      async (p, job) => void seen.push({ ...p, retryCount: job.retryCount }),
+      options,
+    );
     await second.start();
     await waitFor("the job on the next process", () => seen.length === 1);
     expect(seen).toEqual([{ coachId: "c7", retryCount: 1 }]);
@@ -159,16 +181,27 @@ describe("createJobQueue", () => {
 
     const error = await jobs.send(type, { bookingId: "", remindAt: "next tuesday" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobPayloadError);
-    expect((error as JobPayloadError).fieldErrors).toEqual({ bookingId: [expect.any(String)], remindAt: [expect.any(String)] });
+    expect((error as JobPayloadError).fieldErrors).toEqual({
+      bookingId: [expect.any(String)],
+      remindAt: [expect.any(String)],
+    });
     expect((error as JobPayloadError).message).toContain('Invalid payload for job "booking.reminder.bad"');
 
     // Values that JSON cannot carry are refused too: the handler would get something else.
-    await expect(jobs.send("booking.reminder.bad", { bookingId: "b", remindAt: new Date("2030-01-01T00:00:00Z"), channels: ["fax"] })).rejects.toThrow(/channels/);
+    await expect(
+      jobs.send("booking.reminder.bad", {
+        bookingId: "b",
+        remindAt: new Date("2030-01-01T00:00:00Z"),
+        channels: ["fax"],
+      }),
+    ).rejects.toThrow(/channels/);
     await expect(jobs.send("no.such.job", {})).rejects.toThrow('No job named "no.such.job" is registered');
 
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    const { rows } = await client.query("SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1", ["booking.reminder.bad"]);
+    const { rows } = await client.query("SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1", [
+      "booking.reminder.bad",
+    ]);
     await client.end();
     expect(rows[0].n).toBe(0);
     expect(handled).toEqual([]);
@@ -178,7 +211,11 @@ describe("createJobQueue", () => {
     const { log, lines } = recordingLog();
     const jobs = queue(log);
     const handled: unknown[] = [];
-    jobs.register("coach.notify", z.object({ coachId: z.string() }), async (p) => void handled.push(p), { retryLimit: 5, retryDelaySeconds: 0, retryBackoff: false });
+    jobs.register("coach.notify", z.object({ coachId: z.string() }), async (p) => void handled.push(p), {
+      retryLimit: 5,
+      retryDelaySeconds: 0,
+      retryBackoff: false,
+    });
     await jobs.start();
 
     // Something other than our send (an older deploy, a hand-written row) queued a bad payload.
@@ -194,7 +231,9 @@ describe("createJobQueue", () => {
     expect(await jobRow(id!)).toMatchObject({ state: "failed", retry_count: 0 });
     expect(handled).toEqual([]);
     expect(lines.filter((l) => l.level === "error" && l.message.includes("invalid payload"))).toHaveLength(1);
-    expect(lines.find((l) => l.message.includes("invalid payload"))?.fields).toEqual({ fieldErrors: { coachId: [expect.any(String)] } });
+    expect(lines.find((l) => l.message.includes("invalid payload"))?.fields).toEqual({
+      fieldErrors: { coachId: [expect.any(String)] },
+    });
   });
 
   it("retries a job whose handler fails, with the attempt number", async () => {
@@ -246,10 +285,13 @@ describe("createJobQueue", () => {
 describe("several nodes starting at once", () => {
   it("all start, each with the same job types, however their queue creation interleaves", async () => {
     const fresh = await createTestDatabase();
-    const nodes = Array.from({ length: 4 }, () => createJobQueue({ connectionString: fresh.url, log: createLogger("silent"), pollingIntervalSeconds: 0.5 }));
+    const nodes = Array.from({ length: 4 }, () =>
+      createJobQueue({ connectionString: fresh.url, log: createLogger("silent"), pollingIntervalSeconds: 0.5 }),
+    );
     try {
       for (const node of nodes) {
-        for (const name of ["a.first", "a.second", "a.third"]) node.register(name, z.object({}), async () => {}, { policy: "short" });
+        for (const name of ["a.first", "a.second", "a.third"])
+          node.register(name, z.object({}), async () => {}, { policy: "short" });
       }
       const results = await Promise.allSettled(nodes.map((n) => n.start()));
       expect(results.map((r) => (r.status === "rejected" ? String(r.reason) : "ok"))).toEqual(["ok", "ok", "ok", "ok"]);

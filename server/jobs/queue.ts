@@ -67,7 +67,12 @@ export interface JobQueue {
    */
   stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
   /** Declares a job type with its payload schema and handler (before or after start). */
-  register<S extends z.ZodType<object>>(name: string, schema: S, handler: JobHandler<z.output<S>>, options?: RegisterOptions): JobType<z.input<S>>;
+  register<S extends z.ZodType<object>>(
+    name: string,
+    schema: S,
+    handler: JobHandler<z.output<S>>,
+    options?: RegisterOptions,
+  ): JobType<z.input<S>>;
   /**
    * Queues a job; answers its id, or null when a singleton policy dropped it as a duplicate.
    * Throws JobPayloadError when the payload does not fit the schema.
@@ -93,7 +98,11 @@ export class JobPayloadError extends Error {
     readonly job: string,
     readonly fieldErrors: Record<string, string[]>,
   ) {
-    super(`Invalid payload for job "${job}": ${Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(", ")}`).join("; ")}`);
+    super(
+      `Invalid payload for job "${job}": ${Object.entries(fieldErrors)
+        .map(([field, messages]) => `${field}: ${messages.join(", ")}`)
+        .join("; ")}`,
+    );
   }
 }
 
@@ -136,7 +145,8 @@ function jsonForm(name: string, payload: unknown): unknown {
   return JSON.parse(text) as unknown;
 }
 
-const isDeadlock = (error: unknown) => typeof error === "object" && error !== null && (error as { code?: unknown }).code === "40P01";
+const isDeadlock = (error: unknown) =>
+  typeof error === "object" && error !== null && (error as { code?: unknown }).code === "40P01";
 
 export async function retryOnDeadlock<T>(work: () => Promise<T>, attempts = 8): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -192,9 +202,13 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       await boss.updateQueue(reg.name, queue);
     });
     for (let i = 0; i < (o.concurrency ?? 1); i++) {
-      const id = await boss.work<unknown>(reg.name, { batchSize: 1, includeMetadata: true, pollingIntervalSeconds }, async (jobs) => {
-        for (const job of jobs) await run(reg, job);
-      });
+      const id = await boss.work<unknown>(
+        reg.name,
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds },
+        async (jobs) => {
+          for (const job of jobs) await run(reg, job);
+        },
+      );
       reg.workerIds.push(id);
     }
   }
@@ -205,7 +219,12 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       const fieldErrors = fieldErrorsOf(parsed.error);
       log.error(`Job ${reg.name} ${job.id} has an invalid payload; failing it without retries`, { fieldErrors });
       // No retry can fix a payload: use up the job's retries before pg-boss records the failure.
-      await boss.getDb().executeSql(`UPDATE ${schemaName}.job SET retry_limit = retry_count WHERE name = $1 AND id = $2`, [reg.name, job.id]);
+      await boss
+        .getDb()
+        .executeSql(`UPDATE ${schemaName}.job SET retry_limit = retry_count WHERE name = $1 AND id = $2`, [
+          reg.name,
+          job.id,
+        ]);
       throw new StoredPayloadInvalid(`Invalid payload: ${JSON.stringify(fieldErrors)}`);
     }
     const started = Date.now();
@@ -214,10 +233,13 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       log.debug(`Job ${reg.name} ${job.id} done in ${Date.now() - started} ms`);
     } catch (error) {
       const willRetry = job.retryCount < job.retryLimit;
-      log[willRetry ? "warn" : "error"](`Job ${reg.name} ${job.id} failed${willRetry ? " (will retry)" : " for good"}: ${error instanceof Error ? error.message : String(error)}`, {
-        attempt: job.retryCount + 1,
-        retryLimit: job.retryLimit,
-      });
+      log[willRetry ? "warn" : "error"](
+        `Job ${reg.name} ${job.id} failed${willRetry ? " (will retry)" : " for good"}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          attempt: job.retryCount + 1,
+          retryLimit: job.retryLimit,
+        },
+      );
       throw error;
     }
   }
@@ -251,16 +273,29 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       }
       if (starting) await starting.catch(() => undefined);
       state = "stopped";
-      await boss.stop({ graceful: stopOptions.graceful ?? true, timeout: stopOptions.timeoutMs ?? 10_000, wait: true, close: true });
+      await boss.stop({
+        graceful: stopOptions.graceful ?? true,
+        timeout: stopOptions.timeoutMs ?? 10_000,
+        wait: true,
+        close: true,
+      });
       log.info("Job queue stopped");
     },
 
     register(name, schema, handler, registerOptions = {}) {
-      if (!JOB_NAME.test(name)) throw new Error(`Invalid job name ${JSON.stringify(name)}: use lowercase words joined by ".", "_" or "-"`);
+      if (!JOB_NAME.test(name))
+        throw new Error(`Invalid job name ${JSON.stringify(name)}: use lowercase words joined by ".", "_" or "-"`);
       if (registrations.has(name)) throw new Error(`The job "${name}" is already registered`);
-      const reg: Registration = { name, schema, handler: handler as JobHandler<object>, options: registerOptions, workerIds: [] };
+      const reg: Registration = {
+        name,
+        schema,
+        handler: handler as JobHandler<object>,
+        options: registerOptions,
+        workerIds: [],
+      };
       registrations.set(name, reg);
-      if (state === "starting" || state === "started") reg.ready = (starting ?? Promise.resolve()).then(() => activate(reg));
+      if (state === "starting" || state === "started")
+        reg.ready = (starting ?? Promise.resolve()).then(() => activate(reg));
       return { name };
     },
 
@@ -275,15 +310,19 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         throw new JobPayloadError(name, { "(payload)": ["must be an object"] });
       }
       const { startAfter, singletonKey } = sendOptions;
-      if (startAfter instanceof Date && Number.isNaN(startAfter.getTime())) throw new Error("startAfter is an invalid date");
-      if (typeof startAfter === "number" && !(Number.isFinite(startAfter) && startAfter >= 0)) throw new Error("startAfter must be a number of seconds >= 0");
+      if (startAfter instanceof Date && Number.isNaN(startAfter.getTime()))
+        throw new Error("startAfter is an invalid date");
+      if (typeof startAfter === "number" && !(Number.isFinite(startAfter) && startAfter >= 0))
+        throw new Error("startAfter must be a number of seconds >= 0");
       await waitUntilReady(reg);
       const id = await boss.send(name, stored, {
         ...(startAfter !== undefined ? { startAfter } : {}),
         ...(singletonKey !== undefined ? { singletonKey } : {}),
       });
       // Wake this process's idle worker at once instead of at its next poll.
-      const due = startAfter === undefined || (startAfter instanceof Date ? startAfter.getTime() <= Date.now() : startAfter === 0);
+      const due =
+        startAfter === undefined ||
+        (startAfter instanceof Date ? startAfter.getTime() <= Date.now() : startAfter === 0);
       if (id && due) for (const workerId of reg.workerIds) boss.notifyWorker(workerId);
       return id;
     },

@@ -19,10 +19,15 @@ export function registerJobs(jobs: JobQueue, services: Services, log: Logger) {
   // After a session's room closes: completed, no-show or missed by the coach (safe to repeat).
   jobs.register("sessions.outcome", z.object({ bookingId: z.uuid() }), async ({ bookingId }) => {
     const { outcome } = await services.sessions.decideOutcome(bookingId);
-    if (outcome !== "NOT_DUE" && outcome !== "ALREADY_DECIDED") log.info("session outcome decided", { bookingId, outcome });
+    if (outcome !== "NOT_DUE" && outcome !== "ALREADY_DECIDED")
+      log.info("session outcome decided", { bookingId, outcome });
   });
-  jobs.register("bookings.reminder", z.object({ bookingId: z.uuid(), kind: z.enum(["24h", "1h"]), startsAt: z.iso.datetime().optional() }), async ({ bookingId, kind, startsAt }) => {
-    const { sent } = await services.bookings.sendReminder(bookingId, kind, startsAt ? new Date(startsAt) : undefined);
-    if (sent) log.info("booking reminder sent", { bookingId, kind });
-  });
+  jobs.register(
+    "bookings.reminder",
+    z.object({ bookingId: z.uuid(), kind: z.enum(["24h", "1h"]), startsAt: z.iso.datetime().optional() }),
+    async ({ bookingId, kind, startsAt }) => {
+      const { sent } = await services.bookings.sendReminder(bookingId, kind, startsAt ? new Date(startsAt) : undefined);
+      if (sent) log.info("booking reminder sent", { bookingId, kind });
+    },
+  );
 }

@@ -11,9 +11,17 @@ export interface RealtimeNotifier {
   /** Close every live socket of these sessions (logout, revocation, password change). */
   disconnectSessions(sessionIds: string[], reason: SessionEndReason): void;
   /** Send an event to every socket of a tenant, on every node. */
-  emitToTenant<E extends keyof ServerToClientEvents>(tenantId: string, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void;
+  emitToTenant<E extends keyof ServerToClientEvents>(
+    tenantId: string,
+    event: E,
+    payload: Parameters<ServerToClientEvents[E]>[0],
+  ): void;
   /** Send an event to every socket of one user, on every node. */
-  emitToUser<E extends keyof ServerToClientEvents>(userId: string, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void;
+  emitToUser<E extends keyof ServerToClientEvents>(
+    userId: string,
+    event: E,
+    payload: Parameters<ServerToClientEvents[E]>[0],
+  ): void;
 }
 
 export interface ServiceDeps {

@@ -20,7 +20,9 @@ import { createTenantService } from "./tenants/service.ts";
 export function createServices(deps: ServiceDeps) {
   const auth = createAuthService(deps);
   // A changed payout schedule is applied to the coaches' payout accounts by the payments service.
-  const tenants = createTenantService(deps, { payoutScheduleChanged: (tenantId) => payments.fanOutPayoutSchedule(tenantId) });
+  const tenants = createTenantService(deps, {
+    payoutScheduleChanged: (tenantId) => payments.fanOutPayoutSchedule(tenantId),
+  });
   const notifications = createNotificationService(deps);
   const bookings = createBookingService(deps, notifications);
   const packages = createPackageService(deps);

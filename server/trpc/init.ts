@@ -20,7 +20,11 @@ const t = initTRPC.context<Context>().create({
       fieldErrors = cause.fieldErrors;
     }
     if (error.code === "INTERNAL_SERVER_ERROR") message = "Something went wrong on our side. Please try again.";
-    return { ...shape, message, data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, fieldErrors } };
+    return {
+      ...shape,
+      message,
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, fieldErrors },
+    };
   },
 });
 
@@ -76,7 +80,9 @@ export const coachingProcedure = authedProcedure.use(({ ctx, next }) => {
   if (!ctx.viewer.tenant.featureCoaches) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Coaching is not enabled in this organisation." });
   }
-  return next({ ctx: { actor: { userId: ctx.viewer.user.id, tenantId: ctx.viewer.tenant.id, role: ctx.viewer.role } } });
+  return next({
+    ctx: { actor: { userId: ctx.viewer.user.id, tenantId: ctx.viewer.tenant.id, role: ctx.viewer.role } },
+  });
 });
 
 /** System administration: tenants and their feature flags. */

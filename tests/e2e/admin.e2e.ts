@@ -10,7 +10,8 @@ const SLUG_RULE = "Use 1 to 40 lowercase letters, digits and dashes, not startin
 
 /** Marks the current document; `stillSameDocument` is false after any reload or full navigation. */
 const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { __e2eMark: number }).__e2eMark = 1));
-const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown as { __e2eMark?: number }).__e2eMark === 1);
+const stillSameDocument = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __e2eMark?: number }).__e2eMark === 1);
 
 async function signedIn(email: string) {
   const context = await stack.browser.newContext();
@@ -50,7 +51,10 @@ describe("system administration", () => {
 
       await form.getByLabel("Address (slug)").fill("acme-coaching");
       await form.getByRole("button", { name: "Create tenant" }).click();
-      await form.getByRole("status").filter({ hasText: "Created Acme Coaching. Its members sign up at /signup?tenant=acme-coaching." }).waitFor();
+      await form
+        .getByRole("status")
+        .filter({ hasText: "Created Acme Coaching. Its members sign up at /signup?tenant=acme-coaching." })
+        .waitFor();
       await acme.waitFor();
       await acme.getByText("acme-coaching · 0 members · fee 15.00% · EUR").waitFor();
       expect(await form.getByLabel("Name").inputValue()).toBe("");
@@ -62,7 +66,9 @@ describe("system administration", () => {
       await client.page.getByText("Live updates on").waitFor();
       await markDocument(client.page);
 
-      const demoPremium = page.getByRole("region", { name: "Tandem Demo" }).getByRole("switch", { name: "Premium coach services" });
+      const demoPremium = page
+        .getByRole("region", { name: "Tandem Demo" })
+        .getByRole("switch", { name: "Premium coach services" });
       const acmePremium = acme.getByRole("switch", { name: "Premium coach services" });
       expect(await demoPremium.getAttribute("aria-checked")).toBe("false");
       await demoPremium.click();
@@ -121,7 +127,9 @@ describe("organisation settings", () => {
     const pageErrors: Error[] = [];
     page.on("pageerror", (error) => pageErrors.push(error));
     try {
-      expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Organisation" }).count()).toBe(0);
+      expect(
+        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Organisation" }).count(),
+      ).toBe(0);
       const response = await page.goto(`${stack.server.url}/organisation`);
       expect(response?.status()).toBe(403);
       await page.getByRole("heading", { name: "You do not have access to this page", level: 1 }).waitFor();

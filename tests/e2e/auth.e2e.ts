@@ -54,8 +54,19 @@ describe("accounts in the browser", () => {
 
   it("takes clients to their package credits, and coaches to their packages and integrations, from the keyboard, marking the current page", async () => {
     const cases = [
-      { email: "client@tandem.test", links: [{ name: "Packages", path: "/packages", heading: "Your packages" }], absent: ["Integrations"] },
-      { email: "coach@tandem.test", links: [{ name: "Packages", path: "/coaching/packages", heading: "Your packages" }, { name: "Integrations", path: "/coaching/integrations", heading: "Integrations" }], absent: [] },
+      {
+        email: "client@tandem.test",
+        links: [{ name: "Packages", path: "/packages", heading: "Your packages" }],
+        absent: ["Integrations"],
+      },
+      {
+        email: "coach@tandem.test",
+        links: [
+          { name: "Packages", path: "/coaching/packages", heading: "Your packages" },
+          { name: "Integrations", path: "/coaching/integrations", heading: "Integrations" },
+        ],
+        absent: [],
+      },
     ];
     for (const { email, links, absent } of cases) {
       const context = await stack.browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -78,7 +89,8 @@ describe("accounts in the browser", () => {
       await page.setViewportSize({ width: 390, height: 800 });
       await page.getByRole("button", { name: "Menu", exact: true }).click();
       const mobile = page.getByRole("navigation", { name: "Main (mobile)" });
-      for (const { name, path } of links) expect(await mobile.getByRole("link", { name, exact: true }).getAttribute("href")).toBe(path);
+      for (const { name, path } of links)
+        expect(await mobile.getByRole("link", { name, exact: true }).getAttribute("href")).toBe(path);
       await context.close();
     }
   });

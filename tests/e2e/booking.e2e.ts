@@ -7,7 +7,8 @@ import { query, signedIn } from "../helpers/e2e.ts";
 const stack = useBrowserStack();
 
 const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { __e2eMark: number }).__e2eMark = 1));
-const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown as { __e2eMark?: number }).__e2eMark === 1);
+const stillSameDocument = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __e2eMark?: number }).__e2eMark === 1);
 
 describe("booking a session", () => {
   it("the coach opens hours; a client holds a time that vanishes live for another client, pays in test mode and is confirmed", async () => {
@@ -68,7 +69,10 @@ describe("booking a session", () => {
     // The held booking's page, loaded afresh, hydrates without React errors (its countdown ticks).
     const reactErrors: string[] = [];
     client.page.on("pageerror", (e) => reactErrors.push(e.message));
-    client.page.on("console", (m) => void (m.type() === "error" && /React|hydrat/i.test(m.text()) && reactErrors.push(m.text())));
+    client.page.on(
+      "console",
+      (m) => void (m.type() === "error" && /React|hydrat/i.test(m.text()) && reactErrors.push(m.text())),
+    );
     // A browser clock 30 s ahead of the server's: the first render must still match the HTML.
     await client.context.clock.install({ time: Date.now() + 30_000 });
     await client.page.reload();
@@ -78,7 +82,9 @@ describe("booking a session", () => {
     expect(reactErrors).toEqual([]);
 
     // The held time disappears from the watcher's page without a reload.
-    await watcher.locator(`input[name="startsAt"][value="${startsAt}"]`).waitFor({ state: "detached", timeout: 15_000 });
+    await watcher
+      .locator(`input[name="startsAt"][value="${startsAt}"]`)
+      .waitFor({ state: "detached", timeout: 15_000 });
     expect(await stillSameDocument(watcher)).toBe(true);
 
     await client.page.getByRole("button", { name: /^Pay / }).click();
@@ -88,18 +94,33 @@ describe("booking a session", () => {
     await client.page.getByText("You are booked.").waitFor();
 
     const bookingId = /\/bookings\/([0-9a-f-]{36})/.exec(client.page.url())![1];
-    const [booking] = await query<{ status: string; topic: string; priceMinor: number; platformFeeMinor: number; coachPayoutMinor: number }>(
+    const [booking] = await query<{
+      status: string;
+      topic: string;
+      priceMinor: number;
+      platformFeeMinor: number;
+      coachPayoutMinor: number;
+    }>(
       stack,
       `SELECT status::text, topic, "priceMinor", "platformFeeMinor", "coachPayoutMinor" FROM "Booking" WHERE id = $1`,
       [bookingId],
     );
-    expect(booking).toMatchObject({ status: "CONFIRMED", topic: "Sleeping better", priceMinor: 6000, platformFeeMinor: 900, coachPayoutMinor: 5100 });
+    expect(booking).toMatchObject({
+      status: "CONFIRMED",
+      topic: "Sleeping better",
+      priceMinor: 6000,
+      platformFeeMinor: 900,
+      coachPayoutMinor: 5100,
+    });
 
     // The booked time cannot be taken by the watcher, even by posting the old form.
     const late = await watcher.evaluate(
       async ({ url, start, serviceId }) => {
         const body = new URLSearchParams({ serviceId, startsAt: start, topic: "", clientNotes: "" });
-        const res = await fetch(`${url}?_data=${encodeURIComponent("routes/coaches_.$coachId.book.$serviceId")}`, { method: "POST", body });
+        const res = await fetch(`${url}?_data=${encodeURIComponent("routes/coaches_.$coachId.book.$serviceId")}`, {
+          method: "POST",
+          body,
+        });
         return { status: res.status, text: await res.text() };
       },
       { url: new URL(bookUrl).pathname, start: startsAt!, serviceId: row!.serviceId },
@@ -123,7 +144,9 @@ describe("booking a session", () => {
     await target.locator("xpath=..").click();
     await moveCard.getByRole("button", { name: "Move session" }).click();
     await client.page.getByText("Moved.").waitFor();
-    const [movedRow] = await query<{ startsAt: Date }>(stack, `SELECT "startsAt" FROM "Booking" WHERE id = $1`, [bookingId]);
+    const [movedRow] = await query<{ startsAt: Date }>(stack, `SELECT "startsAt" FROM "Booking" WHERE id = $1`, [
+      bookingId,
+    ]);
     expect(movedRow!.startsAt.toISOString()).toBe(newStart);
 
     // The client cancels: the page says what comes back before, and the refund follows the policy.
@@ -134,7 +157,11 @@ describe("booking a session", () => {
     await client.page.getByLabel("Reason (shared with the other person)").fill("Something came up");
     await client.page.getByRole("button", { name: "Cancel session" }).click();
     await client.page.getByText(`Cancelled. €${expected} is on its way back`).waitFor();
-    const [refund] = await query<{ amountMinor: number }>(stack, `SELECT "amountMinor" FROM "LedgerEntry" WHERE "bookingId" = $1 AND kind = 'REFUND'`, [bookingId]);
+    const [refund] = await query<{ amountMinor: number }>(
+      stack,
+      `SELECT "amountMinor" FROM "LedgerEntry" WHERE "bookingId" = $1 AND kind = 'REFUND'`,
+      [bookingId],
+    );
     expect(refund?.amountMinor).toBe(Math.round(Number(expected) * 100));
     await coach.page.goto(`${stack.server.url}/notifications`);
     await coach.page.getByText("A client cancelled a session").waitFor();
@@ -155,13 +182,16 @@ describe("booking a session", () => {
     await from.fill("09:00");
     await until.fill("17:30");
     // Wide enough for "09:00 AM" next to the clock button (6rem cut the AM/PM off).
-    for (const input of [from, until, page.getByLabel("Monday second block from")]) expect((await input.boundingBox())!.width).toBeGreaterThanOrEqual(120);
+    for (const input of [from, until, page.getByLabel("Monday second block from")])
+      expect((await input.boundingBox())!.width).toBeGreaterThanOrEqual(120);
     const sameLine = async () => Math.abs((await from.boundingBox())!.y - (await until.boundingBox())!.y) < 2;
     expect(await sameLine()).toBe(true);
     for (const width of [1024, 768, 390, 360]) {
       await page.setViewportSize({ width, height: 900 });
       // Nothing wider than the screen, and "from – until" still side by side.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth), `at ${width}px`).toBeLessThanOrEqual(width);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `at ${width}px`).toBeLessThanOrEqual(
+        width,
+      );
       expect(await sameLine(), `at ${width}px`).toBe(true);
       const box = (await page.getByLabel("Sunday second block until").boundingBox())!;
       expect(box.x + box.width, `at ${width}px`).toBeLessThanOrEqual(width);

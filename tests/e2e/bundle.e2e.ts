@@ -8,7 +8,9 @@ const FORBIDDEN = ["PrismaClient", "argon2", "IANAZone", "pg-boss", "schema_engi
 
 async function files(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : Promise.resolve([path.join(dir, e.name)]))));
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : Promise.resolve([path.join(dir, e.name)]))),
+  );
   return nested.flat().filter((f) => f.endsWith(".js"));
 }
 
@@ -19,8 +21,10 @@ describe("browser bundle", () => {
     const offenders: string[] = [];
     for (const file of all) {
       const text = await readFile(file, "utf8");
-      for (const marker of FORBIDDEN) if (text.includes(marker)) offenders.push(`${path.relative(ROOT, file)}: ${marker}`);
-      if (file.includes(`${path.sep}routes${path.sep}`) && (await stat(file)).size > 100_000) offenders.push(`${path.relative(ROOT, file)}: ${(await stat(file)).size} bytes`);
+      for (const marker of FORBIDDEN)
+        if (text.includes(marker)) offenders.push(`${path.relative(ROOT, file)}: ${marker}`);
+      if (file.includes(`${path.sep}routes${path.sep}`) && (await stat(file)).size > 100_000)
+        offenders.push(`${path.relative(ROOT, file)}: ${(await stat(file)).size} bytes`);
     }
     expect(offenders).toEqual([]);
   });

@@ -6,7 +6,10 @@ import { useBrowserStack } from "../helpers/stack.ts";
 // The built server talks to a fake Cal.com API through CALCOM_API_URL.
 const cal = fakeCalcom();
 const port = await cal.listen();
-const stack = useBrowserStack({ CALCOM_API_URL: `http://127.0.0.1:${port}`, CALCOM_WEBHOOK_SECRET: "e2e-calcom-secret" });
+const stack = useBrowserStack({
+  CALCOM_API_URL: `http://127.0.0.1:${port}`,
+  CALCOM_WEBHOOK_SECRET: "e2e-calcom-secret",
+});
 afterAll(() => cal.close());
 
 describe("Cal.com for a coach", () => {
@@ -21,7 +24,9 @@ describe("Cal.com for a coach", () => {
     await page.waitForURL(`${stack.server.url}/coaching/integrations`);
     await page.getByRole("heading", { name: "Integrations" }).waitFor();
     await expect(page.getByRole("textbox", { name: "Secret" }).inputValue()).resolves.toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(await page.getByRole("textbox", { name: "Subscriber URL" }).inputValue()).toMatch(/\/webhooks\/calcom\?coach=[0-9a-f-]{36}$/);
+    expect(await page.getByRole("textbox", { name: "Subscriber URL" }).inputValue()).toMatch(
+      /\/webhooks\/calcom\?coach=[0-9a-f-]{36}$/,
+    );
 
     // A key Cal.com refuses: Cal.com's answer is shown next to the field.
     const key = page.getByLabel("Cal.com API key");
@@ -48,7 +53,11 @@ describe("Cal.com for a coach", () => {
     const item = page.getByRole("listitem", { name: "Cal Sync Session" });
     await item.getByText("In Cal.com").waitFor();
     const [sent] = cal.requests("POST", "/v2/event-types");
-    expect(sent!.body).toMatchObject({ title: "Cal Sync Session", lengthInMinutes: 45, slug: expect.stringMatching(/^cal-sync-session-[0-9a-f]{8}$/) });
+    expect(sent!.body).toMatchObject({
+      title: "Cal Sync Session",
+      lengthInMinutes: 45,
+      slug: expect.stringMatching(/^cal-sync-session-[0-9a-f]{8}$/),
+    });
     expect(sent!.headers["cal-api-version"]).toBe("2024-06-14");
 
     // Cal.com fails: nothing is created, the reason is shown and the typed values stay.
@@ -56,7 +65,10 @@ describe("Cal.com for a coach", () => {
     await form.getByLabel("Name").fill("Broken Sync");
     await form.getByLabel(/^Price/).fill("80");
     await form.getByRole("button", { name: "Create service" }).click();
-    await form.getByRole("alert").getByText(/Cal\.com is unavailable \(500/).waitFor();
+    await form
+      .getByRole("alert")
+      .getByText(/Cal\.com is unavailable \(500/)
+      .waitFor();
     expect(await form.getByLabel("Name").inputValue()).toBe("Broken Sync");
     expect(await form.getByLabel(/^Price/).inputValue()).toBe("80");
     expect(await page.getByRole("listitem", { name: "Broken Sync" }).count()).toBe(0);

@@ -43,7 +43,9 @@ describe("session chat", () => {
     await clientChat.getByText(/· Seen/).waitFor({ timeout: 15_000 });
 
     // The coach attaches a PDF.
-    await coachChat.getByLabel(/Attach a file/).setInputFiles({ name: "plan.pdf", mimeType: "application/pdf", buffer: PDF });
+    await coachChat
+      .getByLabel(/Attach a file/)
+      .setInputFiles({ name: "plan.pdf", mimeType: "application/pdf", buffer: PDF });
     await coachChat.getByText("· ready to send", { exact: false }).waitFor();
     await coachChat.getByRole("button", { name: "Send" }).click();
     const link = clientChat.getByRole("link", { name: /plan\.pdf/ });
@@ -54,15 +56,23 @@ describe("session chat", () => {
     expect(Buffer.concat(chunks).equals(PDF)).toBe(true);
 
     // A file of another type is refused with a reason.
-    await clientChat.getByLabel(/Attach a file/).setInputFiles({ name: "notes.pdf", mimeType: "application/pdf", buffer: Buffer.from("plain text") });
-    await clientChat.getByRole("alert").getByText(/Only .* files are accepted/).waitFor();
+    await clientChat
+      .getByLabel(/Attach a file/)
+      .setInputFiles({ name: "notes.pdf", mimeType: "application/pdf", buffer: Buffer.from("plain text") });
+    await clientChat
+      .getByRole("alert")
+      .getByText(/Only .* files are accepted/)
+      .waitFor();
 
     // History survives a reload, in order; the stored text is not readable in the database.
     await client.page.reload();
     const items = clientChat.getByRole("list", { name: "Messages" }).locator("li[data-seq]");
     await expect.poll(() => items.count(), { timeout: 15_000 }).toBe(2);
     expect(await items.first().innerText()).toContain("Thanks for today!");
-    const stored = await query<{ body: Buffer }>(`SELECT body FROM "Message" m JOIN "Thread" t ON t.id = m."threadId" WHERE t."bookingId" = $1`, [booking!.id]);
+    const stored = await query<{ body: Buffer }>(
+      `SELECT body FROM "Message" m JOIN "Thread" t ON t.id = m."threadId" WHERE t."bookingId" = $1`,
+      [booking!.id],
+    );
     expect(stored).toHaveLength(2);
     for (const m of stored) expect(m.body.includes(Buffer.from("Thanks"))).toBe(false);
   });

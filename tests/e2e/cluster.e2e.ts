@@ -10,7 +10,8 @@ import { connect, connected, nextEvent, type TestSocket } from "../helpers/socke
  * broadcasts, direct events and disconnects must cross from one node to the other.
  */
 const REDIS_URL = process.env.REDIS_URL;
-if (!REDIS_URL) console.warn("\n[tests] REDIS_URL is not set: the two-node Redis adapter tests do NOT run. CI sets it.\n");
+if (!REDIS_URL)
+  console.warn("\n[tests] REDIS_URL is not set: the two-node Redis adapter tests do NOT run. CI sets it.\n");
 
 describe.skipIf(!REDIS_URL)("two nodes behind the Redis adapter", () => {
   let app: TestApp;
@@ -59,21 +60,36 @@ describe.skipIf(!REDIS_URL)("two nodes behind the Redis adapter", () => {
     const res = await trpcHttp(node2.url, "tenant.updateSettings", {
       mutation: true,
       token: adm.token,
-      input: { name: "Renamed on node 2", platformFeeBps: 1000, minServicePriceMinor: 0, currency: "EUR", coachClientCapacity: 5 },
+      input: {
+        name: "Renamed on node 2",
+        platformFeeBps: 1000,
+        minServicePriceMinor: 0,
+        currency: "EUR",
+        coachClientCapacity: 5,
+      },
     });
     expect(res.status).toBe(200);
     expect(await updated).toMatchObject({ tenantId: tenant.id, name: "Renamed on node 2" });
 
     // A direct event from node 1 to a user on node 2.
     const waved = nextEvent(casSocket, "presence:waved");
-    expect(await annSocket.emitWithAck("presence:wave", { room, toUserId: cas.user.id })).toEqual({ ok: true, data: null });
+    expect(await annSocket.emitWithAck("presence:wave", { room, toUserId: cas.user.id })).toEqual({
+      ok: true,
+      data: null,
+    });
     expect((await waved).from.name).toBe("Ann");
 
     // Revoking Cas's session through node 1 ends the socket on node 2, and presence follows.
     const ended = nextEvent(casSocket, "session:ended");
     const casGone = nextEvent(annSocket, "presence:update", (p) => !p.members.some((m) => m.name === "Cas"));
-    const casSession = (await trpcHttp<{ id: string; current: boolean }[]>(node1.url, "auth.sessions", { token: cas.token })).body.result!.data.find((s) => s.current)!;
-    const revoke = await trpcHttp(node1.url, "auth.revokeSession", { mutation: true, token: cas.token, input: { sessionId: casSession.id } });
+    const casSession = (
+      await trpcHttp<{ id: string; current: boolean }[]>(node1.url, "auth.sessions", { token: cas.token })
+    ).body.result!.data.find((s) => s.current)!;
+    const revoke = await trpcHttp(node1.url, "auth.revokeSession", {
+      mutation: true,
+      token: cas.token,
+      input: { sessionId: casSession.id },
+    });
     expect(revoke.status).toBe(200);
     expect(await ended).toEqual({ reason: "revoked" });
     expect((await casGone).members.map((m) => m.name)).toEqual(["Ann"]);

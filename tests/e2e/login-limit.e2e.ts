@@ -24,7 +24,9 @@ describe("login limits in the browser", () => {
       await page.goto(`${stack.server.url}/login`);
       await page.getByRole("heading", { name: "Log in to Tandem", level: 1 }).waitFor();
       const wrong = page.getByRole("alert").filter({ hasText: "The email or password is incorrect." });
-      const locked = page.getByRole("alert").filter({ hasText: /^Too many failed sign-in attempts for this account\. Try again in \d+ minutes?\.$/ });
+      const locked = page
+        .getByRole("alert")
+        .filter({ hasText: /^Too many failed sign-in attempts for this account\. Try again in \d+ minutes?\.$/ });
 
       for (let attempt = 1; attempt <= 3; attempt++) {
         expect(await submitLogin(page, "coach@tandem.test", `wrong password ${attempt}`)).toBe(401);

@@ -37,7 +37,8 @@ const nav = (page: Page) => page.getByRole("navigation", { name: "Main" });
 
 /** Marks the current document; `stillSameDocument` is false after any reload or full navigation. */
 const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { __e2eMark: number }).__e2eMark = 1));
-const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown as { __e2eMark?: number }).__e2eMark === 1);
+const stillSameDocument = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __e2eMark?: number }).__e2eMark === 1);
 
 async function signedIn(email: string) {
   const context = await browser.newContext();
@@ -80,8 +81,12 @@ describe("the coach marketplace", () => {
     await page.waitForURL(`${server.url}/coaching/apply`);
     await page.getByRole("heading", { name: "Become a coach", level: 1 }).waitFor();
     const criteria = page.getByRole("list", { name: "Eligibility criteria" });
-    const exercises = criteria.getByRole("listitem").filter({ hasText: "Complete at least 10 exercises (not met: 0 of 10)" });
-    const journal = criteria.getByRole("listitem").filter({ hasText: "Journal on at least 30 days (not met: 0 of 30)" });
+    const exercises = criteria
+      .getByRole("listitem")
+      .filter({ hasText: "Complete at least 10 exercises (not met: 0 of 10)" });
+    const journal = criteria
+      .getByRole("listitem")
+      .filter({ hasText: "Journal on at least 30 days (not met: 0 of 30)" });
     await exercises.waitFor();
     expect(await exercises.getAttribute("data-met")).toBe("false");
     expect(await journal.getAttribute("data-met")).toBe("false");
@@ -100,8 +105,16 @@ describe("the coach marketplace", () => {
     await a.getByRole("status").filter({ hasText: "Settings saved." }).waitFor();
 
     await page.reload();
-    await criteria.getByRole("listitem").filter({ hasText: "Complete at least 0 exercises (met: 0 of 0)" }).and(page.locator('[data-met="true"]')).waitFor();
-    await criteria.getByRole("listitem").filter({ hasText: "Journal on at least 0 days (met: 0 of 0)" }).and(page.locator('[data-met="true"]')).waitFor();
+    await criteria
+      .getByRole("listitem")
+      .filter({ hasText: "Complete at least 0 exercises (met: 0 of 0)" })
+      .and(page.locator('[data-met="true"]'))
+      .waitFor();
+    await criteria
+      .getByRole("listitem")
+      .filter({ hasText: "Journal on at least 0 days (met: 0 of 0)" })
+      .and(page.locator('[data-met="true"]'))
+      .waitFor();
     await page.getByText("You meet every criterion.").waitFor();
 
     // Too short a motivation is refused next to the field, and keeps what was typed elsewhere.
@@ -173,12 +186,17 @@ describe("the coach marketplace", () => {
 
   it("lets the new coach fill in a profile, upload a photo and offer a service at or above the minimum price", async () => {
     const page = applicant.page;
-    await page.getByRole("list", { name: "Notifications" }).getByRole("link", { name: "You are now a coach on Tandem" }).click();
+    await page
+      .getByRole("list", { name: "Notifications" })
+      .getByRole("link", { name: "You are now a coach on Tandem" })
+      .click();
     await page.waitForURL(`${server.url}/coaching/profile`);
     await page.getByRole("heading", { name: "Your coach profile", level: 1 }).waitFor();
 
     const profile = page.getByRole("region", { name: "Profile", exact: true });
-    await profile.getByLabel("Bio").fill(`I help people back on their feet after burnout with the ${WORD} approach: small repairs, made visible.`);
+    await profile
+      .getByLabel("Bio")
+      .fill(`I help people back on their feet after burnout with the ${WORD} approach: small repairs, made visible.`);
     const topics = profile.getByRole("group", { name: "Topics" });
     await topics.getByLabel("career", { exact: true }).check();
     await topics.getByLabel("stress", { exact: true }).check();
@@ -191,7 +209,9 @@ describe("the coach marketplace", () => {
 
     // A real PNG, larger than the stored 400x400.
     const png = path.join(tmp, "portrait.png");
-    await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 40, g: 110, b: 200 } } }).png().toFile(png);
+    await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 40, g: 110, b: 200 } } })
+      .png()
+      .toFile(png);
     const photo = page.getByRole("region", { name: "Photo", exact: true });
     expect(await photo.getByRole("img", { name: "Your current photo" }).count()).toBe(0);
     await photo.getByText("No photo yet").waitFor();
@@ -202,7 +222,11 @@ describe("the coach marketplace", () => {
     await image.waitFor();
     expect(await image.getAttribute("src")).toMatch(/^\/files\/avatars\//);
     // It really loads: the server's resized copy.
-    expect(await image.evaluate(async (img: HTMLImageElement) => (await img.decode(), [img.naturalWidth, img.naturalHeight]))).toEqual([400, 400]);
+    expect(
+      await image.evaluate(
+        async (img: HTMLImageElement) => (await img.decode(), [img.naturalWidth, img.naturalHeight]),
+      ),
+    ).toEqual([400, 400]);
 
     await page.reload();
     expect(await profile.getByLabel("Bio").inputValue()).toContain(WORD);
@@ -229,7 +253,10 @@ describe("the coach marketplace", () => {
     await form.getByLabel("Price (EUR)").fill("45");
     await form.getByRole("button", { name: "Create service" }).click();
     await page.getByRole("status").filter({ hasText: "Service created." }).waitFor();
-    await services.getByRole("listitem", { name: "Career reset session" }).getByText("Career reset session · €45.00 · 60 min · Phone").waitFor();
+    await services
+      .getByRole("listitem", { name: "Career reset session" })
+      .getByText("Career reset session · €45.00 · 60 min · Phone")
+      .waitFor();
     // The form is ready for the next service, not holding a copy of this one.
     expect(await form.getByLabel("Name").inputValue()).toBe("");
     expect(await form.getByLabel("Price (EUR)").getAttribute("aria-invalid")).toBeNull();
@@ -343,7 +370,9 @@ describe("the coach marketplace", () => {
     await row.getByRole("button", { name: "Reinstate" }).waitFor();
     await row.getByText("(Complaints under review)").waitFor();
     // The other coaches are untouched.
-    expect(await a.getByRole("listitem", { name: "Casey Coach" }).getByRole("button", { name: "Suspend" }).count()).toBe(1);
+    expect(
+      await a.getByRole("listitem", { name: "Casey Coach" }).getByRole("button", { name: "Suspend" }).count(),
+    ).toBe(1);
 
     // The coach is told, live.
     await applicant.page.getByRole("link", { name: "Notifications, 2 unread" }).waitFor();

@@ -38,7 +38,10 @@ describe("packages of sessions", () => {
     await form.getByText("Clients save €15.00").waitFor();
     await form.getByRole("button", { name: "Create package" }).click();
     await coach.page.getByText("Package created").waitFor();
-    await coach.page.getByRole("list", { name: "Packages" }).getByRole("listitem", { name: "Three sessions" }).waitFor();
+    await coach.page
+      .getByRole("list", { name: "Packages" })
+      .getByRole("listitem", { name: "Three sessions" })
+      .waitFor();
 
     // The client sees it on the coach's page with its saving, and buys it in test mode.
     const client = await signedIn("client@tandem.test");
@@ -54,7 +57,10 @@ describe("packages of sessions", () => {
 
     // The coach's page shows the credits; the booking page offers to use one.
     await client.page.goto(`${stack.server.url}/coaches/${row!.coachId}`);
-    await client.page.getByRole("list", { name: "Your packages with this coach" }).getByText("3 of 3 credits left").waitFor();
+    await client.page
+      .getByRole("list", { name: "Your packages with this coach" })
+      .getByText("3 of 3 credits left")
+      .waitFor();
     await client.page.getByRole("link", { name: `Book ${row!.serviceName}` }).click();
     await client.page.getByLabel("Use a package credit (3 left)").waitFor();
     expect(await client.page.getByLabel("Use a package credit (3 left)").isChecked()).toBe(true);
@@ -66,7 +72,12 @@ describe("packages of sessions", () => {
     await client.page.waitForURL(/\/bookings\/[0-9a-f-]{36}$/);
     const bookingId = /\/bookings\/([0-9a-f-]{36})/.exec(client.page.url())![1]!;
     await client.page.getByText("One package credit").waitFor();
-    const [booking] = await query<{ status: string; priceMinor: number; startsAt: Date; packagePurchaseId: string | null }>(`SELECT status::text, "priceMinor", "startsAt", "packagePurchaseId" FROM "Booking" WHERE id = $1`, [bookingId]);
+    const [booking] = await query<{
+      status: string;
+      priceMinor: number;
+      startsAt: Date;
+      packagePurchaseId: string | null;
+    }>(`SELECT status::text, "priceMinor", "startsAt", "packagePurchaseId" FROM "Booking" WHERE id = $1`, [bookingId]);
     expect(booking).toMatchObject({ status: "CONFIRMED", priceMinor: 0 });
     expect(booking!.startsAt.toISOString()).toBe(startsAt);
     expect(booking!.packagePurchaseId).not.toBeNull();

@@ -9,7 +9,8 @@ const onlineList = (page: Page) => page.getByRole("list", { name: "Online now" }
 
 /** Marks the current document; `stillSameDocument` is false after any reload or full navigation. */
 const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { __e2eMark: number }).__e2eMark = 1));
-const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown as { __e2eMark?: number }).__e2eMark === 1);
+const stillSameDocument = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __e2eMark?: number }).__e2eMark === 1);
 
 describe("who is online", () => {
   it("shows people arriving and leaving live, and delivers a wave", async () => {
@@ -29,7 +30,13 @@ describe("who is online", () => {
       // Each sees the other, without reloading.
       await onlineList(client).getByRole("listitem").filter({ hasText: "Casey Coach" }).waitFor();
       await onlineList(coach).getByRole("listitem").filter({ hasText: "Chris Client" }).waitFor();
-      expect(await onlineList(client).getByRole("listitem").filter({ hasText: "Casey Coach" }).getByText("Coach", { exact: true }).count()).toBe(1);
+      expect(
+        await onlineList(client)
+          .getByRole("listitem")
+          .filter({ hasText: "Casey Coach" })
+          .getByText("Coach", { exact: true })
+          .count(),
+      ).toBe(1);
       // Nobody is listed as online to themselves.
       expect(await onlineList(client).getByText("Chris Client").count()).toBe(0);
       expect(await onlineList(coach).getByText("Casey Coach").count()).toBe(0);

@@ -37,33 +37,46 @@ describe("session notes, action items and files", () => {
     await client.page.waitForURL(`${stack.server.url}/coaches/${row!.coachId}/book/${row!.serviceId}`);
     await client.page.locator('input[name="startsAt"]').last().locator("xpath=..").click();
     await client.page.getByLabel("Topic").fill("Evenings");
-    await client.page.getByLabel("Files to prepare (optional)").setInputFiles({ name: "my goals.pdf", mimeType: "application/pdf", buffer: PREPARATION });
+    await client.page
+      .getByLabel("Files to prepare (optional)")
+      .setInputFiles({ name: "my goals.pdf", mimeType: "application/pdf", buffer: PREPARATION });
     await client.page.getByRole("button", { name: "Continue to payment" }).click();
     await client.page.waitForURL(/\/bookings\/[0-9a-f-]{36}$/);
     const bookingId = /\/bookings\/([0-9a-f-]{36})/.exec(client.page.url())![1]!;
-    await client.page.getByRole("list", { name: "Preparation documents" }).getByRole("link", { name: "my goals.pdf" }).waitFor();
+    await client.page
+      .getByRole("list", { name: "Preparation documents" })
+      .getByRole("link", { name: "my goals.pdf" })
+      .waitFor();
     await client.page.getByRole("button", { name: /^Pay / }).click();
     await client.page.getByRole("button", { name: "Pay (test mode)" }).click();
     await client.page.getByText("You are booked.").waitFor();
 
     // The session took place an hour ago.
-    await query(`UPDATE "Booking" SET "startsAt" = now() - interval '2 hours', "endsAt" = now() - interval '1 hour' WHERE id = $1`, [bookingId]);
+    await query(
+      `UPDATE "Booking" SET "startsAt" = now() - interval '2 hours', "endsAt" = now() - interval '1 hour' WHERE id = $1`,
+      [bookingId],
+    );
 
     // The coach opens it from their sessions list and downloads the document.
     const coach = await signedIn("coach@tandem.test");
     await coach.page.goto(`${stack.server.url}/coaching/bookings`);
     await coach.page.locator(`a[href="/bookings/${bookingId}"]`).click();
     await coach.page.waitForURL(`${stack.server.url}/bookings/${bookingId}`);
-    const link = coach.page.getByRole("list", { name: "Preparation documents" }).getByRole("link", { name: "my goals.pdf" });
+    const link = coach.page
+      .getByRole("list", { name: "Preparation documents" })
+      .getByRole("link", { name: "my goals.pdf" });
     const [download] = await Promise.all([coach.page.waitForEvent("download"), link.click()]);
     expect(download.suggestedFilename()).toBe("my goals.pdf");
     const chunks: Buffer[] = [];
     for await (const chunk of (await download.createReadStream())!) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).equals(PREPARATION)).toBe(true);
-    const headers = await coach.page.evaluate(async (href) => {
-      const res = await fetch(href);
-      return { type: res.headers.get("content-type"), disposition: res.headers.get("content-disposition") };
-    }, (await link.getAttribute("href"))!);
+    const headers = await coach.page.evaluate(
+      async (href) => {
+        const res = await fetch(href);
+        return { type: res.headers.get("content-type"), disposition: res.headers.get("content-disposition") };
+      },
+      (await link.getAttribute("href"))!,
+    );
     expect(headers.type).toBe("application/pdf");
     expect(headers.disposition).toMatch(/^attachment; filename="my goals.pdf"/);
 
@@ -73,7 +86,7 @@ describe("session notes, action items and files", () => {
     await coach.page.getByRole("button", { name: "Save private note" }).click();
     await coach.page.getByLabel("Shared progress note").fill(SHARED_NOTE);
     await coach.page.getByRole("button", { name: "Save shared note" }).click();
-    await expect.poll(async () => (await coach.page.getByText(/^Saved /).count()), { timeout: 15_000 }).toBe(2);
+    await expect.poll(async () => await coach.page.getByText(/^Saved /).count(), { timeout: 15_000 }).toBe(2);
     await coach.page.getByLabel("New action item").fill(ACTION_ITEM);
     await coach.page.getByRole("button", { name: "Add action item" }).click();
     await coach.page.getByRole("list", { name: "Action items" }).getByText(ACTION_ITEM).waitFor();
@@ -92,14 +105,27 @@ describe("session notes, action items and files", () => {
     await client.page.getByText(SHARED_NOTE).waitFor();
     expect(await client.page.content()).not.toContain("new manager");
     expect(await client.page.getByLabel("Private note").count()).toBe(0);
-    const data = await client.page.evaluate(async (id) => (await fetch(`/bookings/${id}?_data=${encodeURIComponent("routes/bookings.$bookingId")}`)).text(), bookingId);
+    const data = await client.page.evaluate(
+      async (id) => (await fetch(`/bookings/${id}?_data=${encodeURIComponent("routes/bookings.$bookingId")}`)).text(),
+      bookingId,
+    );
     expect(data).toContain(SHARED_NOTE);
     expect(data).not.toContain("new manager");
 
     // The client ticks the action item off in the history.
     await client.page.goto(`${stack.server.url}/bookings/history`);
     await client.page.getByLabel(ACTION_ITEM).check();
-    await expect.poll(async () => (await query<{ doneAt: Date | null }>(`SELECT "doneAt" FROM "ActionItem" WHERE "bookingId" = $1`, [bookingId]))[0]?.doneAt ?? null, { timeout: 15_000 }).not.toBeNull();
+    await expect
+      .poll(
+        async () =>
+          (
+            await query<{ doneAt: Date | null }>(`SELECT "doneAt" FROM "ActionItem" WHERE "bookingId" = $1`, [
+              bookingId,
+            ])
+          )[0]?.doneAt ?? null,
+        { timeout: 15_000 },
+      )
+      .not.toBeNull();
     await client.page.reload();
     expect(await client.page.getByLabel(ACTION_ITEM).isChecked()).toBe(true);
 

@@ -78,7 +78,10 @@ describe("sessions in the browser", () => {
 
       // B is sent to the login page by the live event, with no action of its own.
       await pageB.waitForURL(`${server.url}/login?ended=revoked`);
-      await pageB.getByRole("status").filter({ hasText: "This session was signed out from another browser." }).waitFor();
+      await pageB
+        .getByRole("status")
+        .filter({ hasText: "This session was signed out from another browser." })
+        .waitFor();
       await pageB.getByRole("button", { name: "Log in" }).waitFor();
 
       // A stays signed in, and its list now holds only this browser.
@@ -88,7 +91,10 @@ describe("sessions in the browser", () => {
 
       // B's old cookie no longer opens anything.
       expect(await whoHolds(tokenB)).toBeNull();
-      const dashboard = await fetch(`${server.url}/dashboard`, { headers: { cookie: `tandem_session=${tokenB}` }, redirect: "manual" });
+      const dashboard = await fetch(`${server.url}/dashboard`, {
+        headers: { cookie: `tandem_session=${tokenB}` },
+        redirect: "manual",
+      });
       expect(dashboard.status).toBe(302);
       expect(dashboard.headers.get("location")).toBe("/login?redirectTo=%2Fdashboard&ended=expired");
       await pageB.goto(`${server.url}/dashboard`);
@@ -159,10 +165,15 @@ describe("sessions in the browser", () => {
       await pageA.getByLabel("Current password").fill(PASSWORD);
       await pageA.getByLabel("New password").fill(newPassword);
       await pageA.getByRole("button", { name: "Change password" }).click();
-      await pageA.getByRole("status").filter({ hasText: "Password changed. 1 other session was signed out." }).waitFor();
+      await pageA
+        .getByRole("status")
+        .filter({ hasText: "Password changed. 1 other session was signed out." })
+        .waitFor();
 
       await pageB.waitForURL(`${server.url}/login?ended=password-changed`);
-      await pageB.getByText("Your password was changed, so this session was signed out. Log in with the new password.").waitFor();
+      await pageB
+        .getByText("Your password was changed, so this session was signed out. Log in with the new password.")
+        .waitFor();
       expect(await whoHolds(tokenB)).toBeNull();
       // A, where the change was made, is still signed in.
       expect(await whoHolds(await sessionCookie(a))).toBe("client@tandem.test");

@@ -18,7 +18,13 @@ describe("start-up configuration", () => {
   it("exits non-zero and names each invalid variable", () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", "server/index.ts"], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, NODE_ENV: "production", PORT: "eighty", SESSION_IDLE_MINUTES: "0", REDIS_URL: "http://not-redis" },
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: "production",
+        PORT: "eighty",
+        SESSION_IDLE_MINUTES: "0",
+        REDIS_URL: "http://not-redis",
+      },
       encoding: "utf8",
       timeout: 30_000,
     });
@@ -40,13 +46,23 @@ describe("with no DATABASE_URL", () => {
     expect(first.output()).toContain("starting the embedded PostgreSQL");
     expect(first.output()).toMatch(/Seeded the demo organisation "demo"/);
     expect(first.output()).toMatch(/SYSTEM_ADMIN\s+sysadmin@tandem\.test\s+tandem-demo/);
-    const health = (await (await fetch(`${first.url}/healthz`)).json()) as { status: string; database: { status: string; embedded: boolean } };
+    const health = (await (await fetch(`${first.url}/healthz`)).json()) as {
+      status: string;
+      database: { status: string; embedded: boolean };
+    };
     expect(health).toMatchObject({ status: "ok", database: { status: "up", embedded: true } });
 
-    const login = await trpcHttp(first.url, "auth.logIn", { mutation: true, input: { email: "sysadmin@tandem.test", password: "tandem-demo" } });
+    const login = await trpcHttp(first.url, "auth.logIn", {
+      mutation: true,
+      input: { email: "sysadmin@tandem.test", password: "tandem-demo" },
+    });
     expect(login.status).toBe(200);
     const token = cookieToken(login.headers);
-    const created = await trpcHttp(first.url, "admin.createTenant", { mutation: true, token, input: { name: "Kept Across Restarts", slug: "kept" } });
+    const created = await trpcHttp(first.url, "admin.createTenant", {
+      mutation: true,
+      token,
+      input: { name: "Kept Across Restarts", slug: "kept" },
+    });
     expect(created.status).toBe(200);
 
     expect(await first.stop("SIGTERM")).toBe(0);
@@ -57,8 +73,13 @@ describe("with no DATABASE_URL", () => {
     const second = await startServer(env, { timeoutMs: 120_000 });
     try {
       expect(second.output()).not.toContain("Seeded the demo organisation");
-      const relogin = await trpcHttp(second.url, "auth.logIn", { mutation: true, input: { email: "sysadmin@tandem.test", password: "tandem-demo" } });
-      const tenants = await trpcHttp<{ slug: string }[]>(second.url, "admin.tenants", { token: cookieToken(relogin.headers) });
+      const relogin = await trpcHttp(second.url, "auth.logIn", {
+        mutation: true,
+        input: { email: "sysadmin@tandem.test", password: "tandem-demo" },
+      });
+      const tenants = await trpcHttp<{ slug: string }[]>(second.url, "admin.tenants", {
+        token: cookieToken(relogin.headers),
+      });
       expect(tenants.body.result?.data.map((t) => t.slug)).toEqual(["demo", "kept"]);
     } finally {
       expect(await second.stop("SIGINT")).toBe(0);
@@ -70,7 +91,10 @@ describe("HTTP surface", () => {
   it("refuses a cross-site form post and answers /healthz", async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), "tandem-embedded-"));
     dirs.push(dataDir);
-    const server = await startServer({ DATABASE_URL: undefined, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), SEED_DEMO: "true" }, { timeoutMs: 120_000 });
+    const server = await startServer(
+      { DATABASE_URL: undefined, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), SEED_DEMO: "true" },
+      { timeoutMs: 120_000 },
+    );
     try {
       const crossSite = await fetch(`${server.url}/login`, {
         method: "POST",
@@ -87,7 +111,9 @@ describe("HTTP surface", () => {
         redirect: "manual",
       });
       expect(sameSite.status).toBe(302);
-      expect(sameSite.headers.get("set-cookie")).toMatch(/tandem_session=.+; Path=\/; Expires=.+; HttpOnly; SameSite=Lax/);
+      expect(sameSite.headers.get("set-cookie")).toMatch(
+        /tandem_session=.+; Path=\/; Expires=.+; HttpOnly; SameSite=Lax/,
+      );
     } finally {
       await server.stop();
     }

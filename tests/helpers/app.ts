@@ -26,7 +26,8 @@ export function recordingNotifier() {
   const events: { kind: string; args: unknown[] }[] = [];
   const notifier: RealtimeNotifier = {
     disconnectSessions: (ids, reason) => void events.push({ kind: "disconnectSessions", args: [ids, reason] }),
-    emitToTenant: (tenantId, event, payload) => void events.push({ kind: "emitToTenant", args: [tenantId, event, payload] }),
+    emitToTenant: (tenantId, event, payload) =>
+      void events.push({ kind: "emitToTenant", args: [tenantId, event, payload] }),
     emitToUser: (userId, event, payload) => void events.push({ kind: "emitToUser", args: [userId, event, payload] }),
   };
   return { notifier, events };
@@ -44,14 +45,30 @@ export interface TestApp {
 }
 
 /** The whole server-side object graph on a fresh database, without HTTP. */
-export async function createTestApp(envOverrides: Record<string, string> = {}, options: { notifier?: RealtimeNotifier } = {}): Promise<TestApp> {
+export async function createTestApp(
+  envOverrides: Record<string, string> = {},
+  options: { notifier?: RealtimeNotifier } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "tandem-test-data-"));
-  const env = loadEnv({ NODE_ENV: "test", LOG_LEVEL: "silent", SEED_DEMO: "false", DATA_DIR: dataDir, ...envOverrides });
+  const env = loadEnv({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    SEED_DEMO: "false",
+    DATA_DIR: dataDir,
+    ...envOverrides,
+  });
   const db = createDb(database.url);
   const clock = testClock();
   const realtime = recordingNotifier();
-  const tandem = createTandem({ env, db, databaseUrl: database.url, log: createLogger("silent"), realtime: options.notifier ?? realtime.notifier, now: clock.now });
+  const tandem = createTandem({
+    env,
+    db,
+    databaseUrl: database.url,
+    log: createLogger("silent"),
+    realtime: options.notifier ?? realtime.notifier,
+    now: clock.now,
+  });
   return {
     tandem,
     databaseUrl: database.url,
@@ -80,7 +97,15 @@ export async function createTestApp(envOverrides: Record<string, string> = {}, o
 export async function withJobQueue(app: TestApp) {
   const log = createLogger("silent");
   const jobs = createJobQueue({ connectionString: app.databaseUrl, log, pollingIntervalSeconds: 0.5 });
-  const tandem = createTandem({ env: app.tandem.env, db: app.db, databaseUrl: app.databaseUrl, log, realtime: app.realtime.notifier, now: app.clock.now, jobs });
+  const tandem = createTandem({
+    env: app.tandem.env,
+    db: app.db,
+    databaseUrl: app.databaseUrl,
+    log,
+    realtime: app.realtime.notifier,
+    now: app.clock.now,
+    jobs,
+  });
   registerJobs(jobs, tandem.services, log);
   await jobs.start();
   return { jobs, tandem, log, stop: () => jobs.stop({ graceful: false }) };

@@ -11,7 +11,11 @@ export async function signedIn(stack: BrowserStack, email: string, options: { ac
 }
 
 /** One SQL statement on the stack's database (setup and checks that the UI does not show). */
-export async function query<T extends pg.QueryResultRow>(stack: BrowserStack, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function query<T extends pg.QueryResultRow>(
+  stack: BrowserStack,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: stack.database.url });
   await client.connect();
   try {

@@ -28,20 +28,38 @@ export function fakeCalcom() {
       const text = Buffer.concat(chunks).toString("utf8");
       const body = text ? (JSON.parse(text) as Record<string, unknown>) : null;
       seen.push({ method: req.method ?? "", path: url.pathname, headers: req.headers, body });
-      const send = (status: number, payload: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
-      const error = (status: number, code: string, message: string) => send(status, { status: "error", timestamp: new Date().toISOString(), path: url.pathname, error: { code, message } });
+      const send = (status: number, payload: unknown) =>
+        res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+      const error = (status: number, code: string, message: string) =>
+        send(status, {
+          status: "error",
+          timestamp: new Date().toISOString(),
+          path: url.pathname,
+          error: { code, message },
+        });
       const failing = failures.get(`${req.method} ${url.pathname}`) ?? 0;
       if (failing > 0) {
         failures.set(`${req.method} ${url.pathname}`, failing - 1);
         return error(500, "InternalServerErrorException", "Temporary failure (fake)");
       }
-      if (req.headers.authorization !== `Bearer ${GOOD_KEY}`) return error(401, "UnauthorizedException", "Invalid API Key");
+      if (req.headers.authorization !== `Bearer ${GOOD_KEY}`)
+        return error(401, "UnauthorizedException", "Invalid API Key");
       if (req.method === "GET" && url.pathname === "/v2/me") {
-        return send(200, { status: "success", data: { id: 4242, username: "fake-coach", email: "coach@cal.test", timeZone: "Europe/Amsterdam" } });
+        return send(200, {
+          status: "success",
+          data: { id: 4242, username: "fake-coach", email: "coach@cal.test", timeZone: "Europe/Amsterdam" },
+        });
       }
-      if (url.pathname.startsWith("/v2/event-types") && req.headers["cal-api-version"] !== "2024-06-14") return error(400, "BadRequestException", "cal-api-version header missing");
+      if (url.pathname.startsWith("/v2/event-types") && req.headers["cal-api-version"] !== "2024-06-14")
+        return error(400, "BadRequestException", "cal-api-version header missing");
       if (req.method === "POST" && url.pathname === "/v2/event-types") {
-        if (!body || typeof body.title !== "string" || typeof body.slug !== "string" || typeof body.lengthInMinutes !== "number") return error(400, "BadRequestException", "title, slug and lengthInMinutes are required");
+        if (
+          !body ||
+          typeof body.title !== "string" ||
+          typeof body.slug !== "string" ||
+          typeof body.lengthInMinutes !== "number"
+        )
+          return error(400, "BadRequestException", "title, slug and lengthInMinutes are required");
         const id = ++n;
         eventTypes.set(id, { ...body, id });
         return send(201, { status: "success", data: { id, ...body } });
@@ -66,7 +84,10 @@ export function fakeCalcom() {
     eventTypes,
     failNext: (methodAndPath: string, times = 1) => void failures.set(methodAndPath, times),
     requests: (method: string, path: string) => seen.filter((s) => s.method === method && s.path === path),
-    listen: () => new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port))),
+    listen: () =>
+      new Promise<number>((resolve) =>
+        server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)),
+      ),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -3,7 +3,11 @@ export async function trpcHttp<T = unknown>(
   baseUrl: string,
   path: string,
   options: { input?: unknown; token?: string; mutation?: boolean } = {},
-): Promise<{ status: number; body: { result?: { data: T }; error?: { message: string; data: { code: string } } }; headers: Headers }> {
+): Promise<{
+  status: number;
+  body: { result?: { data: T }; error?: { message: string; data: { code: string } } };
+  headers: Headers;
+}> {
   const headers: Record<string, string> = { origin: baseUrl, "content-type": "application/json" };
   if (options.token) headers.cookie = `tandem_session=${options.token}`;
   const url = new URL(`/api/trpc/${path}`, baseUrl);

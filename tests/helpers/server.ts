@@ -17,7 +17,10 @@ export interface RunningServer {
  * Starts the real server (server/index.ts over the Remix build) as a child process, on a
  * free port, and resolves once it says it is listening.
  */
-export async function startServer(env: Record<string, string | undefined>, options: { timeoutMs?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string | undefined>,
+  options: { timeoutMs?: number } = {},
+): Promise<RunningServer> {
   const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
     cwd: ROOT,
     env: {
@@ -37,7 +40,10 @@ export async function startServer(env: Record<string, string | undefined>, optio
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in time:\n${output}`)),
+      options.timeoutMs ?? 60_000,
+    );
     const onData = () => {
       const m = /listening on http:\/\/localhost:(\d+)/.exec(output);
       if (m) {

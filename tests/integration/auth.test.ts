@@ -16,7 +16,13 @@ const MINUTE = 60_000;
 describe("sign up and log in", () => {
   it("creates a client account, stores an argon2id hash and signs it in", async () => {
     const anon = await app.as();
-    await anon.api.auth.signUp({ name: "Ada", email: "  Ada@Example.TEST ", password: PASSWORD, tenantSlug: tenant.slug, timeZone: "Europe/Amsterdam" });
+    await anon.api.auth.signUp({
+      name: "Ada",
+      email: "  Ada@Example.TEST ",
+      password: PASSWORD,
+      tenantSlug: tenant.slug,
+      timeZone: "Europe/Amsterdam",
+    });
     const token = tokenFrom(anon.resHeaders);
     const cookie = anon.resHeaders.get("set-cookie")!;
     expect(cookie).toMatch(/HttpOnly/i);
@@ -34,7 +40,9 @@ describe("sign up and log in", () => {
 
   it("refuses a second account with the same email, naming the field", async () => {
     const anon = await app.as();
-    await expect(anon.api.auth.signUp({ name: "Ada 2", email: "ADA@example.test", password: PASSWORD, tenantSlug: tenant.slug })).rejects.toMatchObject({
+    await expect(
+      anon.api.auth.signUp({ name: "Ada 2", email: "ADA@example.test", password: PASSWORD, tenantSlug: tenant.slug }),
+    ).rejects.toMatchObject({
       code: "CONFLICT",
       cause: { fieldErrors: { email: ["An account with this email already exists. Log in instead."] } },
     });
@@ -44,7 +52,9 @@ describe("sign up and log in", () => {
   it("rejects bad input with field errors and writes nothing", async () => {
     const before = await app.db.user.count();
     const anon = await app.as();
-    const error = await anon.api.auth.signUp({ name: "", email: "not-an-email", password: "short", tenantSlug: tenant.slug, timeZone: "Mars/Olympus" }).catch((e: unknown) => e);
+    const error = await anon.api.auth
+      .signUp({ name: "", email: "not-an-email", password: "short", tenantSlug: tenant.slug, timeZone: "Mars/Olympus" })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "BAD_REQUEST" });
     const paths = (error as { cause: { issues: { path: string[] }[] } }).cause.issues.map((i) => i.path.join("."));
     expect(paths.sort()).toEqual(["email", "name", "password", "timeZone"]);
@@ -53,8 +63,14 @@ describe("sign up and log in", () => {
 
   it("gives the same message for an unknown email and a wrong password", async () => {
     const anon = await app.as();
-    await expect(anon.api.auth.logIn({ email: "nobody@example.test", password: PASSWORD })).rejects.toMatchObject({ code: "UNAUTHORIZED", message: "The email or password is incorrect." });
-    await expect(anon.api.auth.logIn({ email: "ada@example.test", password: "wrong password" })).rejects.toMatchObject({ code: "UNAUTHORIZED", message: "The email or password is incorrect." });
+    await expect(anon.api.auth.logIn({ email: "nobody@example.test", password: PASSWORD })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: "The email or password is incorrect.",
+    });
+    await expect(anon.api.auth.logIn({ email: "ada@example.test", password: "wrong password" })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: "The email or password is incorrect.",
+    });
   });
 });
 
@@ -98,7 +114,9 @@ describe("sessions", () => {
     const alice = await createUser(app, tenant);
     const bob = await createUser(app, tenant);
     const bobSession = (await (await bob.caller()).api.auth.sessions())[0]!;
-    await expect((await alice.caller()).api.auth.revokeSession({ sessionId: bobSession.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await alice.caller()).api.auth.revokeSession({ sessionId: bobSession.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await (await bob.caller()).api.auth.me()).not.toBeNull();
   });
 
@@ -116,15 +134,22 @@ describe("sessions", () => {
     await other.api.auth.logIn({ email, password: PASSWORD });
     const otherToken = tokenFrom(other.resHeaders);
     const me = await app.as(token);
-    await expect(me.api.auth.changePassword({ currentPassword: "not it at all", newPassword: "a brand new passphrase" })).rejects.toMatchObject({
+    await expect(
+      me.api.auth.changePassword({ currentPassword: "not it at all", newPassword: "a brand new passphrase" }),
+    ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       cause: { fieldErrors: { currentPassword: ["The current password is incorrect."] } },
     });
-    const { revoked } = await me.api.auth.changePassword({ currentPassword: PASSWORD, newPassword: "a brand new passphrase" });
+    const { revoked } = await me.api.auth.changePassword({
+      currentPassword: PASSWORD,
+      newPassword: "a brand new passphrase",
+    });
     expect(revoked).toBe(1);
     expect(await (await app.as(otherToken)).api.auth.me()).toBeNull();
     expect(await (await app.as(token)).api.auth.me()).not.toBeNull();
-    await expect((await app.as()).api.auth.logIn({ email, password: PASSWORD })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect((await app.as()).api.auth.logIn({ email, password: PASSWORD })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
     await (await app.as()).api.auth.logIn({ email, password: "a brand new passphrase" });
   });
 });
@@ -134,17 +159,24 @@ describe("login limit", () => {
     const { email } = await createUser(app, tenant);
     const anon = await app.as();
     for (let i = 0; i < 100; i++) {
-      await expect(anon.api.auth.logIn({ email, password: `wrong-${i}` })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+      await expect(anon.api.auth.logIn({ email, password: `wrong-${i}` })).rejects.toMatchObject({
+        code: "UNAUTHORIZED",
+      });
     }
     await expect(anon.api.auth.logIn({ email, password: PASSWORD })).rejects.toMatchObject({
       code: "TOO_MANY_REQUESTS",
-      message: expect.stringMatching(/^Too many failed sign-in attempts for this account\. Try again in \d+ minutes?\.$/),
+      message: expect.stringMatching(
+        /^Too many failed sign-in attempts for this account\. Try again in \d+ minutes?\.$/,
+      ),
     });
     // Another account from the same IP is unaffected.
     const other = await createUser(app, tenant);
     await (await app.as()).api.auth.logIn({ email: other.email, password: PASSWORD });
     // The window is one hour (the limiter uses the wall clock): expire it in the store.
-    await app.db.rateLimit.updateMany({ where: { key: { contains: email } }, data: { expire: BigInt(Date.now() - 1000) } });
+    await app.db.rateLimit.updateMany({
+      where: { key: { contains: email } },
+      data: { expire: BigInt(Date.now() - 1000) },
+    });
     await (await app.as()).api.auth.logIn({ email, password: PASSWORD });
   }, 60_000);
 
@@ -154,9 +186,16 @@ describe("login limit", () => {
       const t = await createTenant(limited);
       const user = await createUser(limited, t);
       for (let i = 0; i < 5; i++) {
-        await expect((await limited.as(undefined, "198.51.100.9")).api.auth.logIn({ email: `guess-${i}@example.test`, password: "x" })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+        await expect(
+          (await limited.as(undefined, "198.51.100.9")).api.auth.logIn({
+            email: `guess-${i}@example.test`,
+            password: "x",
+          }),
+        ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
       }
-      await expect((await limited.as(undefined, "198.51.100.9")).api.auth.logIn({ email: user.email, password: PASSWORD })).rejects.toMatchObject({
+      await expect(
+        (await limited.as(undefined, "198.51.100.9")).api.auth.logIn({ email: user.email, password: PASSWORD }),
+      ).rejects.toMatchObject({
         code: "TOO_MANY_REQUESTS",
         message: expect.stringContaining("from your network"),
       });
@@ -173,7 +212,10 @@ describe("time zone", () => {
     const api = (await app.as(person.token)).api;
     expect(await api.auth.setTimeZone({ timeZone: "America/New_York" })).toEqual({ timeZone: "America/New_York" });
     expect((await app.as(person.token)).viewer?.user.timeZone).toBe("America/New_York");
-    await expect(api.auth.setTimeZone({ timeZone: "Mars/Olympus_Mons" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("Unknown time zone") });
+    await expect(api.auth.setTimeZone({ timeZone: "Mars/Olympus_Mons" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("Unknown time zone"),
+    });
     expect((await app.db.user.findUniqueOrThrow({ where: { id: person.user.id } })).timeZone).toBe("America/New_York");
   });
 });

@@ -18,8 +18,22 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const at = (h: number, m = 0) => new Date(Date.UTC(2026, 5, 1, h, m));
-const insert = (c: { profile: { id: string; tenantId: string } }, start: Date, end: Date, status: "PENDING" | "CONFIRMED" | "CANCELLED" | "COMPLETED" = "CONFIRMED") =>
-  app.db.booking.create({ data: { tenantId: c.profile.tenantId, coachProfileId: c.profile.id, clientId, status, startsAt: start, endsAt: end } });
+const insert = (
+  c: { profile: { id: string; tenantId: string } },
+  start: Date,
+  end: Date,
+  status: "PENDING" | "CONFIRMED" | "CANCELLED" | "COMPLETED" = "CONFIRMED",
+) =>
+  app.db.booking.create({
+    data: {
+      tenantId: c.profile.tenantId,
+      coachProfileId: c.profile.id,
+      clientId,
+      status,
+      startsAt: start,
+      endsAt: end,
+    },
+  });
 
 const constraintOf = (error: unknown) => JSON.stringify(error).match(/booking_no_overlap/)?.[0];
 
@@ -43,14 +57,27 @@ describe("booking exclusion constraint", () => {
   it("makes a cancelled booking's time bookable again, and refuses to re-activate into a clash", async () => {
     const first = await insert(coach, at(14), at(15), "CANCELLED");
     await insert(coach, at(14), at(15), "CONFIRMED");
-    const error = await app.db.booking.update({ where: { id: first.id }, data: { status: "CONFIRMED" } }).catch((e: unknown) => e);
+    const error = await app.db.booking
+      .update({ where: { id: first.id }, data: { status: "CONFIRMED" } })
+      .catch((e: unknown) => e);
     expect(constraintOf(error)).toBe("booking_no_overlap");
   });
 
   it("refuses a booking that ends before it starts, and money that does not add up", async () => {
     await expect(insert(coach, at(18), at(17))).rejects.toThrow(/booking_ends_after_start/);
     await expect(
-      app.db.booking.create({ data: { tenantId: coach.profile.tenantId, coachProfileId: coach.profile.id, clientId, startsAt: at(20), endsAt: at(21), priceMinor: 1000, platformFeeMinor: 150, coachPayoutMinor: 800 } }),
+      app.db.booking.create({
+        data: {
+          tenantId: coach.profile.tenantId,
+          coachProfileId: coach.profile.id,
+          clientId,
+          startsAt: at(20),
+          endsAt: at(21),
+          priceMinor: 1000,
+          platformFeeMinor: 150,
+          coachPayoutMinor: 800,
+        },
+      }),
     ).rejects.toThrow(/booking_money_adds_up/);
   });
 });

@@ -19,7 +19,9 @@ beforeAll(async () => {
 
 async function newThread() {
   const booking = await createCompletedBooking(stack.app, coach, client.user.id);
-  return (await stack.app.tandem.services.chat.sessionThread({ userId: client.user.id, tenantId: tenant.id }, booking.id)).threadId;
+  return (
+    await stack.app.tandem.services.chat.sessionThread({ userId: client.user.id, tenantId: tenant.id }, booking.id)
+  ).threadId;
 }
 
 /** Everything a socket receives for a thread, in arrival order. */
@@ -33,13 +35,21 @@ describe("chat over Socket.IO", () => {
   it("acknowledges a send with its seq and delivers it to the other member", async () => {
     const threadId = await newThread();
     const [c, k] = await Promise.all([open(client.token), open(coach.token)]);
-    expect(await c.emitWithAck("chat:join", { threadId, afterSeq: 0 })).toEqual({ ok: true, data: { messages: [], hasMore: false, lastSeq: 0, reads: expect.any(Array) } });
+    expect(await c.emitWithAck("chat:join", { threadId, afterSeq: 0 })).toEqual({
+      ok: true,
+      data: { messages: [], hasMore: false, lastSeq: 0, reads: expect.any(Array) },
+    });
     expect(await k.emitWithAck("chat:join", { threadId, afterSeq: 0 })).toMatchObject({ ok: true });
     const delivered = nextEvent(k, "chat:message", (m) => m.threadId === threadId);
     const ack = await c.emitWithAck("chat:send", { threadId, clientMessageId: "hello-1", text: "Hello coach" });
     expect(ack).toEqual({ ok: true, data: { seq: 1, id: expect.any(String), createdAt: expect.any(String) } });
     const message = await delivered;
-    expect(message).toMatchObject({ seq: 1, text: "Hello coach", senderId: client.user.id, clientMessageId: "hello-1" });
+    expect(message).toMatchObject({
+      seq: 1,
+      text: "Hello coach",
+      senderId: client.user.id,
+      clientMessageId: "hello-1",
+    });
     if (ack.ok) expect(message.id).toBe(ack.data.id);
 
     // A resend after a lost ack gets the same answer and is not delivered again.
@@ -55,16 +65,31 @@ describe("chat over Socket.IO", () => {
     const threadId = await newThread();
     const outsider = await createUser(stack.app, tenant);
     const o = await open(outsider.token);
-    expect(await o.emitWithAck("chat:join", { threadId, afterSeq: 0 })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
-    expect(await o.emitWithAck("chat:send", { threadId, clientMessageId: "x", text: "let me in" })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
-    expect(await o.emitWithAck("chat:read", { threadId, seq: 1 })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
-    expect(await o.emitWithAck("chat:typing", { threadId, typing: true })).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    expect(await o.emitWithAck("chat:join", { threadId, afterSeq: 0 })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN" },
+    });
+    expect(await o.emitWithAck("chat:send", { threadId, clientMessageId: "x", text: "let me in" })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN" },
+    });
+    expect(await o.emitWithAck("chat:read", { threadId, seq: 1 })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN" },
+    });
+    expect(await o.emitWithAck("chat:typing", { threadId, typing: true })).toMatchObject({
+      ok: false,
+      error: { code: "FORBIDDEN" },
+    });
     const c = await open(client.token);
     const bad = await c.emitWithAck("chat:send", { threadId, clientMessageId: "", text: "" } as never);
     expect(bad).toMatchObject({ ok: false, error: { code: "BAD_REQUEST" } });
     if (bad.ok) throw new Error("unreachable");
     expect(Object.keys(bad.error.fieldErrors ?? {})).toContain("clientMessageId");
-    expect(await c.emitWithAck("chat:join", { threadId: "nope", afterSeq: -1 } as never)).toMatchObject({ ok: false, error: { code: "BAD_REQUEST", fieldErrors: { threadId: expect.any(Array), afterSeq: expect.any(Array) } } });
+    expect(await c.emitWithAck("chat:join", { threadId: "nope", afterSeq: -1 } as never)).toMatchObject({
+      ok: false,
+      error: { code: "BAD_REQUEST", fieldErrors: { threadId: expect.any(Array), afterSeq: expect.any(Array) } },
+    });
     expect(await stack.app.db.message.count({ where: { threadId } })).toBe(0);
   });
 
@@ -86,7 +111,11 @@ describe("chat over Socket.IO", () => {
     let sent = 0;
     const send = async (n: number) => {
       for (let i = 0; i < n; i++) {
-        const res = await k.emitWithAck("chat:send", { threadId, clientMessageId: `m-${++sent}`, text: `message ${sent}` });
+        const res = await k.emitWithAck("chat:send", {
+          threadId,
+          clientMessageId: `m-${++sent}`,
+          text: `message ${sent}`,
+        });
         expect(res.ok).toBe(true);
       }
     };
@@ -119,7 +148,10 @@ describe("chat over Socket.IO", () => {
   it("relays typing and read receipts to the other member", async () => {
     const threadId = await newThread();
     const [c, k] = await Promise.all([open(client.token), open(coach.token)]);
-    await Promise.all([c.emitWithAck("chat:join", { threadId, afterSeq: 0 }), k.emitWithAck("chat:join", { threadId, afterSeq: 0 })]);
+    await Promise.all([
+      c.emitWithAck("chat:join", { threadId, afterSeq: 0 }),
+      k.emitWithAck("chat:join", { threadId, afterSeq: 0 }),
+    ]);
     const typing = nextEvent(k, "chat:typing", (p) => p.threadId === threadId);
     c.emit("chat:typing", { threadId, typing: true });
     expect(await typing).toEqual({ threadId, userId: client.user.id, name: "Client Cal", typing: true });

@@ -26,11 +26,17 @@ const actor = (u: { user: { id: string } }, t = tenant) => ({ userId: u.user.id,
 
 /** A chat service over the test database with its own keyring and storage (for rotation). */
 function chatWith(keys: { id: string; key: Buffer }[]) {
-  const deps = { db: app.db, keyring: createKeyring(keys), storage: new LocalDiskStorage(uploadsDir), log: createLogger("silent") } as unknown as ServiceDeps;
+  const deps = {
+    db: app.db,
+    keyring: createKeyring(keys),
+    storage: new LocalDiskStorage(uploadsDir),
+    log: createLogger("silent"),
+  } as unknown as ServiceDeps;
   return createChatService(deps);
 }
 
-const pdf = (extra = 0) => Buffer.concat([Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\n"), Buffer.alloc(extra, 0x20), Buffer.from("\n%%EOF\n")]);
+const pdf = (extra = 0) =>
+  Buffer.concat([Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\n"), Buffer.alloc(extra, 0x20), Buffer.from("\n%%EOF\n")]);
 
 beforeAll(async () => {
   app = await createTestApp({ ENCRYPTION_KEYS: `k1:${k1.key.toString("base64")}` });
@@ -61,7 +67,10 @@ async function freshThread() {
 
 describe("session threads", () => {
   it("has one thread per booking whose members are the booking's coach and client", async () => {
-    const [fromClient, fromCoach] = await Promise.all([chat().sessionThread(actor(client), booking.id), chat().sessionThread(actor(coach), booking.id)]);
+    const [fromClient, fromCoach] = await Promise.all([
+      chat().sessionThread(actor(client), booking.id),
+      chat().sessionThread(actor(coach), booking.id),
+    ]);
     expect(fromClient.threadId).toBe(fromCoach.threadId);
     expect(fromClient.members.map((m) => m.userId).sort()).toEqual([client.user.id, coach.user.id].sort());
     expect(fromClient.members.find((m) => m.userId === coach.user.id)?.name).toBe("Chat Coach");
@@ -76,7 +85,9 @@ describe("session threads", () => {
     for (const outsider of [stranger, otherCoach, otherClient]) {
       await expect(chat().sessionThread(actor(outsider), booking.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(chat().history(actor(outsider), { threadId })).rejects.toMatchObject({ code: "FORBIDDEN" });
-      await expect(chat().send(actor(outsider), { threadId, clientMessageId: "intruder", text: "hi" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(
+        chat().send(actor(outsider), { threadId, clientMessageId: "intruder", text: "hi" }),
+      ).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(chat().markRead(actor(outsider), threadId, 1)).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(chat().member(actor(outsider), threadId)).rejects.toMatchObject({ code: "FORBIDDEN" });
     }
@@ -84,10 +95,16 @@ describe("session threads", () => {
     await expect(chat().sessionThread(actor(otherCoach), booking.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(chat().sessionThread(actor(foreign, other), booking.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(chat().history(actor(foreign, other), { threadId })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(chat().send(actor(foreign, other), { threadId, clientMessageId: "x", text: "hi" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      chat().send(actor(foreign, other), { threadId, clientMessageId: "x", text: "hi" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     // A member acting in another tenant does not see it either.
-    await expect(chat().history({ userId: client.user.id, tenantId: other.id }, { threadId })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(chat().history(actor(client), { threadId: "not-a-uuid" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(chat().history({ userId: client.user.id, tenantId: other.id }, { threadId })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(chat().history(actor(client), { threadId: "not-a-uuid" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect((await app.db.thread.findUniqueOrThrow({ where: { id: threadId } })).lastSeq).toBe(before);
     expect(await app.db.message.count({ where: { threadId, clientMessageId: { in: ["intruder", "x"] } } })).toBe(0);
     // The other booking's thread exists for its own parties only.
@@ -98,7 +115,9 @@ describe("session threads", () => {
 describe("sending", () => {
   it("orders concurrent sends by a gapless server sequence", async () => {
     const threadId = await freshThread();
-    const sends = Array.from({ length: 40 }, (_, i) => chat().send(actor(i % 2 ? coach : client), { threadId, clientMessageId: `c-${i}`, text: `message ${i}` }));
+    const sends = Array.from({ length: 40 }, (_, i) =>
+      chat().send(actor(i % 2 ? coach : client), { threadId, clientMessageId: `c-${i}`, text: `message ${i}` }),
+    );
     const results = await Promise.all(sends);
     const seqs = results.map((r) => r.message.seq).sort((a, b) => a - b);
     expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
@@ -116,7 +135,11 @@ describe("sending", () => {
     const again = await chat().send(actor(client), { threadId, clientMessageId: "same", text: "once" });
     expect(again.created).toBe(false);
     expect(again.message).toMatchObject({ id: first.message.id, seq: first.message.seq, text: "once" });
-    const racing = await Promise.all(Array.from({ length: 5 }, () => chat().send(actor(coach), { threadId, clientMessageId: "race", text: "together" })));
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        chat().send(actor(coach), { threadId, clientMessageId: "race", text: "together" }),
+      ),
+    );
     expect(new Set(racing.map((r) => r.message.id)).size).toBe(1);
     expect(racing.filter((r) => r.created)).toHaveLength(1);
     // The same id from the other member is a different message.
@@ -141,16 +164,25 @@ describe("sending", () => {
     const [one, intruder, resend, alien, two] = outcomes;
     expect(one).toMatchObject({ status: "fulfilled", value: { created: true, message: { seq: 2, text: "one" } } });
     expect(intruder).toMatchObject({ status: "rejected", reason: { code: "FORBIDDEN" } });
-    expect(resend).toMatchObject({ status: "fulfilled", value: { created: false, message: { id: stored.message.id, seq: 1 } } });
+    expect(resend).toMatchObject({
+      status: "fulfilled",
+      value: { created: false, message: { id: stored.message.id, seq: 1 } },
+    });
     expect(alien).toMatchObject({ status: "rejected", reason: { code: "NOT_FOUND" } });
     expect(two).toMatchObject({ status: "fulfilled", value: { created: true, message: { seq: 3, text: "two" } } });
-    expect((await chat().history(actor(coach), { threadId })).messages.map((m) => [m.seq, m.text])).toEqual([[1, "first"], [2, "one"], [3, "two"]]);
+    expect((await chat().history(actor(coach), { threadId })).messages.map((m) => [m.seq, m.text])).toEqual([
+      [1, "first"],
+      [2, "one"],
+      [3, "two"],
+    ]);
     expect((await app.db.thread.findUniqueOrThrow({ where: { id: threadId } })).lastSeq).toBe(3);
   });
 
   it("refuses an empty message", async () => {
     const threadId = await freshThread();
-    await expect(chat().send(actor(client), { threadId, clientMessageId: "e", text: "   " })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(chat().send(actor(client), { threadId, clientMessageId: "e", text: "   " })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     expect(await app.db.message.count({ where: { threadId } })).toBe(0);
   });
 });
@@ -158,7 +190,8 @@ describe("sending", () => {
 describe("history", () => {
   it("pages newest first by seq, and resumes after a seq", async () => {
     const threadId = await freshThread();
-    for (let i = 1; i <= 120; i++) await chat().send(actor(i % 3 ? client : coach), { threadId, clientMessageId: `p-${i}`, text: `#${i}` });
+    for (let i = 1; i <= 120; i++)
+      await chat().send(actor(i % 3 ? client : coach), { threadId, clientMessageId: `p-${i}`, text: `#${i}` });
     const newest = await chat().history(actor(client), { threadId, limit: 50 });
     expect(newest.messages.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 71 + i));
     expect(newest.hasMore).toBe(true);
@@ -179,14 +212,20 @@ describe("history", () => {
 describe("read receipts", () => {
   it("only move forward, and never past the newest message", async () => {
     const threadId = await freshThread();
-    for (let i = 1; i <= 12; i++) await chat().send(actor(coach), { threadId, clientMessageId: `r-${i}`, text: `${i}` });
+    for (let i = 1; i <= 12; i++)
+      await chat().send(actor(coach), { threadId, clientMessageId: `r-${i}`, text: `${i}` });
     expect(await chat().markRead(actor(client), threadId, 10)).toEqual({ lastReadSeq: 10 });
     expect(await chat().markRead(actor(client), threadId, 5)).toEqual({ lastReadSeq: 10 });
     expect(await chat().markRead(actor(client), threadId, 999)).toEqual({ lastReadSeq: 12 });
-    const read = await app.db.threadMember.findUniqueOrThrow({ where: { threadId_userId: { threadId, userId: client.user.id } } });
+    const read = await app.db.threadMember.findUniqueOrThrow({
+      where: { threadId_userId: { threadId, userId: client.user.id } },
+    });
     expect(read.lastReadSeq).toBe(12);
     // The coach's own position is untouched.
-    expect((await app.db.threadMember.findUniqueOrThrow({ where: { threadId_userId: { threadId, userId: coach.user.id } } })).lastReadSeq).toBe(0);
+    expect(
+      (await app.db.threadMember.findUniqueOrThrow({ where: { threadId_userId: { threadId, userId: coach.user.id } } }))
+        .lastReadSeq,
+    ).toBe(0);
   });
 });
 
@@ -195,7 +234,9 @@ describe("encryption at rest", () => {
     const threadId = await freshThread();
     const secret = `the secret plan ${randomBytes(4).toString("hex")}`;
     const { message } = await chat().send(actor(client), { threadId, clientMessageId: "enc", text: secret });
-    const [row] = await app.db.$queryRaw<{ body: Uint8Array; keyId: string }[]>`SELECT "body", "keyId" FROM "Message" WHERE "id" = ${message.id}::uuid`;
+    const [row] = await app.db.$queryRaw<
+      { body: Uint8Array; keyId: string }[]
+    >`SELECT "body", "keyId" FROM "Message" WHERE "id" = ${message.id}::uuid`;
     const stored = Buffer.from(row!.body);
     expect(row!.keyId).toBe("k1");
     expect(stored.includes(Buffer.from(secret))).toBe(false);
@@ -215,12 +256,23 @@ describe("encryption at rest", () => {
     await before.send(actor(client), { threadId, clientMessageId: "old", text: "sealed with k1" });
     const rotated = chatWith([k2, k1]);
     await rotated.send(actor(coach), { threadId, clientMessageId: "new", text: "sealed with k2" });
-    expect((await rotated.history(actor(client), { threadId })).messages.map((m) => m.text)).toEqual(["sealed with k1", "sealed with k2"]);
-    expect((await app.db.message.findMany({ where: { threadId }, orderBy: { seq: "asc" } })).map((m) => m.keyId)).toEqual(["k1", "k2"]);
+    expect((await rotated.history(actor(client), { threadId })).messages.map((m) => m.text)).toEqual([
+      "sealed with k1",
+      "sealed with k2",
+    ]);
+    expect(
+      (await app.db.message.findMany({ where: { threadId }, orderBy: { seq: "asc" } })).map((m) => m.keyId),
+    ).toEqual(["k1", "k2"]);
     // Without k1 the old message cannot be read until it is re-encrypted.
-    expect((await chatWith([k2]).history(actor(client), { threadId })).messages.map((m) => m.text)).toEqual(["", "sealed with k2"]);
+    expect((await chatWith([k2]).history(actor(client), { threadId })).messages.map((m) => m.text)).toEqual([
+      "",
+      "sealed with k2",
+    ]);
     expect(await rotated.reencryptThread(threadId)).toBe(1);
-    expect((await chatWith([k2]).history(actor(client), { threadId })).messages.map((m) => m.text)).toEqual(["sealed with k1", "sealed with k2"]);
+    expect((await chatWith([k2]).history(actor(client), { threadId })).messages.map((m) => m.text)).toEqual([
+      "sealed with k1",
+      "sealed with k2",
+    ]);
     expect((await app.db.message.findMany({ where: { threadId } })).every((m) => m.keyId === "k2")).toBe(true);
   });
 });
@@ -232,7 +284,12 @@ describe("attachments", () => {
     const bytes = pdf(100);
     const up = await service.uploadAttachment(actor(client), threadId, { bytes, name: "plan.pdf" });
     expect(up).toMatchObject({ name: "plan.pdf", type: "application/pdf", size: bytes.length });
-    const { message } = await service.send(actor(client), { threadId, clientMessageId: "att", text: "", attachmentId: up.attachmentId });
+    const { message } = await service.send(actor(client), {
+      threadId,
+      clientMessageId: "att",
+      text: "",
+      attachmentId: up.attachmentId,
+    });
     expect(message.attachment).toEqual({ name: "plan.pdf", type: "application/pdf", size: bytes.length });
     const got = await service.attachment(actor(coach), message.id);
     expect(Buffer.compare(got.bytes, bytes)).toBe(0);
@@ -243,17 +300,31 @@ describe("attachments", () => {
     expect(onDisk.includes(Buffer.from("%PDF"))).toBe(false);
     await expect(service.attachment(actor(stranger), message.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(service.attachment(actor(foreign, other), message.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(service.uploadAttachment(actor(stranger), threadId, { bytes, name: "x.pdf" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(service.uploadAttachment(actor(stranger), threadId, { bytes, name: "x.pdf" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 
   it("checks the real type and the size", async () => {
     const threadId = await freshThread();
     const service = chatWith([k1]);
     const files = (await readdir(uploadsDir, { recursive: true })).length;
-    await expect(service.uploadAttachment(actor(client), threadId, { bytes: Buffer.from("just text pretending to be a pdf"), name: "fake.pdf" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      service.uploadAttachment(actor(client), threadId, {
+        bytes: Buffer.from("just text pretending to be a pdf"),
+        name: "fake.pdf",
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     const zip = Buffer.from("504b0304140000000800", "hex");
-    await expect(service.uploadAttachment(actor(client), threadId, { bytes: Buffer.concat([zip, Buffer.alloc(100)]), name: "a.pdf" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(service.uploadAttachment(actor(client), threadId, { bytes: pdf(10 * 1024 * 1024), name: "big.pdf" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/limit is 10 MB/) });
+    await expect(
+      service.uploadAttachment(actor(client), threadId, {
+        bytes: Buffer.concat([zip, Buffer.alloc(100)]),
+        name: "a.pdf",
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      service.uploadAttachment(actor(client), threadId, { bytes: pdf(10 * 1024 * 1024), name: "big.pdf" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringMatching(/limit is 10 MB/) });
     expect((await readdir(uploadsDir, { recursive: true })).length).toBe(files);
   });
 
@@ -262,9 +333,15 @@ describe("attachments", () => {
     const elsewhere = await freshThread();
     const service = chatWith([k1]);
     const up = await service.uploadAttachment(actor(client), threadId, { bytes: pdf(), name: "a.pdf" });
-    await expect(service.send(actor(client), { threadId: elsewhere, clientMessageId: "moved", attachmentId: up.attachmentId })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(service.send(actor(coach), { threadId, clientMessageId: "borrowed", attachmentId: up.attachmentId })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(service.send(actor(client), { threadId, clientMessageId: "forged", attachmentId: "Zm9yZ2Vk" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      service.send(actor(client), { threadId: elsewhere, clientMessageId: "moved", attachmentId: up.attachmentId }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      service.send(actor(coach), { threadId, clientMessageId: "borrowed", attachmentId: up.attachmentId }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      service.send(actor(client), { threadId, clientMessageId: "forged", attachmentId: "Zm9yZ2Vk" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await app.db.message.count({ where: { threadId: { in: [threadId, elsewhere] } } })).toBe(0);
   });
 });

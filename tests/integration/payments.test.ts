@@ -24,16 +24,21 @@ type U = Awaited<ReturnType<typeof createUser>>;
 async function setUpMarket(app: TestApp) {
   app.clock.advance(MONDAY.getTime() - app.clock.now().getTime());
   const tenant = await createTenant(app);
-  await app.db.tenant.update({ where: { id: tenant.id }, data: { platformFeeBps: 1000, cancellationFullRefundHours: 48, lateCancellationRefundPercent: 25 } });
+  await app.db.tenant.update({
+    where: { id: tenant.id },
+    data: { platformFeeBps: 1000, cancellationFullRefundHours: 48, lateCancellationRefundPercent: 25 },
+  });
   const coach = await createCoach(app, tenant, { name: "Paid Coach", priceMinor: 6001 });
   const ann = await createUser(app, tenant, "CLIENT", { name: "Ann" });
   const bob = await createUser(app, tenant, "CLIENT", { name: "Bob" });
   await (await app.as(coach.token)).api.bookings.setAvailability(WEEKDAY_MORNINGS);
-  const hold = async (u: U, startsAt: string) => (await app.as(u.token)).api.bookings.hold({ serviceId: coach.service!.id, startsAt, topic: "", clientNotes: "" });
+  const hold = async (u: U, startsAt: string) =>
+    (await app.as(u.token)).api.bookings.hold({ serviceId: coach.service!.id, startsAt, topic: "", clientNotes: "" });
   return { tenant, coach, ann, bob, hold };
 }
 
-const ledgerOf = (app: TestApp, bookingId: string) => app.db.ledgerEntry.findMany({ where: { bookingId }, orderBy: { kind: "asc" } });
+const ledgerOf = (app: TestApp, bookingId: string) =>
+  app.db.ledgerEntry.findMany({ where: { bookingId }, orderBy: { kind: "asc" } });
 
 // ---------------------------------------------------------------- Stripe
 
@@ -43,26 +48,53 @@ describe("payments with Stripe (real SDK, fake API server)", () => {
   let m: Awaited<ReturnType<typeof setUpMarket>>;
   const api = async (u: { token: string }) => (await app.as(u.token)).api;
 
-  const deliver = async (payload: string, signature: string | null = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })) => {
+  const deliver = async (
+    payload: string,
+    signature: string | null = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+  ) => {
     const headers = new Headers({ "content-type": "application/json" });
     if (signature) headers.set("stripe-signature", signature);
     const request = new Request("http://localhost/webhooks/stripe", { method: "POST", headers, body: payload });
     return stripeWebhook({ request, context: { tandem: app.tandem, clientIp: "127.0.0.1" }, params: {} });
   };
 
-  const checkoutCompleted = (eventId: string, booking: { id: string; priceMinor: number }, paymentIntent: string, type = "checkout.session.completed") =>
+  const checkoutCompleted = (
+    eventId: string,
+    booking: { id: string; priceMinor: number },
+    paymentIntent: string,
+    type = "checkout.session.completed",
+  ) =>
     JSON.stringify({
       id: eventId,
       object: "event",
       type,
       api_version: "2026-10-28.endive",
       created: Math.floor(Date.now() / 1000),
-      data: { object: { id: `cs_${eventId}`, object: "checkout.session", mode: "payment", payment_status: "paid", status: "complete", payment_intent: paymentIntent, amount_total: booking.priceMinor, currency: "eur", client_reference_id: booking.id, metadata: { bookingId: booking.id } } },
+      data: {
+        object: {
+          id: `cs_${eventId}`,
+          object: "checkout.session",
+          mode: "payment",
+          payment_status: "paid",
+          status: "complete",
+          payment_intent: paymentIntent,
+          amount_total: booking.priceMinor,
+          currency: "eur",
+          client_reference_id: booking.id,
+          metadata: { bookingId: booking.id },
+        },
+      },
     });
 
   beforeAll(async () => {
     const port = await stripe.listen();
-    app = await createTestApp({ STRIPE_SECRET_KEY: "sk_test_tandem_fake", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_HOST: "127.0.0.1", STRIPE_API_PORT: String(port), STRIPE_API_PROTOCOL: "http" });
+    app = await createTestApp({
+      STRIPE_SECRET_KEY: "sk_test_tandem_fake",
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_HOST: "127.0.0.1",
+      STRIPE_API_PORT: String(port),
+      STRIPE_API_PROTOCOL: "http",
+    });
     m = await setUpMarket(app);
   });
   afterAll(async () => {
@@ -75,14 +107,18 @@ describe("payments with Stripe (real SDK, fake API server)", () => {
   it("refuses checkout while the coach cannot be paid out", async () => {
     expect(app.tandem.services.payments.providerKind).toBe("stripe");
     // A coach without payouts cannot take bookings at all…
-    await expect(m.hold(m.ann, "2026-06-02T07:00:00.000Z")).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("payouts are not set up") });
+    await expect(m.hold(m.ann, "2026-06-02T07:00:00.000Z")).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("payouts are not set up"),
+    });
     // …and a booking made while payouts worked cannot be paid once Stripe has turned them off.
     await app.db.coachProfile.update({ where: { id: m.coach.profile.id }, data: { payoutsEnabled: true } });
     booking = await m.hold(m.ann, "2026-06-02T07:00:00.000Z");
     await app.db.coachProfile.update({ where: { id: m.coach.profile.id }, data: { payoutsEnabled: false } });
     await expect((await api(m.ann)).payments.startCheckout({ bookingId: booking.id })).rejects.toMatchObject({
       code: "CONFLICT",
-      message: "This coach has not finished setting up payouts yet, so this session cannot be paid for now. Please try again later.",
+      message:
+        "This coach has not finished setting up payouts yet, so this session cannot be paid for now. Please try again later.",
     });
     expect(stripe.posts("/v1/checkout/sessions")).toHaveLength(0);
   });
@@ -108,21 +144,48 @@ describe("payments with Stripe (real SDK, fake API server)", () => {
     await (await api(m.coach)).payments.coachOnboarding({ returnPath: "/coaching/services" });
     expect(stripe.posts("/v1/accounts")).toHaveLength(1);
     expect(stripe.posts("/v1/account_links").at(-1)!.form.get("return_url")).toBe("http://localhost/coaching/services");
-    expect(await (await api(m.coach)).payments.coachPayoutStatus()).toEqual({ provider: "stripe", accountConnected: true, payoutsEnabled: false, canSell: false });
+    expect(await (await api(m.coach)).payments.coachPayoutStatus()).toEqual({
+      provider: "stripe",
+      accountConnected: true,
+      payoutsEnabled: false,
+      canSell: false,
+    });
 
     // Stripe finishes verification and says so with account.updated; the handler re-reads the account.
     stripe.accounts.get(profile.stripeAccountId!)!.payouts_enabled = true;
-    const payload = JSON.stringify({ id: "evt_account_1", object: "event", type: "account.updated", data: { object: { id: profile.stripeAccountId, object: "account", payouts_enabled: true } } });
+    const payload = JSON.stringify({
+      id: "evt_account_1",
+      object: "event",
+      type: "account.updated",
+      data: { object: { id: profile.stripeAccountId, object: "account", payouts_enabled: true } },
+    });
     const res = await deliver(payload);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ received: true, duplicate: false, outcome: "ACCOUNT_UPDATED" });
-    expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: m.coach.profile.id } })).payoutsEnabled).toBe(true);
+    expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: m.coach.profile.id } })).payoutsEnabled).toBe(
+      true,
+    );
     // An older event arriving late (payouts_enabled false) does not turn payouts off: state is re-read.
-    const stale = JSON.stringify({ id: "evt_account_0", object: "event", type: "account.updated", data: { object: { id: profile.stripeAccountId, object: "account", payouts_enabled: false } } });
+    const stale = JSON.stringify({
+      id: "evt_account_0",
+      object: "event",
+      type: "account.updated",
+      data: { object: { id: profile.stripeAccountId, object: "account", payouts_enabled: false } },
+    });
     expect((await deliver(stale)).status).toBe(200);
-    expect(await (await api(m.coach)).payments.coachPayoutStatus()).toEqual({ provider: "stripe", accountConnected: true, payoutsEnabled: true, canSell: true });
+    expect(await (await api(m.coach)).payments.coachPayoutStatus()).toEqual({
+      provider: "stripe",
+      accountConnected: true,
+      payoutsEnabled: true,
+      canSell: true,
+    });
     // An account that is not one of our coaches' is recorded and ignored.
-    const foreign = JSON.stringify({ id: "evt_account_x", object: "event", type: "account.updated", data: { object: { id: "acct_not_ours", object: "account", payouts_enabled: true } } });
+    const foreign = JSON.stringify({
+      id: "evt_account_x",
+      object: "event",
+      type: "account.updated",
+      data: { object: { id: "acct_not_ours", object: "account", payouts_enabled: true } },
+    });
     expect(await (await deliver(foreign)).json()).toEqual({ received: true, duplicate: false, outcome: "IGNORED" });
   });
 
@@ -135,7 +198,8 @@ describe("payments with Stripe (real SDK, fake API server)", () => {
     expect(sent[0]!.idempotencyKey).toBe(`tandem-checkout-${booking.id}`);
     expect(sent[1]!.idempotencyKey).toBe(sent[0]!.idempotencyKey);
     const form = sent[1]!.form;
-    const account = (await app.db.coachProfile.findUniqueOrThrow({ where: { id: m.coach.profile.id } })).stripeAccountId;
+    const account = (await app.db.coachProfile.findUniqueOrThrow({ where: { id: m.coach.profile.id } }))
+      .stripeAccountId;
     expect(Object.fromEntries(form)).toMatchObject({
       mode: "payment",
       "line_items[0][quantity]": "1",
@@ -159,9 +223,15 @@ describe("payments with Stripe (real SDK, fake API server)", () => {
   });
 
   it("refuses checkout to anyone but the booking's client, and for unpayable bookings", async () => {
-    await expect((await api(m.bob)).payments.startCheckout({ bookingId: booking.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect((await api(m.ann)).payments.startCheckout({ bookingId: "not-an-id" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect((await api(m.ann)).payments.payLocal({ bookingId: booking.id })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect((await api(m.bob)).payments.startCheckout({ bookingId: booking.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect((await api(m.ann)).payments.startCheckout({ bookingId: "not-an-id" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    await expect((await api(m.ann)).payments.payLocal({ bookingId: booking.id })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 
   it("confirms the booking on a signed checkout.session.completed and writes a ledger that reconciles", async () => {
@@ -182,8 +252,15 @@ describe("payments with Stripe (real SDK, fake API server)", () => {
     expect(amount("PLATFORM_FEE") + amount("COACH_TRANSFER")).toBe(amount("CHARGE"));
     expect(amount("PLATFORM_FEE")).toBe(confirmed.platformFeeMinor);
     expect(amount("COACH_TRANSFER")).toBe(confirmed.coachPayoutMinor);
-    const event = await app.db.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "stripe", eventId: "evt_paid_1" } } });
-    expect(event).toMatchObject({ type: "checkout.session.completed", outcome: "CONFIRMED", tenantId: m.tenant.id, bookingId: booking.id });
+    const event = await app.db.webhookEvent.findUniqueOrThrow({
+      where: { provider_eventId: { provider: "stripe", eventId: "evt_paid_1" } },
+    });
+    expect(event).toMatchObject({
+      type: "checkout.session.completed",
+      outcome: "CONFIRMED",
+      tenantId: m.tenant.id,
+      bookingId: booking.id,
+    });
     expect(event.processedAt).not.toBeNull();
 
     // The same delivery again, and the same payment reported by another event, change nothing.
@@ -191,14 +268,19 @@ describe("payments with Stripe (real SDK, fake API server)", () => {
     const repeat = await deliver(payload);
     expect(repeat.status).toBe(200);
     expect(await repeat.json()).toEqual({ received: true, duplicate: true, outcome: "CONFIRMED" });
-    const late = await deliver(checkoutCompleted("evt_paid_1_async", booking, "pi_fake_1", "checkout.session.async_payment_succeeded"));
+    const late = await deliver(
+      checkoutCompleted("evt_paid_1_async", booking, "pi_fake_1", "checkout.session.async_payment_succeeded"),
+    );
     expect(await late.json()).toMatchObject({ duplicate: false, outcome: "ALREADY_CONFIRMED" });
     expect(await app.db.booking.findUniqueOrThrow({ where: { id: booking.id } })).toEqual(before.booking);
     expect(await ledgerOf(app, booking.id)).toEqual(before.ledger);
     expect(await app.db.webhookEvent.count()).toBe(before.events + 1);
     expect(stripe.posts("/v1/refunds")).toHaveLength(0);
     // A confirmed booking is not paid twice.
-    await expect((await api(m.ann)).payments.startCheckout({ bookingId: booking.id })).rejects.toMatchObject({ code: "CONFLICT", message: "This booking is already paid." });
+    await expect((await api(m.ann)).payments.startCheckout({ bookingId: booking.id })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "This booking is already paid.",
+    });
   });
 
   it("rejects a tampered body, a wrong secret and a missing signature with 400, and records nothing", async () => {
@@ -210,7 +292,10 @@ describe("payments with Stripe (real SDK, fake API server)", () => {
     const res = await deliver(tampered, signature);
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(/^Webhook signature verification failed/);
-    expect((await deliver(payload, signer.webhooks.generateTestHeaderString({ payload, secret: "whsec_someone_else" }))).status).toBe(400);
+    expect(
+      (await deliver(payload, signer.webhooks.generateTestHeaderString({ payload, secret: "whsec_someone_else" })))
+        .status,
+    ).toBe(400);
     const unsigned = await deliver(payload, null);
     expect(unsigned.status).toBe(400);
     expect(await unsigned.text()).toBe("Missing Stripe-Signature header.");
@@ -221,7 +306,10 @@ describe("payments with Stripe (real SDK, fake API server)", () => {
   it("refunds in full a payment that arrives after the hold expired and was released, and tells the client", async () => {
     const late = await m.hold(m.ann, "2026-06-04T08:00:00.000Z");
     app.clock.advance(16 * 60_000);
-    await expect((await api(m.ann)).payments.startCheckout({ bookingId: late.id })).rejects.toMatchObject({ code: "CONFLICT", message: "The hold on this time ran out before payment. Please choose a time again." });
+    await expect((await api(m.ann)).payments.startCheckout({ bookingId: late.id })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "The hold on this time ran out before payment. Please choose a time again.",
+    });
     expect(await app.tandem.services.bookings.expireHold(late.id)).toEqual({ expired: true });
 
     const payload = checkoutCompleted("evt_late_1", late, "pi_fake_late");
@@ -230,24 +318,41 @@ describe("payments with Stripe (real SDK, fake API server)", () => {
     expect(await res.json()).toEqual({ received: true, duplicate: false, outcome: "REFUNDED" });
     const refunds = stripe.posts("/v1/refunds");
     expect(refunds).toHaveLength(1);
-    expect(Object.fromEntries(refunds[0]!.form)).toMatchObject({ payment_intent: "pi_fake_late", reverse_transfer: "true", refund_application_fee: "true" });
+    expect(Object.fromEntries(refunds[0]!.form)).toMatchObject({
+      payment_intent: "pi_fake_late",
+      reverse_transfer: "true",
+      refund_application_fee: "true",
+    });
     expect(refunds[0]!.idempotencyKey).toBe(`tandem-refund-${late.id}-pi_fake_late`);
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: late.id } })).status).toBe("CANCELLED");
-    const event = await app.db.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "stripe", eventId: "evt_late_1" } } });
-    expect(event).toMatchObject({ outcome: "REFUNDED", refundId: expect.stringMatching(/^re_fake/), bookingId: late.id, tenantId: m.tenant.id });
+    const event = await app.db.webhookEvent.findUniqueOrThrow({
+      where: { provider_eventId: { provider: "stripe", eventId: "evt_late_1" } },
+    });
+    expect(event).toMatchObject({
+      outcome: "REFUNDED",
+      refundId: expect.stringMatching(/^re_fake/),
+      bookingId: late.id,
+      tenantId: m.tenant.id,
+    });
     expect((await ledgerOf(app, late.id)).map((l) => [l.kind, l.amountMinor])).toEqual([
       ["CHARGE", 6001],
       ["REFUND", 6001],
     ]);
-    const notes = await app.db.notification.findMany({ where: { userId: m.ann.user.id, kind: "booking.payment_refunded" } });
+    const notes = await app.db.notification.findMany({
+      where: { userId: m.ann.user.id, kind: "booking.payment_refunded" },
+    });
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatchObject({ title: "Your payment was refunded", link: `/bookings/${late.id}` });
-    expect(await app.db.outboxMessage.count({ where: { to: m.ann.email, subject: "Your payment was refunded" } })).toBe(1);
+    expect(await app.db.outboxMessage.count({ where: { to: m.ann.email, subject: "Your payment was refunded" } })).toBe(
+      1,
+    );
 
     // Redelivered: no second refund, no second notification.
     expect(await (await deliver(payload)).json()).toMatchObject({ duplicate: true, outcome: "REFUNDED" });
     expect(stripe.posts("/v1/refunds")).toHaveLength(1);
-    expect(await app.db.notification.count({ where: { userId: m.ann.user.id, kind: "booking.payment_refunded" } })).toBe(1);
+    expect(
+      await app.db.notification.count({ where: { userId: m.ann.user.id, kind: "booking.payment_refunded" } }),
+    ).toBe(1);
   });
 
   it("handles the same event delivered twice at once exactly once (no refund of a good payment)", async () => {
@@ -288,24 +393,52 @@ describe("payments with the local test checkout (no Stripe keys)", () => {
   it("onboards coaches without any account: payouts are simply enabled", async () => {
     expect(app.tandem.services.payments.providerKind).toBe("local");
     expect(await (await api(m.coach)).payments.coachOnboarding()).toEqual({ url: "http://localhost/coaching/profile" });
-    expect(await (await api(m.coach)).payments.coachPayoutStatus()).toEqual({ provider: "local", accountConnected: true, payoutsEnabled: true, canSell: true });
+    expect(await (await api(m.coach)).payments.coachPayoutStatus()).toEqual({
+      provider: "local",
+      accountConnected: true,
+      payoutsEnabled: true,
+      canSell: true,
+    });
     await expect((await api(m.ann)).payments.coachPayoutStatus()).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 
   it("sends the client to the local checkout page, which shows the amount and the policy but not the fee split", async () => {
     const booking = await m.hold(m.ann, "2026-06-02T07:00:00.000Z");
-    expect(await (await api(m.ann)).payments.startCheckout({ bookingId: booking.id })).toEqual({ url: `http://localhost/pay/local/${booking.id}` });
+    expect(await (await api(m.ann)).payments.startCheckout({ bookingId: booking.id })).toEqual({
+      url: `http://localhost/pay/local/${booking.id}`,
+    });
     const summary = await (await api(m.ann)).payments.checkoutSummary({ bookingId: booking.id });
-    expect(summary).toMatchObject({ provider: "local", payable: true, reason: null, booking: { id: booking.id, priceMinor: 6001, currency: "EUR", coachName: "Paid Coach", serviceName: "Coaching session" } });
-    expect(summary.policy).toBe("Cancel at least 48 hours before the start for a full refund; later cancellations get a 25% refund. Missed sessions are not refunded. If your coach cancels, you get everything back.");
+    expect(summary).toMatchObject({
+      provider: "local",
+      payable: true,
+      reason: null,
+      booking: {
+        id: booking.id,
+        priceMinor: 6001,
+        currency: "EUR",
+        coachName: "Paid Coach",
+        serviceName: "Coaching session",
+      },
+    });
+    expect(summary.policy).toBe(
+      "Cancel at least 48 hours before the start for a full refund; later cancellations get a 25% refund. Missed sessions are not refunded. If your coach cancels, you get everything back.",
+    );
     expect(JSON.stringify(summary)).not.toMatch(/platformFee|coachPayout/);
-    await expect((await api(m.bob)).payments.checkoutSummary({ bookingId: booking.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await api(m.bob)).payments.checkoutSummary({ bookingId: booking.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 
   it("payLocal confirms through the common handler; a second payLocal is a no-op", async () => {
     const booking = await m.hold(m.ann, "2026-06-03T07:00:00.000Z");
-    await expect((await api(m.bob)).payments.payLocal({ bookingId: booking.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect(await (await api(m.ann)).payments.payLocal({ bookingId: booking.id })).toEqual({ duplicate: false, outcome: "CONFIRMED", status: "CONFIRMED" });
+    await expect((await api(m.bob)).payments.payLocal({ bookingId: booking.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await (await api(m.ann)).payments.payLocal({ bookingId: booking.id })).toEqual({
+      duplicate: false,
+      outcome: "CONFIRMED",
+      status: "CONFIRMED",
+    });
     const ledger = await ledgerOf(app, booking.id);
     expect(ledger.map((l) => [l.kind, l.amountMinor, l.provider, l.reference])).toEqual([
       ["CHARGE", 6001, "local", `local_pi_${booking.id}`],
@@ -313,7 +446,11 @@ describe("payments with the local test checkout (no Stripe keys)", () => {
       ["COACH_TRANSFER", 5401, "local", `local_pi_${booking.id}`],
     ]);
     const after = await app.db.booking.findUniqueOrThrow({ where: { id: booking.id } });
-    expect(await (await api(m.ann)).payments.payLocal({ bookingId: booking.id })).toEqual({ duplicate: true, outcome: "CONFIRMED", status: "CONFIRMED" });
+    expect(await (await api(m.ann)).payments.payLocal({ bookingId: booking.id })).toEqual({
+      duplicate: true,
+      outcome: "CONFIRMED",
+      status: "CONFIRMED",
+    });
     expect(await app.db.booking.findUniqueOrThrow({ where: { id: booking.id } })).toEqual(after);
     expect(await ledgerOf(app, booking.id)).toEqual(ledger);
     expect(await app.db.webhookEvent.count({ where: { provider: "local", bookingId: booking.id } })).toBe(1);
@@ -321,7 +458,9 @@ describe("payments with the local test checkout (no Stripe keys)", () => {
 
   it("a double-clicked Pay button confirms once", async () => {
     const booking = await m.hold(m.bob, "2026-06-08T07:00:00.000Z");
-    const results = await Promise.all([1, 2, 3].map(async () => (await api(m.bob)).payments.payLocal({ bookingId: booking.id })));
+    const results = await Promise.all(
+      [1, 2, 3].map(async () => (await api(m.bob)).payments.payLocal({ bookingId: booking.id })),
+    );
     for (const r of results) expect(r.status).toBe("CONFIRMED");
     expect((await ledgerOf(app, booking.id)).map((l) => l.kind)).toEqual(["CHARGE", "PLATFORM_FEE", "COACH_TRANSFER"]);
     expect(await app.db.notification.count({ where: { kind: "booking.payment_refunded" } })).toBe(0);
@@ -330,23 +469,41 @@ describe("payments with the local test checkout (no Stripe keys)", () => {
   it("refuses to take a test payment for an expired hold", async () => {
     const booking = await m.hold(m.bob, "2026-06-04T07:00:00.000Z");
     app.clock.advance(16 * 60_000);
-    await expect((await api(m.bob)).payments.payLocal({ bookingId: booking.id })).rejects.toMatchObject({ code: "CONFLICT", message: "The hold on this time ran out before payment. Please choose a time again." });
+    await expect((await api(m.bob)).payments.payLocal({ bookingId: booking.id })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: "The hold on this time ran out before payment. Please choose a time again.",
+    });
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: booking.id } })).status).toBe("PENDING");
     const summary = await (await api(m.bob)).payments.checkoutSummary({ bookingId: booking.id });
-    expect(summary).toMatchObject({ payable: false, reason: "The hold on this time ran out before payment. Please choose a time again." });
+    expect(summary).toMatchObject({
+      payable: false,
+      reason: "The hold on this time ran out before payment. Please choose a time again.",
+    });
   });
 
   it("the page's Pay button confirms and sends the client back to the booking", async () => {
     const booking = await m.hold(m.ann, "2026-06-05T07:00:00.000Z");
-    const request = new Request(`http://localhost/pay/local/${booking.id}`, { method: "POST", headers: { cookie: `tandem_session=${m.ann.token}`, "content-type": "application/x-www-form-urlencoded" }, body: "" });
-    const res = (await localPayAction({ request, context: { tandem: app.tandem, clientIp: "127.0.0.1" }, params: { bookingId: booking.id } })) as Response;
+    const request = new Request(`http://localhost/pay/local/${booking.id}`, {
+      method: "POST",
+      headers: { cookie: `tandem_session=${m.ann.token}`, "content-type": "application/x-www-form-urlencoded" },
+      body: "",
+    });
+    const res = (await localPayAction({
+      request,
+      context: { tandem: app.tandem, clientIp: "127.0.0.1" },
+      params: { bookingId: booking.id },
+    })) as Response;
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toBe(`/bookings/${booking.id}?paid=1`);
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: booking.id } })).status).toBe("CONFIRMED");
   });
 
   it("answers 404 on the Stripe webhook when Stripe is not configured", async () => {
-    const request = new Request("http://localhost/webhooks/stripe", { method: "POST", body: "{}", headers: { "stripe-signature": "t=1,v1=x" } });
+    const request = new Request("http://localhost/webhooks/stripe", {
+      method: "POST",
+      body: "{}",
+      headers: { "stripe-signature": "t=1,v1=x" },
+    });
     const res = await stripeWebhook({ request, context: { tandem: app.tandem, clientIp: "127.0.0.1" }, params: {} });
     expect(res.status).toBe(404);
   });

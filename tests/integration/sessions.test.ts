@@ -9,7 +9,13 @@ import { createTestApp, type TestApp, withJobQueue } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
 import { inZone } from "../../server/services/format.ts";
 
-const LK = { SESSION_IDLE_MINUTES: "43200", SESSION_ABSOLUTE_HOURS: "8760", LIVEKIT_URL: "wss://livekit.example.test", LIVEKIT_API_KEY: "APItandemtest", LIVEKIT_API_SECRET: "a-livekit-secret-of-enough-length-0123456789" };
+const LK = {
+  SESSION_IDLE_MINUTES: "43200",
+  SESSION_ABSOLUTE_HOURS: "8760",
+  LIVEKIT_URL: "wss://livekit.example.test",
+  LIVEKIT_API_KEY: "APItandemtest",
+  LIVEKIT_API_SECRET: "a-livekit-secret-of-enough-length-0123456789",
+};
 const MIN = 60_000;
 // Monday 1 June 2026, 09:00 UTC.
 const T0 = new Date("2026-06-01T09:00:00Z");
@@ -24,7 +30,12 @@ let ann: U, bob: U, clientB: U;
 const api = async (u: U) => (await app.as(u.token)).api;
 
 /** A confirmed booking starting `inMinutes` from the clock's now, lasting an hour. */
-async function booking(c: C, clientId: string, inMinutes: number, options: { sessionType?: SessionType; status?: "PENDING" | "CONFIRMED" | "CANCELLED"; room?: string | null } = {}) {
+async function booking(
+  c: C,
+  clientId: string,
+  inMinutes: number,
+  options: { sessionType?: SessionType; status?: "PENDING" | "CONFIRMED" | "CANCELLED"; room?: string | null } = {},
+) {
   const startsAt = new Date(app.clock.now().getTime() + inMinutes * MIN);
   return app.db.booking.create({
     data: {
@@ -68,40 +79,74 @@ describe("room access", () => {
       role: "client",
       peerUserId: coach.user.id,
       transport: "livekit",
-      booking: { id: b.id, sessionType: "VIDEO", coach: { userId: coach.user.id, name: "Cora Coach" }, client: { userId: ann.user.id, name: "Ann Client" } },
+      booking: {
+        id: b.id,
+        sessionType: "VIDEO",
+        coach: { userId: coach.user.id, name: "Cora Coach" },
+        client: { userId: ann.user.id, name: "Ann Client" },
+      },
     });
     if (!asClient.ok) throw new Error("expected access");
     expect(asClient.opensAt.getTime()).toBe(b.startsAt.getTime() - 10 * MIN);
     expect(asClient.closesAt.getTime()).toBe(b.endsAt.getTime() + 5 * MIN);
     expect(asClient).not.toHaveProperty("booking.room");
-    expect(await (await api(coach)).sessions.room({ bookingId: b.id })).toMatchObject({ ok: true, role: "coach", peerUserId: ann.user.id });
+    expect(await (await api(coach)).sessions.room({ bookingId: b.id })).toMatchObject({
+      ok: true,
+      role: "coach",
+      peerUserId: ann.user.id,
+    });
   });
 
   it("refuses everyone else, and anyone outside the window, with a reason", async () => {
     const b = await booking(coach, ann.user.id, 5);
     const other = await booking(coach2, bob.user.id, 5 + 120);
-    const notFound = { ok: false, reason: "NOT_FOUND", message: "This session was not found, or you are not one of its participants." };
+    const notFound = {
+      ok: false,
+      reason: "NOT_FOUND",
+      message: "This session was not found, or you are not one of its participants.",
+    };
     // The other party of another booking (client and coach), another tenant, a missing id: all alike.
     expect(await (await api(bob)).sessions.room({ bookingId: b.id })).toEqual(notFound);
     expect(await (await api(coach2)).sessions.room({ bookingId: b.id })).toEqual(notFound);
     expect(await (await api(clientB)).sessions.room({ bookingId: b.id })).toEqual(notFound);
     expect(await (await api(coachB)).sessions.room({ bookingId: b.id })).toEqual(notFound);
     expect(await (await api(ann)).sessions.room({ bookingId: crypto.randomUUID() })).toEqual(notFound);
-    await expect((await app.as()).api.sessions.room({ bookingId: b.id })).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect((await app.as()).api.sessions.room({ bookingId: b.id })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
     // Too early: the other booking starts in two hours.
     const early = await (await api(bob)).sessions.room({ bookingId: other.id });
-    expect(early).toMatchObject({ ok: false, reason: "TOO_EARLY", opensAt: new Date(other.startsAt.getTime() - 10 * MIN) });
+    expect(early).toMatchObject({
+      ok: false,
+      reason: "TOO_EARLY",
+      opensAt: new Date(other.startsAt.getTime() - 10 * MIN),
+    });
     // The message gives the opening time in the viewer's own zone.
     await app.db.user.update({ where: { id: bob.user.id }, data: { timeZone: "Asia/Tokyo" } });
-    const opens = new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "Asia/Tokyo" }).format(new Date(other.startsAt.getTime() - 10 * MIN));
-    expect(await (await api(bob)).sessions.room({ bookingId: other.id })).toMatchObject({ message: `The room opens 10 minutes before the session starts: ${opens} (Asia/Tokyo).` });
+    const opens = new Intl.DateTimeFormat("en-GB", {
+      dateStyle: "full",
+      timeStyle: "short",
+      timeZone: "Asia/Tokyo",
+    }).format(new Date(other.startsAt.getTime() - 10 * MIN));
+    expect(await (await api(bob)).sessions.room({ bookingId: other.id })).toMatchObject({
+      message: `The room opens 10 minutes before the session starts: ${opens} (Asia/Tokyo).`,
+    });
     // Not confirmed, cancelled, in person.
     const pending = await booking(coach, ann.user.id, 200, { status: "PENDING" });
-    expect(await (await api(ann)).sessions.room({ bookingId: pending.id })).toMatchObject({ ok: false, reason: "NOT_CONFIRMED" });
+    expect(await (await api(ann)).sessions.room({ bookingId: pending.id })).toMatchObject({
+      ok: false,
+      reason: "NOT_CONFIRMED",
+    });
     const cancelled = await booking(coach, ann.user.id, 300, { status: "CANCELLED" });
-    expect(await (await api(ann)).sessions.room({ bookingId: cancelled.id })).toMatchObject({ ok: false, reason: "CANCELLED" });
+    expect(await (await api(ann)).sessions.room({ bookingId: cancelled.id })).toMatchObject({
+      ok: false,
+      reason: "CANCELLED",
+    });
     const inPerson = await booking(coach2, ann.user.id, 5, { sessionType: "IN_PERSON" });
-    expect(await (await api(ann)).sessions.room({ bookingId: inPerson.id })).toMatchObject({ ok: false, reason: "IN_PERSON" });
+    expect(await (await api(ann)).sessions.room({ bookingId: inPerson.id })).toMatchObject({
+      ok: false,
+      reason: "IN_PERSON",
+    });
   });
 
   it("closes after the end plus the grace", async () => {
@@ -116,12 +161,36 @@ describe("room access", () => {
 describe("attendance", () => {
   it("records joins and leaves; a second leave changes nothing; strangers cannot join", async () => {
     const b = await booking(coach, ann.user.id, 0);
-    const id = await app.tandem.services.sessions.recordJoin({ tenantId: tenant.id, bookingId: b.id, userId: ann.user.id, transport: "p2p" });
-    expect(await app.db.attendance.findUniqueOrThrow({ where: { id } })).toMatchObject({ bookingId: b.id, userId: ann.user.id, transport: "p2p", leftAt: null });
+    const id = await app.tandem.services.sessions.recordJoin({
+      tenantId: tenant.id,
+      bookingId: b.id,
+      userId: ann.user.id,
+      transport: "p2p",
+    });
+    expect(await app.db.attendance.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      bookingId: b.id,
+      userId: ann.user.id,
+      transport: "p2p",
+      leftAt: null,
+    });
     expect(await app.tandem.services.sessions.recordLeave(id)).toEqual({ closed: true });
     expect(await app.tandem.services.sessions.recordLeave(id)).toEqual({ closed: false });
-    await expect(app.tandem.services.sessions.recordJoin({ tenantId: tenant.id, bookingId: b.id, userId: bob.user.id, transport: "p2p" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(app.tandem.services.sessions.recordJoin({ tenantId: otherTenant.id, bookingId: b.id, userId: ann.user.id, transport: "p2p" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      app.tandem.services.sessions.recordJoin({
+        tenantId: tenant.id,
+        bookingId: b.id,
+        userId: bob.user.id,
+        transport: "p2p",
+      }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      app.tandem.services.sessions.recordJoin({
+        tenantId: otherTenant.id,
+        bookingId: b.id,
+        userId: ann.user.id,
+        transport: "p2p",
+      }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });
 
@@ -136,7 +205,10 @@ describe("LiveKit tokens", () => {
     it(`grants ${sessionType} sessions ${sources.join(", ") || "no media"} for coach and client, in the booking's room, with one shared E2EE key`, async () => {
       const b = await booking(coach, ann.user.id, 3, { sessionType });
       const keys: string[] = [];
-      for (const [u, role, name] of [[coach, "coach", "Cora Coach"], [ann, "client", "Ann Client"]] as const) {
+      for (const [u, role, name] of [
+        [coach, "coach", "Cora Coach"],
+        [ann, "client", "Ann Client"],
+      ] as const) {
         const result = await (await api(u)).sessions.livekitToken({ bookingId: b.id });
         expect(result.url).toBe(LK.LIVEKIT_URL);
         const claims = await verifier().verify(result.token); // signed with our key and secret
@@ -180,9 +252,15 @@ describe("LiveKit tokens", () => {
 
   it("refuses strangers, other tenants, the wrong time, and says so when LiveKit is not configured", async () => {
     const b = await booking(coach, ann.user.id, 3);
-    for (const u of [bob, coach2, clientB]) await expect((await api(u)).sessions.livekitToken({ bookingId: b.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    for (const u of [bob, coach2, clientB])
+      await expect((await api(u)).sessions.livekitToken({ bookingId: b.id })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
     const later = await booking(coach2, ann.user.id, 60);
-    await expect((await api(ann)).sessions.livekitToken({ bookingId: later.id })).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("opens 10 minutes before") });
+    await expect((await api(ann)).sessions.livekitToken({ bookingId: later.id })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: expect.stringContaining("opens 10 minutes before"),
+    });
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: later.id } })).e2eeKeySealed).toBeNull();
     const plain = await createTestApp({ SESSION_IDLE_MINUTES: "43200", SESSION_ABSOLUTE_HOURS: "8760" });
     try {
@@ -191,9 +269,24 @@ describe("LiveKit tokens", () => {
       const c = await createCoach(plain, t);
       const client = await createUser(plain, t);
       const startsAt = new Date(plain.clock.now().getTime() + 3 * MIN);
-      const pb = await plain.db.booking.create({ data: { tenantId: t.id, coachProfileId: c.profile.id, clientId: client.user.id, status: "CONFIRMED", startsAt, endsAt: new Date(startsAt.getTime() + 60 * MIN), room: "r-plain" } });
-      expect(await (await plain.as(client.token)).api.sessions.room({ bookingId: pb.id })).toMatchObject({ ok: true, transport: "p2p" });
-      await expect((await plain.as(client.token)).api.sessions.livekitToken({ bookingId: pb.id })).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("not configured") });
+      const pb = await plain.db.booking.create({
+        data: {
+          tenantId: t.id,
+          coachProfileId: c.profile.id,
+          clientId: client.user.id,
+          status: "CONFIRMED",
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 60 * MIN),
+          room: "r-plain",
+        },
+      });
+      expect(await (await plain.as(client.token)).api.sessions.room({ bookingId: pb.id })).toMatchObject({
+        ok: true,
+        transport: "p2p",
+      });
+      await expect(
+        (await plain.as(client.token)).api.sessions.livekitToken({ bookingId: pb.id }),
+      ).rejects.toMatchObject({ code: "PRECONDITION_FAILED", message: expect.stringContaining("not configured") });
     } finally {
       await plain.close();
     }
@@ -224,7 +317,10 @@ describe("LiveKit webhook", () => {
 
   it("accepts what the SDK's own receiver accepts", async () => {
     const body = event("room_started", "any-room");
-    const received = await new WebhookReceiver(LK.LIVEKIT_API_KEY, LK.LIVEKIT_API_SECRET).receive(body, await sign(body));
+    const received = await new WebhookReceiver(LK.LIVEKIT_API_KEY, LK.LIVEKIT_API_SECRET).receive(
+      body,
+      await sign(body),
+    );
     expect(received.event).toBe("room_started");
   });
 
@@ -265,9 +361,17 @@ describe("LiveKit webhook", () => {
 
     // An event stored but never finished (the server failed midway) is finished on redelivery.
     const unfinished = event("participant_joined", b.room!, coach.user.id);
-    await app.db.webhookEvent.create({ data: { provider: "livekit", eventId: JSON.parse(unfinished).id, type: "participant_joined", payload: {} } });
-    expect(await (await deliver(unfinished, await sign(unfinished))).json()).toMatchObject({ duplicate: false, outcome: "JOINED" });
-    expect(await (await deliver(unfinished, await sign(unfinished))).json()).toMatchObject({ duplicate: true, outcome: "JOINED" });
+    await app.db.webhookEvent.create({
+      data: { provider: "livekit", eventId: JSON.parse(unfinished).id, type: "participant_joined", payload: {} },
+    });
+    expect(await (await deliver(unfinished, await sign(unfinished))).json()).toMatchObject({
+      duplicate: false,
+      outcome: "JOINED",
+    });
+    expect(await (await deliver(unfinished, await sign(unfinished))).json()).toMatchObject({
+      duplicate: true,
+      outcome: "JOINED",
+    });
     await app.db.attendance.deleteMany({ where: { bookingId: b.id, userId: coach.user.id } });
 
     // room_finished closes whatever is still open.
@@ -281,12 +385,25 @@ describe("LiveKit webhook", () => {
 
 describe("outcome after the window", () => {
   const sessions = () => app.tandem.services.sessions;
-  const join = (bookingId: string, userId: string, transport: "p2p" | "livekit" = "p2p") => sessions().recordJoin({ tenantId: tenant.id, bookingId, userId, transport });
+  const join = (bookingId: string, userId: string, transport: "p2p" | "livekit" = "p2p") =>
+    sessions().recordJoin({ tenantId: tenant.id, bookingId, userId, transport });
   /** A session of Cora's starting in 5 minutes that the client paid 50.00 EUR for through the test checkout. */
   async function paidBooking(client: U) {
     const startsAt = new Date(app.clock.now().getTime() + 5 * MIN);
     const b = await app.db.booking.create({
-      data: { tenantId: tenant.id, coachProfileId: coach.profile.id, clientId: client.user.id, status: "PENDING", startsAt, endsAt: new Date(startsAt.getTime() + 60 * MIN), priceMinor: 5000, platformFeeMinor: 500, coachPayoutMinor: 4500, room: `room-${crypto.randomUUID()}`, holdExpiresAt: new Date(app.clock.now().getTime() + 10 * MIN) },
+      data: {
+        tenantId: tenant.id,
+        coachProfileId: coach.profile.id,
+        clientId: client.user.id,
+        status: "PENDING",
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 60 * MIN),
+        priceMinor: 5000,
+        platformFeeMinor: 500,
+        coachPayoutMinor: 4500,
+        room: `room-${crypto.randomUUID()}`,
+        holdExpiresAt: new Date(app.clock.now().getTime() + 10 * MIN),
+      },
     });
     await (await api(client)).payments.payLocal({ bookingId: b.id });
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("CONFIRMED");
@@ -294,9 +411,33 @@ describe("outcome after the window", () => {
   }
   /** A paid package of three of Cora's sessions with `credits` left. */
   async function packagePurchase(client: U, credits: number) {
-    const pkg = await app.db.package.create({ data: { tenantId: tenant.id, coachProfileId: coach.profile.id, serviceId: coach.service!.id, name: "Three sessions", sessionCount: 3, priceMinor: 15000, currency: "EUR" } });
+    const pkg = await app.db.package.create({
+      data: {
+        tenantId: tenant.id,
+        coachProfileId: coach.profile.id,
+        serviceId: coach.service!.id,
+        name: "Three sessions",
+        sessionCount: 3,
+        priceMinor: 15000,
+        currency: "EUR",
+      },
+    });
     return app.db.packagePurchase.create({
-      data: { tenantId: tenant.id, packageId: pkg.id, clientId: client.user.id, coachProfileId: coach.profile.id, serviceId: coach.service!.id, status: "PAID", sessionsTotal: 3, creditsRemaining: credits, priceMinor: 15000, platformFeeMinor: 2250, coachPayoutMinor: 12750, currency: "EUR", paidAt: app.clock.now() },
+      data: {
+        tenantId: tenant.id,
+        packageId: pkg.id,
+        clientId: client.user.id,
+        coachProfileId: coach.profile.id,
+        serviceId: coach.service!.id,
+        status: "PAID",
+        sessionsTotal: 3,
+        creditsRemaining: credits,
+        priceMinor: 15000,
+        platformFeeMinor: 2250,
+        coachPayoutMinor: 12750,
+        currency: "EUR",
+        paidAt: app.clock.now(),
+      },
     });
   }
 
@@ -319,7 +460,10 @@ describe("outcome after the window", () => {
     expect(after.outcomeAt).toEqual(app.clock.now());
     // Coach: 0–65 (the room's close) = 65 min; client: 2–32 and 37–65 = 58 min.
     expect(after.outcomeSummary).toBe("Cora Coach: attended, 65 min. Ann Client: attended, 58 min.");
-    const note = await app.db.notification.findFirstOrThrow({ where: { userId: coach.user.id, kind: "session.completed" }, orderBy: { createdAt: "desc" } });
+    const note = await app.db.notification.findFirstOrThrow({
+      where: { userId: coach.user.id, kind: "session.completed" },
+      orderBy: { createdAt: "desc" },
+    });
     expect(note).toMatchObject({ title: "Session completed", body: after.outcomeSummary, link: `/bookings/${b.id}` });
     expect(await sessions().decideOutcome(b.id)).toEqual({ outcome: "ALREADY_DECIDED" });
     expect(await app.db.notification.count({ where: { userId: coach.user.id, kind: "session.completed" } })).toBe(1);
@@ -327,21 +471,58 @@ describe("outcome after the window", () => {
 
   it("marks a no-show when the client never came (no refund)", async () => {
     const b = await booking(coach, ann.user.id, -70);
-    await app.db.attendance.create({ data: { tenantId: tenant.id, bookingId: b.id, userId: coach.user.id, transport: "p2p", joinedAt: b.startsAt, leftAt: new Date(b.startsAt.getTime() + 20 * MIN) } });
+    await app.db.attendance.create({
+      data: {
+        tenantId: tenant.id,
+        bookingId: b.id,
+        userId: coach.user.id,
+        transport: "p2p",
+        joinedAt: b.startsAt,
+        leftAt: new Date(b.startsAt.getTime() + 20 * MIN),
+      },
+    });
     // Attendance of the client at another time does not count.
-    await app.db.attendance.create({ data: { tenantId: tenant.id, bookingId: b.id, userId: ann.user.id, transport: "p2p", joinedAt: new Date(b.startsAt.getTime() - 60 * MIN), leftAt: new Date(b.startsAt.getTime() - 30 * MIN) } });
+    await app.db.attendance.create({
+      data: {
+        tenantId: tenant.id,
+        bookingId: b.id,
+        userId: ann.user.id,
+        transport: "p2p",
+        joinedAt: new Date(b.startsAt.getTime() - 60 * MIN),
+        leftAt: new Date(b.startsAt.getTime() - 30 * MIN),
+      },
+    });
     expect(await sessions().decideOutcome(b.id)).toMatchObject({ outcome: "NO_SHOW" });
     const after = await app.db.booking.findUniqueOrThrow({ where: { id: b.id } });
-    expect(after).toMatchObject({ status: "NO_SHOW", outcomeSummary: "Cora Coach: attended, 20 min. Ann Client: did not join." });
+    expect(after).toMatchObject({
+      status: "NO_SHOW",
+      outcomeSummary: "Cora Coach: attended, 20 min. Ann Client: did not join.",
+    });
     expect(await app.db.ledgerEntry.count({ where: { bookingId: b.id, kind: "REFUND" } })).toBe(0);
     expect(await app.db.notification.count({ where: { userId: coach.user.id, kind: "session.no_show" } })).toBe(1);
     // The client is told too, in-app and by mail; a free session has no refund to speak of.
-    const toClient = await app.db.notification.findMany({ where: { userId: ann.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } } });
-    expect(toClient).toEqual([expect.objectContaining({ kind: "session.no_show", title: "Your session was recorded as a no-show", readAt: null })]);
-    expect(toClient[0]!.body).toBe(`You did not join your session with Cora Coach on ${inZone(b.startsAt, "UTC")}, so it was recorded as a no-show. If you think this is wrong, write to your coach from the booking page.`);
-    expect(await app.db.outboxMessage.count({ where: { to: ann.email, subject: "Your session was recorded as a no-show" } })).toBe(1);
+    const toClient = await app.db.notification.findMany({
+      where: { userId: ann.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } },
+    });
+    expect(toClient).toEqual([
+      expect.objectContaining({
+        kind: "session.no_show",
+        title: "Your session was recorded as a no-show",
+        readAt: null,
+      }),
+    ]);
+    expect(toClient[0]!.body).toBe(
+      `You did not join your session with Cora Coach on ${inZone(b.startsAt, "UTC")}, so it was recorded as a no-show. If you think this is wrong, write to your coach from the booking page.`,
+    );
+    expect(
+      await app.db.outboxMessage.count({ where: { to: ann.email, subject: "Your session was recorded as a no-show" } }),
+    ).toBe(1);
     expect(await sessions().decideOutcome(b.id)).toEqual({ outcome: "ALREADY_DECIDED" });
-    expect(await app.db.notification.count({ where: { userId: ann.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } } })).toBe(1);
+    expect(
+      await app.db.notification.count({
+        where: { userId: ann.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } },
+      }),
+    ).toBe(1);
   });
 
   it("tells a client who paid and missed the session, in their own zone, that no refund is given (in-app and by mail)", async () => {
@@ -351,12 +532,20 @@ describe("outcome after the window", () => {
     app.clock.advance(70 * MIN); // nobody came; the room closed
     expect(await sessions().decideOutcome(b.id)).toMatchObject({ outcome: "NO_SHOW" });
     expect(await app.db.ledgerEntry.count({ where: { bookingId: b.id, kind: "REFUND" } })).toBe(0);
-    const note = await app.db.notification.findFirstOrThrow({ where: { userId: dee.user.id, kind: "session.no_show" } });
-    expect(note).toMatchObject({ title: "Your session was recorded as a no-show", link: `/bookings/${b.id}`, readAt: null });
+    const note = await app.db.notification.findFirstOrThrow({
+      where: { userId: dee.user.id, kind: "session.no_show" },
+    });
+    expect(note).toMatchObject({
+      title: "Your session was recorded as a no-show",
+      link: `/bookings/${b.id}`,
+      readAt: null,
+    });
     expect(note.body).toBe(
       `You did not join your session with Cora Coach on ${inZone(b.startsAt, "Europe/Amsterdam")}, so it was recorded as a no-show. Under the cancellation policy, no refund is given for a missed session. If you think this is wrong, write to your coach from the booking page.`,
     );
-    const mail = await app.db.outboxMessage.findFirstOrThrow({ where: { to: dee.email, subject: "Your session was recorded as a no-show" } });
+    const mail = await app.db.outboxMessage.findFirstOrThrow({
+      where: { to: dee.email, subject: "Your session was recorded as a no-show" },
+    });
     expect(mail.text).toContain("no refund is given for a missed session");
     expect(mail.text).toContain(`/bookings/${b.id}`);
   });
@@ -364,18 +553,39 @@ describe("outcome after the window", () => {
   it("tells a client who missed a session booked with a package credit that the credit is not returned", async () => {
     const eve = await createUser(app, tenant, "CLIENT", { name: "Eve Client" });
     const purchase = await packagePurchase(eve, 2);
-    const b = await app.db.booking.update({ where: { id: (await booking(coach, eve.user.id, -70)).id }, data: { packagePurchaseId: purchase.id } });
+    const b = await app.db.booking.update({
+      where: { id: (await booking(coach, eve.user.id, -70)).id },
+      data: { packagePurchaseId: purchase.id },
+    });
     expect(await sessions().decideOutcome(b.id)).toMatchObject({ outcome: "NO_SHOW" });
     expect((await app.db.packagePurchase.findUniqueOrThrow({ where: { id: purchase.id } })).creditsRemaining).toBe(2);
-    const note = await app.db.notification.findFirstOrThrow({ where: { userId: eve.user.id, kind: "session.no_show" } });
-    expect(note.body).toContain("so it was recorded as a no-show. Under the cancellation policy, a missed session uses its package credit: the credit is not returned.");
-    expect(await app.db.outboxMessage.count({ where: { to: eve.email, subject: "Your session was recorded as a no-show" } })).toBe(1);
+    const note = await app.db.notification.findFirstOrThrow({
+      where: { userId: eve.user.id, kind: "session.no_show" },
+    });
+    expect(note.body).toContain(
+      "so it was recorded as a no-show. Under the cancellation policy, a missed session uses its package credit: the credit is not returned.",
+    );
+    expect(
+      await app.db.outboxMessage.count({ where: { to: eve.email, subject: "Your session was recorded as a no-show" } }),
+    ).toBe(1);
   });
 
   it("cancels with a full refund, as the coach's cancellation, when only the client came", async () => {
     const startsAt = new Date(app.clock.now().getTime() + 5 * MIN);
     const b = await app.db.booking.create({
-      data: { tenantId: tenant.id, coachProfileId: coach.profile.id, clientId: ann.user.id, status: "PENDING", startsAt, endsAt: new Date(startsAt.getTime() + 60 * MIN), priceMinor: 5000, platformFeeMinor: 500, coachPayoutMinor: 4500, room: `room-${crypto.randomUUID()}`, holdExpiresAt: new Date(app.clock.now().getTime() + 10 * MIN) },
+      data: {
+        tenantId: tenant.id,
+        coachProfileId: coach.profile.id,
+        clientId: ann.user.id,
+        status: "PENDING",
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 60 * MIN),
+        priceMinor: 5000,
+        platformFeeMinor: 500,
+        coachPayoutMinor: 4500,
+        room: `room-${crypto.randomUUID()}`,
+        holdExpiresAt: new Date(app.clock.now().getTime() + 10 * MIN),
+      },
     });
     await (await api(ann)).payments.payLocal({ bookingId: b.id });
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("CONFIRMED");
@@ -386,29 +596,70 @@ describe("outcome after the window", () => {
     app.clock.advance(60 * MIN);
     expect(await sessions().decideOutcome(b.id)).toMatchObject({ outcome: "COACH_ABSENT" });
     const after = await app.db.booking.findUniqueOrThrow({ where: { id: b.id } });
-    expect(after).toMatchObject({ status: "CANCELLED", cancelledById: coach.user.id, cancellationReason: "The coach did not join the session.", outcomeSummary: "Cora Coach: did not join. Ann Client: attended, 15 min." });
-    expect(await app.db.ledgerEntry.findFirst({ where: { bookingId: b.id, kind: "REFUND" } })).toMatchObject({ amountMinor: 5000 });
-    const toClient = await app.db.notification.findMany({ where: { userId: ann.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } } });
-    expect(toClient).toEqual([expect.objectContaining({ kind: "booking.cancelled", title: "Your coach missed the session" })]);
-    expect(toClient[0]!.body).toBe(`Cora Coach did not join your session on ${inZone(b.startsAt, "UTC")}, so it is cancelled. You are refunded in full: 50.00 EUR.`);
-    expect((await app.db.outboxMessage.findFirstOrThrow({ where: { to: ann.email, subject: "Your coach missed the session" } })).text).toContain("You are refunded in full: 50.00 EUR.");
+    expect(after).toMatchObject({
+      status: "CANCELLED",
+      cancelledById: coach.user.id,
+      cancellationReason: "The coach did not join the session.",
+      outcomeSummary: "Cora Coach: did not join. Ann Client: attended, 15 min.",
+    });
+    expect(await app.db.ledgerEntry.findFirst({ where: { bookingId: b.id, kind: "REFUND" } })).toMatchObject({
+      amountMinor: 5000,
+    });
+    const toClient = await app.db.notification.findMany({
+      where: { userId: ann.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } },
+    });
+    expect(toClient).toEqual([
+      expect.objectContaining({ kind: "booking.cancelled", title: "Your coach missed the session" }),
+    ]);
+    expect(toClient[0]!.body).toBe(
+      `Cora Coach did not join your session on ${inZone(b.startsAt, "UTC")}, so it is cancelled. You are refunded in full: 50.00 EUR.`,
+    );
+    expect(
+      (
+        await app.db.outboxMessage.findFirstOrThrow({
+          where: { to: ann.email, subject: "Your coach missed the session" },
+        })
+      ).text,
+    ).toContain("You are refunded in full: 50.00 EUR.");
     expect(await app.db.notification.count({ where: { userId: coach.user.id, kind: "session.coach_absent" } })).toBe(1);
     expect(await sessions().decideOutcome(b.id)).toEqual({ outcome: "ALREADY_DECIDED" });
-    expect(await app.db.notification.count({ where: { userId: ann.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } } })).toBe(1);
+    expect(
+      await app.db.notification.count({
+        where: { userId: ann.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } },
+      }),
+    ).toBe(1);
   });
 
   it("returns the package credit when only the client came to a session booked with one, and tells the client", async () => {
     const fay = await createUser(app, tenant, "CLIENT", { name: "Fay Client" });
     const purchase = await packagePurchase(fay, 2);
-    const b = await app.db.booking.update({ where: { id: (await booking(coach, fay.user.id, -70)).id }, data: { packagePurchaseId: purchase.id } });
-    await app.db.attendance.create({ data: { tenantId: tenant.id, bookingId: b.id, userId: fay.user.id, transport: "p2p", joinedAt: b.startsAt, leftAt: new Date(b.startsAt.getTime() + 15 * MIN) } });
+    const b = await app.db.booking.update({
+      where: { id: (await booking(coach, fay.user.id, -70)).id },
+      data: { packagePurchaseId: purchase.id },
+    });
+    await app.db.attendance.create({
+      data: {
+        tenantId: tenant.id,
+        bookingId: b.id,
+        userId: fay.user.id,
+        transport: "p2p",
+        joinedAt: b.startsAt,
+        leftAt: new Date(b.startsAt.getTime() + 15 * MIN),
+      },
+    });
     expect(await sessions().decideOutcome(b.id)).toMatchObject({ outcome: "COACH_ABSENT" });
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: b.id } })).status).toBe("CANCELLED");
     expect((await app.db.packagePurchase.findUniqueOrThrow({ where: { id: purchase.id } })).creditsRemaining).toBe(3);
-    const note = await app.db.notification.findFirstOrThrow({ where: { userId: fay.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } } });
+    const note = await app.db.notification.findFirstOrThrow({
+      where: { userId: fay.user.id, link: `/bookings/${b.id}`, NOT: { kind: "booking.confirmed" } },
+    });
     expect(note).toMatchObject({ kind: "booking.cancelled", title: "Your coach missed the session" });
-    expect(note.body).toBe(`Cora Coach did not join your session on ${inZone(b.startsAt, "UTC")}, so it is cancelled. Your package credit is returned, so you can book another session with it.`);
-    expect(await app.db.outboxMessage.count({ where: { to: fay.email, subject: "Your coach missed the session" } })).toBe(1);
+    expect(note.body).toBe(
+      `Cora Coach did not join your session on ${inZone(b.startsAt, "UTC")}, so it is cancelled. Your package credit is returned, so you can book another session with it.`,
+    );
+    expect(
+      await app.db.outboxMessage.count({ where: { to: fay.email, subject: "Your coach missed the session" } }),
+    ).toBe(1);
     expect(await app.db.notification.count({ where: { userId: fay.user.id, kind: "session.no_show" } })).toBe(0);
   });
 
@@ -421,7 +672,9 @@ describe("outcome after the window", () => {
     expect(results[inPerson.id]).toBe("COMPLETED");
     expect(results[running.id]).toBeUndefined();
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: running.id } })).status).toBe("CONFIRMED");
-    expect((await app.db.booking.findUniqueOrThrow({ where: { id: inPerson.id } })).outcomeSummary).toBe("In-person session: attendance is not recorded online.");
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: inPerson.id } })).outcomeSummary).toBe(
+      "In-person session: attendance is not recorded online.",
+    );
     expect(Object.keys((await sessions().decideDueOutcomes()).results)).not.toContain(done.id);
   });
 
@@ -429,9 +682,22 @@ describe("outcome after the window", () => {
     const { jobs, tandem: withJobs, stop } = await withJobQueue(app);
     try {
       const startsAt = new Date(app.clock.now().getTime() + 30 * MIN);
-      const b = await app.db.booking.create({ data: { tenantId: tenant.id, coachProfileId: coach.profile.id, clientId: ann.user.id, status: "PENDING", startsAt, endsAt: new Date(startsAt.getTime() + 60 * MIN), room: `room-${crypto.randomUUID()}` } });
+      const b = await app.db.booking.create({
+        data: {
+          tenantId: tenant.id,
+          coachProfileId: coach.profile.id,
+          clientId: ann.user.id,
+          status: "PENDING",
+          startsAt,
+          endsAt: new Date(startsAt.getTime() + 60 * MIN),
+          room: `room-${crypto.randomUUID()}`,
+        },
+      });
       await withJobs.services.bookings.confirmPaid(b.id);
-      const [queued] = await app.db.$queryRawUnsafe<{ start_after: Date }[]>(`SELECT start_after FROM pgboss.job WHERE name = 'sessions.outcome' AND data->>'bookingId' = $1`, b.id);
+      const [queued] = await app.db.$queryRawUnsafe<{ start_after: Date }[]>(
+        `SELECT start_after FROM pgboss.job WHERE name = 'sessions.outcome' AND data->>'bookingId' = $1`,
+        b.id,
+      );
       expect(queued?.start_after).toEqual(new Date(b.endsAt.getTime() + 5 * MIN));
       await join(b.id, coach.user.id);
       await join(b.id, ann.user.id);

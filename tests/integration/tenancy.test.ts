@@ -3,7 +3,14 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../../server/trpc/root.ts";
 import { createTestApp, type TestApp, tokenFrom } from "../helpers/app.ts";
-import { createCoach, createCompletedBooking, createTenant, createUser, makeEligible, PASSWORD } from "../helpers/factories.ts";
+import {
+  createCoach,
+  createCompletedBooking,
+  createTenant,
+  createUser,
+  makeEligible,
+  PASSWORD,
+} from "../helpers/factories.ts";
 
 /**
  * Tenant isolation: a user of tenant A can never read or change tenant B's data, through
@@ -32,9 +39,18 @@ beforeAll(async () => {
   certifiedA = await createCoach(app, a, { name: "Alpha Certified", role: "CERTIFIED_COACH" });
   coachB = await createCoach(app, b, { name: "Beta Coach", specialties: ["shared"] });
   bookingB = await createCompletedBooking(app, coachB, clientB.user.id);
-  reviewB = await (await app.as(clientB.token)).api.reviews.create({ bookingId: bookingB.id, rating: 5, text: "Great coach in Beta.", anonymous: false });
-  credentialB = await (await app.as(coachB.token)).api.coach.addCredential({ type: "Beta cert", issuer: "Beta body", number: "", expiresOn: null });
-  await app.tandem.services.notifications.notify({ tenantId: b.id, userId: clientB.user.id, kind: "test", title: "Beta only" });
+  reviewB = await (
+    await app.as(clientB.token)
+  ).api.reviews.create({ bookingId: bookingB.id, rating: 5, text: "Great coach in Beta.", anonymous: false });
+  credentialB = await (
+    await app.as(coachB.token)
+  ).api.coach.addCredential({ type: "Beta cert", issuer: "Beta body", number: "", expiresOn: null });
+  await app.tandem.services.notifications.notify({
+    tenantId: b.id,
+    userId: clientB.user.id,
+    kind: "test",
+    title: "Beta only",
+  });
 });
 afterAll(() => app?.close());
 
@@ -43,13 +59,29 @@ const settingsOf = (id: string) => app.db.tenant.findUniqueOrThrow({ where: { id
 
 const notFoundOrForbidden = { code: expect.stringMatching(/^(NOT_FOUND|FORBIDDEN)$/) };
 const profileOf = (c: C) => app.db.coachProfile.findUniqueOrThrow({ where: { id: c.profile.id } });
-const offering = { name: "Session", description: "", priceMinor: 5000, durationMinutes: 60, delivery: "ONLINE" as const, sessionType: "VIDEO" as const, premiumOnly: false };
+const offering = {
+  name: "Session",
+  description: "",
+  priceMinor: 5000,
+  durationMinutes: 60,
+  delivery: "ONLINE" as const,
+  sessionType: "VIDEO" as const,
+  premiumOnly: false,
+};
 
 /** A package of tenant B's coach and a pending purchase of it by tenant B's client, made once. */
 let betaPackageMade: Promise<{ packageId: string; purchaseId: string }> | undefined;
 const betaPackage = () =>
   (betaPackageMade ??= (async () => {
-    const pkg = await (await as(coachB)).packages.create({ serviceId: coachB.service!.id, name: "Beta bundle", description: "", sessionCount: 2, priceMinor: 10000 });
+    const pkg = await (
+      await as(coachB)
+    ).packages.create({
+      serviceId: coachB.service!.id,
+      name: "Beta bundle",
+      description: "",
+      sessionCount: 2,
+      priceMinor: 10000,
+    });
     const { purchaseId } = await (await as(clientB)).packages.startCheckout({ packageId: pkg.id });
     return { packageId: pkg.id, purchaseId };
   })());
@@ -63,68 +95,114 @@ const covered: Record<string, () => Promise<void>> = {
   "coach.submitApplication": async () => {
     const applicant = await createUser(app, a);
     await makeEligible(app, a.id, applicant.user.id);
-    const profile = await (await as(applicant)).coach.submitApplication({ motivation: "x".repeat(60), specialties: ["focus"], credentialsSummary: "" });
+    const profile = await (
+      await as(applicant)
+    ).coach.submitApplication({ motivation: "x".repeat(60), specialties: ["focus"], credentialsSummary: "" });
     expect(profile.tenantId).toBe(a.id);
     expect((await (await as(adminB)).coachAdmin.reviewQueue()).map((p) => p.id)).not.toContain(profile.id);
   },
   "coach.profile": async () => expect((await (await as(coachA)).coach.profile()).id).toBe(coachA.profile.id),
   "coach.updateProfile": async () => {
     const before = await profileOf(coachB);
-    await (await as(coachA)).coach.updateProfile({ displayName: "Alpha Coach", bio: "Updated", specialties: ["shared"], topics: [], languages: ["en"], location: null, timeZone: "Europe/Berlin", yearsExperience: 3, education: "", approach: "", sessionTypes: ["VIDEO"] });
+    await (
+      await as(coachA)
+    ).coach.updateProfile({
+      displayName: "Alpha Coach",
+      bio: "Updated",
+      specialties: ["shared"],
+      topics: [],
+      languages: ["en"],
+      location: null,
+      timeZone: "Europe/Berlin",
+      yearsExperience: 3,
+      education: "",
+      approach: "",
+      sessionTypes: ["VIDEO"],
+    });
     expect(await profileOf(coachB)).toEqual(before);
   },
   "coach.certification": async () => {
     await expect((await as(clientA)).coach.certification()).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await (await as(coachA)).coach.certification()).items.length).toBe(3);
   },
-  "coach.credentials": async () => expect((await (await as(coachA)).coach.credentials()).map((c) => c.id)).not.toContain(credentialB.id),
+  "coach.credentials": async () =>
+    expect((await (await as(coachA)).coach.credentials()).map((c) => c.id)).not.toContain(credentialB.id),
   "coach.addCredential": async () => {
-    const created = await (await as(coachA)).coach.addCredential({ type: "Alpha cert", issuer: "Alpha body", number: "", expiresOn: null });
+    const created = await (
+      await as(coachA)
+    ).coach.addCredential({ type: "Alpha cert", issuer: "Alpha body", number: "", expiresOn: null });
     expect(created.tenantId).toBe(a.id);
   },
   "coach.uploadPhoto": async () => {
-    const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#888" } }).png().toBuffer();
+    const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: "#888" } })
+      .png()
+      .toBuffer();
     const updated = await (await as(coachA)).coach.uploadPhoto({ photo: new Blob([new Uint8Array(image)]) });
     expect(updated.photoKey?.startsWith(`avatars/${a.id}/`)).toBe(true);
     expect(await app.tandem.services.coaches.photo({ tenantId: b.id }, updated.photoKey!)).toBeNull();
   },
   "coachAdmin.reviewQueue": async () => {
-    for (const p of await (await as(adminA)).coachAdmin.reviewQueue()) expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: p.id } })).tenantId).toBe(a.id);
+    for (const p of await (await as(adminA)).coachAdmin.reviewQueue())
+      expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: p.id } })).tenantId).toBe(a.id);
   },
   "coachAdmin.decide": async () => {
     const applicant = await createUser(app, b);
     await makeEligible(app, b.id, applicant.user.id);
-    const pending = await (await as(applicant)).coach.submitApplication({ motivation: "y".repeat(60), specialties: ["focus"], credentialsSummary: "" });
-    await expect((await as(adminA)).coachAdmin.decide({ coachId: pending.id, approve: true, reason: null })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const pending = await (
+      await as(applicant)
+    ).coach.submitApplication({ motivation: "y".repeat(60), specialties: ["focus"], credentialsSummary: "" });
+    await expect(
+      (await as(adminA)).coachAdmin.decide({ coachId: pending.id, approve: true, reason: null }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe("PENDING");
   },
-  "coachAdmin.coaches": async () => expect((await (await as(adminA)).coachAdmin.coaches()).map((c) => c.id)).not.toContain(coachB.profile.id),
+  "coachAdmin.coaches": async () =>
+    expect((await (await as(adminA)).coachAdmin.coaches()).map((c) => c.id)).not.toContain(coachB.profile.id),
   "coachAdmin.suspend": async () => {
-    await expect((await as(adminA)).coachAdmin.suspend({ coachId: coachB.profile.id, reason: "cross-tenant" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(adminA)).coachAdmin.suspend({ coachId: coachB.profile.id, reason: "cross-tenant" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await profileOf(coachB)).status).toBe("APPROVED");
   },
   "coachAdmin.reinstate": async () => {
-    await expect((await as(adminA)).coachAdmin.reinstate({ coachId: coachB.profile.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(adminA)).coachAdmin.reinstate({ coachId: coachB.profile.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   },
   "coachAdmin.setFeeOverride": async () => {
-    await expect((await as(adminA)).coachAdmin.setFeeOverride({ coachId: coachB.profile.id, platformFeeBps: 0 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(adminA)).coachAdmin.setFeeOverride({ coachId: coachB.profile.id, platformFeeBps: 0 }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await profileOf(coachB)).platformFeeBpsOverride).toBeNull();
   },
   "coachAdmin.setFeatured": async () => {
-    await expect((await as(adminA)).coachAdmin.setFeatured({ coachId: coachB.profile.id, rank: 1 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(adminA)).coachAdmin.setFeatured({ coachId: coachB.profile.id, rank: 1 }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   },
-  "coachAdmin.credentials": async () => expect((await (await as(adminA)).coachAdmin.credentials()).map((c) => c.id)).not.toContain(credentialB.id),
+  "coachAdmin.credentials": async () =>
+    expect((await (await as(adminA)).coachAdmin.credentials()).map((c) => c.id)).not.toContain(credentialB.id),
   "coachAdmin.verifyCredential": async () => {
-    await expect((await as(adminA)).coachAdmin.verifyCredential({ credentialId: credentialB.id, verified: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(adminA)).coachAdmin.verifyCredential({ credentialId: credentialB.id, verified: true }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await app.db.credential.findUniqueOrThrow({ where: { id: credentialB.id } })).status).toBe("UNVERIFIED");
   },
-  "coachAdmin.certificationCandidates": async () => expect((await (await as(certifiedA)).coachAdmin.certificationCandidates()).map((c) => c.id)).not.toContain(coachB.profile.id),
+  "coachAdmin.certificationCandidates": async () =>
+    expect((await (await as(certifiedA)).coachAdmin.certificationCandidates()).map((c) => c.id)).not.toContain(
+      coachB.profile.id,
+    ),
   "coachAdmin.certify": async () => {
-    await expect((await as(certifiedA)).coachAdmin.certify({ coachId: coachB.profile.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(certifiedA)).coachAdmin.certify({ coachId: coachB.profile.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   },
-  "coachAdmin.reviews": async () => expect((await (await as(adminA)).coachAdmin.reviews()).map((r) => r.id)).not.toContain(reviewB.id),
+  "coachAdmin.reviews": async () =>
+    expect((await (await as(adminA)).coachAdmin.reviews()).map((r) => r.id)).not.toContain(reviewB.id),
   "coachAdmin.hideReview": async () => {
-    await expect((await as(adminA)).coachAdmin.hideReview({ reviewId: reviewB.id, reason: "cross-tenant" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(adminA)).coachAdmin.hideReview({ reviewId: reviewB.id, reason: "cross-tenant" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await app.db.review.findUniqueOrThrow({ where: { id: reviewB.id } })).hiddenAt).toBeNull();
   },
   "offerings.mine": async () => {
@@ -132,10 +210,14 @@ const covered: Record<string, () => Promise<void>> = {
   },
   "offerings.create": async () => expect((await (await as(coachA)).offerings.create(offering)).tenantId).toBe(a.id),
   "offerings.update": async () => {
-    await expect((await as(coachA)).offerings.update({ ...offering, serviceId: coachB.service!.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(coachA)).offerings.update({ ...offering, serviceId: coachB.service!.id }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   },
   "offerings.setArchived": async () => {
-    await expect((await as(coachA)).offerings.setArchived({ serviceId: coachB.service!.id, archived: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(coachA)).offerings.setArchived({ serviceId: coachB.service!.id, archived: true }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await app.db.service.findUniqueOrThrow({ where: { id: coachB.service!.id } })).status).toBe("ACTIVE");
   },
   "directory.search": async () => {
@@ -147,34 +229,64 @@ const covered: Record<string, () => Promise<void>> = {
     expect((await (await as(clientA)).directory.featured()).map((c) => c.id)).not.toContain(coachB.profile.id);
   },
   "directory.facets": async () => {
-    await (await as(coachB)).coach.updateProfile({ displayName: "Beta Coach", bio: "", specialties: ["beta-only"], topics: [], languages: ["fi"], location: null, timeZone: "UTC", yearsExperience: null, education: "", approach: "", sessionTypes: ["VIDEO"] });
+    await (
+      await as(coachB)
+    ).coach.updateProfile({
+      displayName: "Beta Coach",
+      bio: "",
+      specialties: ["beta-only"],
+      topics: [],
+      languages: ["fi"],
+      location: null,
+      timeZone: "UTC",
+      yearsExperience: null,
+      education: "",
+      approach: "",
+      sessionTypes: ["VIDEO"],
+    });
     const facets = await (await as(clientA)).directory.facets();
     expect(facets.specialties).not.toContain("beta-only");
     expect(facets.languages).not.toContain("fi");
   },
   "directory.profile": async () => {
-    await expect((await as(clientA)).directory.profile({ coachId: coachB.profile.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(clientA)).directory.profile({ coachId: coachB.profile.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   },
   "favourites.list": async () => {
     await (await as(clientB)).favourites.add({ coachId: coachB.profile.id });
     expect(await (await as(clientA)).favourites.list()).toEqual([]);
   },
   "favourites.add": async () => {
-    await expect((await as(clientA)).favourites.add({ coachId: coachB.profile.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(clientA)).favourites.add({ coachId: coachB.profile.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   },
   "favourites.remove": async () => {
     await (await as(clientA)).favourites.remove({ coachId: coachB.profile.id });
     expect(await app.db.favourite.count({ where: { coachProfileId: coachB.profile.id } })).toBe(1); // clientB's stays
   },
-  "reviews.reviewable": async () => expect((await (await as(clientA)).reviews.reviewable()).map((r) => r.id)).not.toContain(bookingB.id),
+  "reviews.reviewable": async () =>
+    expect((await (await as(clientA)).reviews.reviewable()).map((r) => r.id)).not.toContain(bookingB.id),
   "reviews.create": async () => {
-    await expect((await as(clientA)).reviews.create({ bookingId: bookingB.id, rating: 1, text: "Cross-tenant review", anonymous: false })).rejects.toMatchObject(notFoundOrForbidden);
+    await expect(
+      (await as(clientA)).reviews.create({
+        bookingId: bookingB.id,
+        rating: 1,
+        text: "Cross-tenant review",
+        anonymous: false,
+      }),
+    ).rejects.toMatchObject(notFoundOrForbidden);
   },
   "reviews.respond": async () => {
-    await expect((await as(coachA)).reviews.respond({ reviewId: reviewB.id, response: "Not my review" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(coachA)).reviews.respond({ reviewId: reviewB.id, response: "Not my review" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   },
-  "reviews.mine": async () => expect((await (await as(coachA)).reviews.mine()).map((r) => r.id)).not.toContain(reviewB.id),
-  "notifications.list": async () => expect((await (await as(clientA)).notifications.list()).map((n) => n.title)).not.toContain("Beta only"),
+  "reviews.mine": async () =>
+    expect((await (await as(coachA)).reviews.mine()).map((r) => r.id)).not.toContain(reviewB.id),
+  "notifications.list": async () =>
+    expect((await (await as(clientA)).notifications.list()).map((n) => n.title)).not.toContain("Beta only"),
   "notifications.unreadCount": async () => expect(await (await as(clientB)).notifications.unreadCount()).toBe(1),
   "notifications.markAllRead": async () => {
     await (await as(clientA)).notifications.markAllRead();
@@ -183,54 +295,116 @@ const covered: Record<string, () => Promise<void>> = {
 
   // ---- bookings ----
   "bookings.myAvailability": async () => {
-    await (await as(coachB)).bookings.setAvailability({ timeZone: "Europe/Helsinki", weekly: [{ weekday: 1, start: "09:00", end: "17:00" }], overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 0, horizonDays: 30, dailyCap: null });
+    await (
+      await as(coachB)
+    ).bookings.setAvailability({
+      timeZone: "Europe/Helsinki",
+      weekly: [{ weekday: 1, start: "09:00", end: "17:00" }],
+      overrides: [],
+      bufferBeforeMinutes: 0,
+      bufferAfterMinutes: 0,
+      minNoticeMinutes: 0,
+      horizonDays: 30,
+      dailyCap: null,
+    });
     expect((await (await as(coachA)).bookings.myAvailability()).availability.timeZone).not.toBe("Europe/Helsinki");
   },
   "bookings.setAvailability": async () => {
-    await (await as(coachA)).bookings.setAvailability({ timeZone: "Europe/Paris", weekly: [], overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 0, horizonDays: 30, dailyCap: null });
-    expect((await app.db.coachAvailability.findUniqueOrThrow({ where: { coachProfileId: coachB.profile.id } })).timeZone).toBe("Europe/Helsinki");
+    await (
+      await as(coachA)
+    ).bookings.setAvailability({
+      timeZone: "Europe/Paris",
+      weekly: [],
+      overrides: [],
+      bufferBeforeMinutes: 0,
+      bufferAfterMinutes: 0,
+      minNoticeMinutes: 0,
+      horizonDays: 30,
+      dailyCap: null,
+    });
+    expect(
+      (await app.db.coachAvailability.findUniqueOrThrow({ where: { coachProfileId: coachB.profile.id } })).timeZone,
+    ).toBe("Europe/Helsinki");
   },
   "bookings.addTimeOff": async () => {
-    const off = await (await as(coachA)).bookings.addTimeOff({ startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z", reason: "" });
+    const off = await (
+      await as(coachA)
+    ).bookings.addTimeOff({ startsAt: "2030-01-01T00:00:00Z", endsAt: "2030-01-02T00:00:00Z", reason: "" });
     expect(off.coachProfileId).toBe(coachA.profile.id);
   },
   "bookings.removeTimeOff": async () => {
-    const off = await (await as(coachB)).bookings.addTimeOff({ startsAt: "2030-02-01T00:00:00Z", endsAt: "2030-02-02T00:00:00Z", reason: "" });
-    await expect((await as(coachA)).bookings.removeTimeOff({ timeOffId: off.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const off = await (
+      await as(coachB)
+    ).bookings.addTimeOff({ startsAt: "2030-02-01T00:00:00Z", endsAt: "2030-02-02T00:00:00Z", reason: "" });
+    await expect((await as(coachA)).bookings.removeTimeOff({ timeOffId: off.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await app.db.timeOff.count({ where: { id: off.id } })).toBe(1);
   },
   "bookings.slots": async () => {
-    await expect((await as(clientA)).bookings.slots({ serviceId: coachB.service!.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(clientA)).bookings.slots({ serviceId: coachB.service!.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   },
   "bookings.hold": async () => {
-    await expect((await as(clientA)).bookings.hold({ serviceId: coachB.service!.id, startsAt: "2030-01-07T09:00:00Z", topic: "", clientNotes: "" })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect(await app.db.booking.count({ where: { coachProfileId: coachB.profile.id, clientId: clientA.user.id } })).toBe(0);
+    await expect(
+      (await as(clientA)).bookings.hold({
+        serviceId: coachB.service!.id,
+        startsAt: "2030-01-07T09:00:00Z",
+        topic: "",
+        clientNotes: "",
+      }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(
+      await app.db.booking.count({ where: { coachProfileId: coachB.profile.id, clientId: clientA.user.id } }),
+    ).toBe(0);
   },
   "bookings.detail": async () => {
-    await expect((await as(clientA)).bookings.detail({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect((await as(coachA)).bookings.detail({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(clientA)).bookings.detail({ bookingId: bookingB.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect((await as(coachA)).bookings.detail({ bookingId: bookingB.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect((await (await as(clientB)).bookings.detail({ bookingId: bookingB.id })).viewerIsClient).toBe(true);
   },
   "bookings.calendarFile": async () => {
-    await expect((await as(clientA)).bookings.calendarFile({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(clientA)).bookings.calendarFile({ bookingId: bookingB.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   },
-  "bookings.forCoach": async () => expect((await (await as(coachA)).bookings.forCoach()).map((b) => b.id)).not.toContain(bookingB.id),
+  "bookings.forCoach": async () =>
+    expect((await (await as(coachA)).bookings.forCoach()).map((b) => b.id)).not.toContain(bookingB.id),
   "earnings.mine": async () => {
     for (const m of (await (await as(coachA)).earnings.mine()).months) expect(m.currency).toBeTruthy();
     await expect((await as(clientA)).earnings.mine()).rejects.toMatchObject({ code: "FORBIDDEN" });
   },
   "earnings.tenant": async () => {
-    await app.db.ledgerEntry.create({ data: { tenantId: b.id, bookingId: bookingB.id, kind: "PLATFORM_FEE", amountMinor: 777, currency: "EUR", provider: "local", reference: "beta-only" } });
+    await app.db.ledgerEntry.create({
+      data: {
+        tenantId: b.id,
+        bookingId: bookingB.id,
+        kind: "PLATFORM_FEE",
+        amountMinor: 777,
+        currency: "EUR",
+        provider: "local",
+        reference: "beta-only",
+      },
+    });
     const months = (await (await as(adminA)).earnings.tenant()).months;
     expect(months.reduce((n, m) => n + m.feesMinor, 0)).not.toBe(777);
     expect((await (await as(adminB)).earnings.tenant()).months.reduce((n, m) => n + m.feesMinor, 0)).toBe(777);
     await expect((await as(coachA)).earnings.tenant()).rejects.toMatchObject({ code: "FORBIDDEN" });
   },
   "bookings.rescheduleOptions": async () => {
-    await expect((await as(clientA)).bookings.rescheduleOptions({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(clientA)).bookings.rescheduleOptions({ bookingId: bookingB.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   },
   "bookings.reschedule": async () => {
-    await expect((await as(clientA)).bookings.reschedule({ bookingId: bookingB.id, startsAt: "2030-01-07T09:00:00Z" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(clientA)).bookings.reschedule({ bookingId: bookingB.id, startsAt: "2030-01-07T09:00:00Z" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   },
   "bookings.calendarFeed": async () => {
     const { url } = await (await as(coachB)).bookings.calendarFeed();
@@ -240,41 +414,72 @@ const covered: Record<string, () => Promise<void>> = {
     expect(mine.url).not.toBe(url);
     await expect((await as(clientA)).bookings.calendarFeed()).rejects.toMatchObject({ code: "FORBIDDEN" });
   },
-  "bookings.mine": async () => expect((await (await as(clientA)).bookings.mine()).map((b) => b.id)).not.toContain(bookingB.id),
+  "bookings.mine": async () =>
+    expect((await (await as(clientA)).bookings.mine()).map((b) => b.id)).not.toContain(bookingB.id),
 
   // ---- session notes, action items and files: tenant B's booking is "not found" in tenant A ----
   "sessionNotes.forBooking": async () => {
-    for (const u of [clientA, coachA, adminA]) await expect((await as(u)).sessionNotes.forBooking({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    for (const u of [clientA, coachA, adminA])
+      await expect((await as(u)).sessionNotes.forBooking({ bookingId: bookingB.id })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
     expect((await (await as(clientB)).sessionNotes.forBooking({ bookingId: bookingB.id })).viewer).toBe("client");
   },
   "sessionNotes.uploadFile": async () => {
     const pdf = new Blob([new Uint8Array(Buffer.from("%PDF-1.4\n%%EOF\n"))]);
-    await expect((await as(coachA)).sessionNotes.uploadFile({ bookingId: bookingB.id, kind: "RESOURCE", file: pdf })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect((await as(clientA)).sessionNotes.uploadFile({ bookingId: bookingB.id, kind: "PREPARATION", file: pdf })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(coachA)).sessionNotes.uploadFile({ bookingId: bookingB.id, kind: "RESOURCE", file: pdf }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(clientA)).sessionNotes.uploadFile({ bookingId: bookingB.id, kind: "PREPARATION", file: pdf }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await app.db.bookingFile.count({ where: { bookingId: bookingB.id, tenantId: a.id } })).toBe(0);
   },
   "sessionNotes.deleteFile": async () => {
-    const file = await (await as(coachB)).sessionNotes.uploadFile({ bookingId: bookingB.id, kind: "RESOURCE", file: new Blob([new Uint8Array(Buffer.from("%PDF-1.4\n%%EOF\n"))]) });
-    for (const u of [clientA, coachA, adminA]) await expect((await as(u)).sessionNotes.deleteFile({ fileId: file.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(app.tandem.services.sessionNotes.file({ userId: coachA.user.id, tenantId: a.id, role: "COACH" }, file.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const file = await (
+      await as(coachB)
+    ).sessionNotes.uploadFile({
+      bookingId: bookingB.id,
+      kind: "RESOURCE",
+      file: new Blob([new Uint8Array(Buffer.from("%PDF-1.4\n%%EOF\n"))]),
+    });
+    for (const u of [clientA, coachA, adminA])
+      await expect((await as(u)).sessionNotes.deleteFile({ fileId: file.id })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+    await expect(
+      app.tandem.services.sessionNotes.file({ userId: coachA.user.id, tenantId: a.id, role: "COACH" }, file.id),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await app.db.bookingFile.count({ where: { id: file.id } })).toBe(1);
   },
   "sessionNotes.saveNote": async () => {
-    await expect((await as(coachA)).sessionNotes.saveNote({ bookingId: bookingB.id, visibility: "SHARED", body: "Cross-tenant" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(coachA)).sessionNotes.saveNote({ bookingId: bookingB.id, visibility: "SHARED", body: "Cross-tenant" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await app.db.sessionNote.count({ where: { bookingId: bookingB.id } })).toBe(0);
   },
   "sessionNotes.addActionItem": async () => {
-    await expect((await as(coachA)).sessionNotes.addActionItem({ bookingId: bookingB.id, text: "Cross-tenant" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(coachA)).sessionNotes.addActionItem({ bookingId: bookingB.id, text: "Cross-tenant" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect(await app.db.actionItem.count({ where: { bookingId: bookingB.id, text: "Cross-tenant" } })).toBe(0);
   },
   "sessionNotes.removeActionItem": async () => {
-    const item = await (await as(coachB)).sessionNotes.addActionItem({ bookingId: bookingB.id, text: "Beta item to keep" });
-    await expect((await as(coachA)).sessionNotes.removeActionItem({ itemId: item.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const item = await (
+      await as(coachB)
+    ).sessionNotes.addActionItem({ bookingId: bookingB.id, text: "Beta item to keep" });
+    await expect((await as(coachA)).sessionNotes.removeActionItem({ itemId: item.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await app.db.actionItem.count({ where: { id: item.id } })).toBe(1);
   },
   "sessionNotes.setActionItemDone": async () => {
-    const item = await (await as(coachB)).sessionNotes.addActionItem({ bookingId: bookingB.id, text: "Beta item to tick" });
-    await expect((await as(clientA)).sessionNotes.setActionItemDone({ itemId: item.id, done: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const item = await (
+      await as(coachB)
+    ).sessionNotes.addActionItem({ bookingId: bookingB.id, text: "Beta item to tick" });
+    await expect(
+      (await as(clientA)).sessionNotes.setActionItemDone({ itemId: item.id, done: true }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await app.db.actionItem.findUniqueOrThrow({ where: { id: item.id } })).doneAt).toBeNull();
   },
   "sessionNotes.history": async () => {
@@ -283,21 +488,33 @@ const covered: Record<string, () => Promise<void>> = {
   },
   // ---- payments (local test checkout: no Stripe keys in this app) ----
   "payments.cancellationPreview": async () => {
-    await expect((await as(clientA)).payments.cancellationPreview({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect((await as(adminA)).payments.cancellationPreview({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(clientA)).payments.cancellationPreview({ bookingId: bookingB.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect((await as(adminA)).payments.cancellationPreview({ bookingId: bookingB.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   },
   "payments.cancelBooking": async () => {
-    await expect((await as(adminA)).payments.cancelBooking({ bookingId: bookingB.id, reason: "cross-tenant" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(adminA)).payments.cancelBooking({ bookingId: bookingB.id, reason: "cross-tenant" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: bookingB.id } })).status).toBe("COMPLETED");
   },
   "payments.checkoutSummary": async () => {
-    await expect((await as(clientA)).payments.checkoutSummary({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(clientA)).payments.checkoutSummary({ bookingId: bookingB.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   },
   "payments.startCheckout": async () => {
-    await expect((await as(clientA)).payments.startCheckout({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(clientA)).payments.startCheckout({ bookingId: bookingB.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   },
   "payments.payLocal": async () => {
-    await expect((await as(clientA)).payments.payLocal({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(clientA)).payments.payLocal({ bookingId: bookingB.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: bookingB.id } })).status).toBe("COMPLETED");
     expect(await app.db.webhookEvent.count({ where: { bookingId: bookingB.id } })).toBe(0);
   },
@@ -311,16 +528,27 @@ const covered: Record<string, () => Promise<void>> = {
     await expect((await as(clientA)).payments.coachPayoutStatus()).rejects.toMatchObject({ code: "FORBIDDEN" });
   },
   "calcom.status": async () => {
-    await app.db.coachProfile.update({ where: { id: coachB.profile.id }, data: { calcomApiKeySealed: "beta-sealed", calcomConnectedAt: new Date() } });
+    await app.db.coachProfile.update({
+      where: { id: coachB.profile.id },
+      data: { calcomApiKeySealed: "beta-sealed", calcomConnectedAt: new Date() },
+    });
     const status = await (await as(coachA)).calcom.status();
-    expect(status).toMatchObject({ connected: false, keyHint: null, webhookPath: `/webhooks/calcom?coach=${coachA.profile.id}` });
+    expect(status).toMatchObject({
+      connected: false,
+      keyHint: null,
+      webhookPath: `/webhooks/calcom?coach=${coachA.profile.id}`,
+    });
     expect(status.services.map((s) => s.id)).not.toContain(coachB.service!.id);
     await expect((await as(clientA)).calcom.status()).rejects.toMatchObject({ code: "FORBIDDEN" });
   },
   "calcom.connect": async () => {
     await app.db.coachProfile.update({ where: { id: coachB.profile.id }, data: { calcomApiKeySealed: "beta-sealed" } });
-    await expect((await as(clientA)).calcom.connect({ apiKey: "cal_live_0123456789" })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect((await as(coachA)).calcom.connect({ apiKey: "has spaces in it" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect((await as(clientA)).calcom.connect({ apiKey: "cal_live_0123456789" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect((await as(coachA)).calcom.connect({ apiKey: "has spaces in it" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
     expect((await profileOf(coachB)).calcomApiKeySealed).toBe("beta-sealed");
   },
   "calcom.disconnect": async () => {
@@ -364,24 +592,34 @@ const covered: Record<string, () => Promise<void>> = {
   },
   "auth.revokeSession": async () => {
     const target = await app.db.session.findFirstOrThrow({ where: { userId: clientB.user.id, revokedAt: null } });
-    await expect((await as(adminA)).auth.revokeSession({ sessionId: target.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(adminA)).auth.revokeSession({ sessionId: target.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect((await app.db.session.findUniqueOrThrow({ where: { id: target.id } })).revokedAt).toBeNull();
   },
   "auth.changePassword": async () => {
     const before = (await app.db.user.findUniqueOrThrow({ where: { id: clientB.user.id } })).passwordHash;
     const changer = await createUser(app, a);
-    await (await app.as(changer.token)).api.auth.changePassword({ currentPassword: PASSWORD, newPassword: "another long passphrase" });
+    await (
+      await app.as(changer.token)
+    ).api.auth.changePassword({ currentPassword: PASSWORD, newPassword: "another long passphrase" });
     expect((await app.db.user.findUniqueOrThrow({ where: { id: clientB.user.id } })).passwordHash).toBe(before);
   },
   "auth.setTimeZone": async () => {
     // A person's own setting: there is no id to point at someone else, and B's is untouched.
     const before = (await app.db.user.findUniqueOrThrow({ where: { id: clientB.user.id } })).timeZone;
     const mover = await createUser(app, a);
-    expect(await (await app.as(mover.token)).api.auth.setTimeZone({ timeZone: before === "Asia/Tokyo" ? "Europe/Oslo" : "Asia/Tokyo" })).toMatchObject({ timeZone: expect.any(String) });
+    expect(
+      await (
+        await app.as(mover.token)
+      ).api.auth.setTimeZone({ timeZone: before === "Asia/Tokyo" ? "Europe/Oslo" : "Asia/Tokyo" }),
+    ).toMatchObject({ timeZone: expect.any(String) });
     expect((await app.db.user.findUniqueOrThrow({ where: { id: clientB.user.id } })).timeZone).toBe(before);
   },
   "auth.switchTenant": async () => {
-    await expect((await as(adminA)).auth.switchTenant({ tenantSlug: "beta" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(adminA)).auth.switchTenant({ tenantSlug: "beta" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect((await (await as(adminA)).auth.me())?.tenant.id).toBe(a.id);
   },
   "tenant.publicInfo": async () => {
@@ -394,11 +632,30 @@ const covered: Record<string, () => Promise<void>> = {
   },
   "tenant.updateSettings": async () => {
     const beforeB = await settingsOf(b.id);
-    await (await as(adminA)).tenant.updateSettings({ name: "Alpha Coaching", platformFeeBps: 1234, minServicePriceMinor: 500, currency: "GBP", coachClientCapacity: 7 });
+    await (
+      await as(adminA)
+    ).tenant.updateSettings({
+      name: "Alpha Coaching",
+      platformFeeBps: 1234,
+      minServicePriceMinor: 500,
+      currency: "GBP",
+      coachClientCapacity: 7,
+    });
     expect((await settingsOf(a.id)).platformFeeBps).toBe(1234);
     expect(await settingsOf(b.id)).toEqual(beforeB);
-    await expect((await as(clientA)).tenant.updateSettings({ name: "Hijack", platformFeeBps: 0, minServicePriceMinor: 0, currency: "EUR", coachClientCapacity: 1 })).rejects.toMatchObject({ code: "FORBIDDEN" });
-    expect(app.realtime.events).toContainEqual({ kind: "emitToTenant", args: [a.id, "tenant:updated", expect.objectContaining({ tenantId: a.id })] });
+    await expect(
+      (await as(clientA)).tenant.updateSettings({
+        name: "Hijack",
+        platformFeeBps: 0,
+        minServicePriceMinor: 0,
+        currency: "EUR",
+        coachClientCapacity: 1,
+      }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(app.realtime.events).toContainEqual({
+      kind: "emitToTenant",
+      args: [a.id, "tenant:updated", expect.objectContaining({ tenantId: a.id })],
+    });
   },
   "tenant.members": async () => {
     const { members } = await (await as(adminA)).tenant.members();
@@ -409,9 +666,13 @@ const covered: Record<string, () => Promise<void>> = {
   },
   "tenant.updatePayoutSchedule": async () => {
     const beforeB = await settingsOf(b.id);
-    expect(await (await as(adminA)).tenant.updatePayoutSchedule({ payoutSchedule: "MONTHLY", payoutMonthlyAnchor: 5 })).toMatchObject({ id: a.id, payoutSchedule: "MONTHLY", payoutMonthlyAnchor: 5 });
+    expect(
+      await (await as(adminA)).tenant.updatePayoutSchedule({ payoutSchedule: "MONTHLY", payoutMonthlyAnchor: 5 }),
+    ).toMatchObject({ id: a.id, payoutSchedule: "MONTHLY", payoutMonthlyAnchor: 5 });
     expect(await settingsOf(b.id)).toEqual(beforeB);
-    await expect((await as(clientA)).tenant.updatePayoutSchedule({ payoutSchedule: "DAILY", payoutMonthlyAnchor: 1 })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      (await as(clientA)).tenant.updatePayoutSchedule({ payoutSchedule: "DAILY", payoutMonthlyAnchor: 1 }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
   },
   // ---- packages: tenant B's packages and purchases are missing in tenant A ----
   "packages.mine": async () => {
@@ -422,23 +683,44 @@ const covered: Record<string, () => Promise<void>> = {
   },
   "packages.create": async () => {
     const before = await app.db.package.count({ where: { tenantId: b.id } });
-    await expect((await as(coachA)).packages.create({ serviceId: coachB.service!.id, name: "Stolen service", description: "", sessionCount: 2, priceMinor: 100 })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      (await as(coachA)).packages.create({
+        serviceId: coachB.service!.id,
+        name: "Stolen service",
+        description: "",
+        sessionCount: 2,
+        priceMinor: 100,
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     expect(await app.db.package.count({ where: { tenantId: b.id } })).toBe(before);
   },
   "packages.update": async () => {
     const { packageId } = await betaPackage();
-    await expect((await as(coachA)).packages.update({ packageId, serviceId: coachA.service!.id, name: "Hijack", description: "", sessionCount: 2, priceMinor: 100 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      (await as(coachA)).packages.update({
+        packageId,
+        serviceId: coachA.service!.id,
+        name: "Hijack",
+        description: "",
+        sessionCount: 2,
+        priceMinor: 100,
+      }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await app.db.package.findUniqueOrThrow({ where: { id: packageId } })).name).toBe("Beta bundle");
   },
   "packages.setArchived": async () => {
     const { packageId } = await betaPackage();
-    await expect((await as(coachA)).packages.setArchived({ packageId, archived: true })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(coachA)).packages.setArchived({ packageId, archived: true })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect((await app.db.package.findUniqueOrThrow({ where: { id: packageId } })).status).toBe("ACTIVE");
   },
   "packages.forCoach": async () => {
     const { packageId } = await betaPackage();
     expect(await (await as(clientA)).packages.forCoach({ coachId: coachB.profile.id })).toEqual([]);
-    expect((await (await as(clientB)).packages.forCoach({ coachId: coachB.profile.id })).map((p) => p.id)).toEqual([packageId]);
+    expect((await (await as(clientB)).packages.forCoach({ coachId: coachB.profile.id })).map((p) => p.id)).toEqual([
+      packageId,
+    ]);
   },
   "packages.myPurchases": async () => {
     const { purchaseId } = await betaPackage();
@@ -448,21 +730,27 @@ const covered: Record<string, () => Promise<void>> = {
   },
   "packages.startCheckout": async () => {
     const { packageId } = await betaPackage();
-    await expect((await as(clientA)).packages.startCheckout({ packageId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect((await as(clientA)).packages.startCheckout({ packageId })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     expect(await app.db.packagePurchase.count({ where: { packageId, tenantId: a.id } })).toBe(0);
   },
   "packages.checkoutSummary": async () => {
     const { purchaseId } = await betaPackage();
-    for (const u of [clientA, adminA]) await expect((await as(u)).packages.checkoutSummary({ purchaseId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    for (const u of [clientA, adminA])
+      await expect((await as(u)).packages.checkoutSummary({ purchaseId })).rejects.toMatchObject({ code: "NOT_FOUND" });
   },
   "packages.creditPolicy": async () => {
     await app.db.tenant.update({ where: { id: b.id }, data: { cancellationFullRefundHours: 72 } });
-    expect((await (await as(clientA)).packages.creditPolicy()).fullRefundHours).toBe((await settingsOf(a.id)).cancellationFullRefundHours);
+    expect((await (await as(clientA)).packages.creditPolicy()).fullRefundHours).toBe(
+      (await settingsOf(a.id)).cancellationFullRefundHours,
+    );
     expect((await (await as(clientB)).packages.creditPolicy()).policy).toContain("at least 72 hours");
   },
   "packages.payLocal": async () => {
     const { purchaseId } = await betaPackage();
-    for (const u of [clientA, adminA]) await expect((await as(u)).packages.payLocal({ purchaseId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    for (const u of [clientA, adminA])
+      await expect((await as(u)).packages.payLocal({ purchaseId })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await app.db.packagePurchase.findUniqueOrThrow({ where: { id: purchaseId } })).status).toBe("PENDING");
   },
   "dashboard.summary": async () => {
@@ -474,44 +762,79 @@ const covered: Record<string, () => Promise<void>> = {
   },
   // ---- live sessions: tenant B's booking looks missing in tenant A ----
   "sessions.room": async () => {
-    for (const u of [clientA, coachA, adminA]) expect(await (await as(u)).sessions.room({ bookingId: bookingB.id })).toMatchObject({ ok: false, reason: "NOT_FOUND" });
-    expect(await (await as(clientB)).sessions.room({ bookingId: bookingB.id })).toMatchObject({ ok: false, reason: "ENDED" });
+    for (const u of [clientA, coachA, adminA])
+      expect(await (await as(u)).sessions.room({ bookingId: bookingB.id })).toMatchObject({
+        ok: false,
+        reason: "NOT_FOUND",
+      });
+    expect(await (await as(clientB)).sessions.room({ bookingId: bookingB.id })).toMatchObject({
+      ok: false,
+      reason: "ENDED",
+    });
   },
   "sessions.livekitToken": async () => {
-    for (const u of [clientA, coachA]) await expect((await as(u)).sessions.livekitToken({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    for (const u of [clientA, coachA])
+      await expect((await as(u)).sessions.livekitToken({ bookingId: bookingB.id })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: bookingB.id } })).e2eeKeySealed).toBeNull();
   },
   "sessions.attendance": async () => {
-    await app.db.attendance.create({ data: { tenantId: b.id, bookingId: bookingB.id, userId: clientB.user.id, transport: "p2p", joinedAt: new Date() } });
-    for (const u of [clientA, coachA, adminA]) await expect((await as(u)).sessions.attendance({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await app.db.attendance.create({
+      data: { tenantId: b.id, bookingId: bookingB.id, userId: clientB.user.id, transport: "p2p", joinedAt: new Date() },
+    });
+    for (const u of [clientA, coachA, adminA])
+      await expect((await as(u)).sessions.attendance({ bookingId: bookingB.id })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
     expect((await (await as(clientB)).sessions.attendance({ bookingId: bookingB.id })).rows).toHaveLength(1);
   },
   // ---- chat: tenant B's session thread and its messages are missing in tenant A ----
   "chat.sessionThread": async () => {
-    for (const u of [clientA, coachA, adminA]) await expect((await as(u)).chat.sessionThread({ bookingId: bookingB.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect((await (await as(clientB)).chat.sessionThread({ bookingId: bookingB.id })).members.map((m) => m.userId).sort()).toEqual([clientB.user.id, coachB.user.id].sort());
+    for (const u of [clientA, coachA, adminA])
+      await expect((await as(u)).chat.sessionThread({ bookingId: bookingB.id })).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+    expect(
+      (await (await as(clientB)).chat.sessionThread({ bookingId: bookingB.id })).members.map((m) => m.userId).sort(),
+    ).toEqual([clientB.user.id, coachB.user.id].sort());
   },
   "chat.history": async () => {
     const { threadId } = await (await as(clientB)).chat.sessionThread({ bookingId: bookingB.id });
-    await app.tandem.services.chat.send({ userId: clientB.user.id, tenantId: b.id }, { threadId, clientMessageId: "tenancy-history", text: "Beta only" });
-    for (const u of [clientA, coachA, adminA]) await expect((await as(u)).chat.history({ threadId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await app.tandem.services.chat.send(
+      { userId: clientB.user.id, tenantId: b.id },
+      { threadId, clientMessageId: "tenancy-history", text: "Beta only" },
+    );
+    for (const u of [clientA, coachA, adminA])
+      await expect((await as(u)).chat.history({ threadId })).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await (await as(coachB)).chat.history({ threadId })).messages.map((m) => m.text)).toContain("Beta only");
   },
   "chat.markRead": async () => {
     const { threadId } = await (await as(coachB)).chat.sessionThread({ bookingId: bookingB.id });
-    for (const u of [clientA, coachA]) await expect((await as(u)).chat.markRead({ threadId, seq: 1 })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    expect(await app.db.threadMember.count({ where: { threadId, lastReadSeq: { gt: 0 }, userId: { in: [clientA.user.id, coachA.user.id] } } })).toBe(0);
+    for (const u of [clientA, coachA])
+      await expect((await as(u)).chat.markRead({ threadId, seq: 1 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(
+      await app.db.threadMember.count({
+        where: { threadId, lastReadSeq: { gt: 0 }, userId: { in: [clientA.user.id, coachA.user.id] } },
+      }),
+    ).toBe(0);
   },
   "admin.tenants": async () => {
     await expect((await as(adminA)).admin.tenants()).rejects.toMatchObject({ code: "FORBIDDEN" });
-    expect((await (await as(sysadmin)).admin.tenants()).map((t) => t.slug)).toEqual(expect.arrayContaining(["alpha", "beta"]));
+    expect((await (await as(sysadmin)).admin.tenants()).map((t) => t.slug)).toEqual(
+      expect.arrayContaining(["alpha", "beta"]),
+    );
   },
   "admin.createTenant": async () => {
-    await expect((await as(adminB)).admin.createTenant({ name: "Gamma", slug: "gamma" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect((await as(adminB)).admin.createTenant({ name: "Gamma", slug: "gamma" })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
     expect(await app.db.tenant.count({ where: { slug: "gamma" } })).toBe(0);
   },
   "admin.setTenantFlags": async () => {
-    await expect((await as(adminA)).admin.setTenantFlags({ tenantId: b.id, featureCoaches: false })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      (await as(adminA)).admin.setTenantFlags({ tenantId: b.id, featureCoaches: false }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await settingsOf(b.id)).featureCoaches).toBe(true);
   },
 };
@@ -537,14 +860,23 @@ describe("system administration", () => {
   it("creates tenants with unique slugs and switches their flags", async () => {
     const root = await as(sysadmin);
     const created = await root.admin.createTenant({ name: "Delta Wellness", slug: "delta" });
-    expect(created).toMatchObject({ slug: "delta", platformFeeBps: 1500, coachClientCapacity: 5, featureCoaches: true, featurePremiumCoachServices: false });
+    expect(created).toMatchObject({
+      slug: "delta",
+      platformFeeBps: 1500,
+      coachClientCapacity: 5,
+      featureCoaches: true,
+      featurePremiumCoachServices: false,
+    });
     await expect(root.admin.createTenant({ name: "Delta again", slug: "delta" })).rejects.toMatchObject({
       code: "CONFLICT",
       cause: { fieldErrors: { slug: ["Another organisation already uses this address."] } },
     });
     const flagged = await root.admin.setTenantFlags({ tenantId: created.id, featurePremiumCoachServices: true });
     expect(flagged.featurePremiumCoachServices).toBe(true);
-    expect(app.realtime.events).toContainEqual({ kind: "emitToTenant", args: [created.id, "tenant:updated", expect.objectContaining({ featurePremiumCoachServices: true })] });
+    expect(app.realtime.events).toContainEqual({
+      kind: "emitToTenant",
+      args: [created.id, "tenant:updated", expect.objectContaining({ featurePremiumCoachServices: true })],
+    });
   });
 });
 
@@ -554,7 +886,12 @@ describe("tRPC over HTTP", () => {
     headers.set("content-type", "application/json");
     if (init.token) headers.set("cookie", `tandem_session=${init.token}`);
     const req = new Request(`http://localhost/api/trpc/${path}`, { ...init, headers });
-    return fetchRequestHandler({ endpoint: "/api/trpc", req, router: app.tandem.router, createContext: ({ resHeaders }) => app.tandem.createContext(req, resHeaders, "127.0.0.1") });
+    return fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req,
+      router: app.tandem.router,
+      createContext: ({ resHeaders }) => app.tandem.createContext(req, resHeaders, "127.0.0.1"),
+    });
   };
 
   it("answers bad input with 400 BAD_REQUEST and field errors, and writes nothing", async () => {
@@ -562,12 +899,26 @@ describe("tRPC over HTTP", () => {
     const res = await call("tenant.updateSettings", {
       method: "POST",
       token: adminA.token,
-      body: JSON.stringify({ name: "A", platformFeeBps: 12.5, minServicePriceMinor: -1, currency: "euro", coachClientCapacity: 0 }),
+      body: JSON.stringify({
+        name: "A",
+        platformFeeBps: 12.5,
+        minServicePriceMinor: -1,
+        currency: "euro",
+        coachClientCapacity: 0,
+      }),
     });
     expect(res.status).toBe(400);
-    const body = (await res.json()) as { error: { message: string; data: { code: string; fieldErrors: Record<string, string[]> } } };
+    const body = (await res.json()) as {
+      error: { message: string; data: { code: string; fieldErrors: Record<string, string[]> } };
+    };
     expect(body.error.data.code).toBe("BAD_REQUEST");
-    expect(Object.keys(body.error.data.fieldErrors).sort()).toEqual(["coachClientCapacity", "currency", "minServicePriceMinor", "name", "platformFeeBps"]);
+    expect(Object.keys(body.error.data.fieldErrors).sort()).toEqual([
+      "coachClientCapacity",
+      "currency",
+      "minServicePriceMinor",
+      "name",
+      "platformFeeBps",
+    ]);
     expect(body.error.data.fieldErrors.currency).toEqual(["Use a three-letter ISO currency code, such as EUR."]);
     expect(await settingsOf(a.id)).toEqual(before);
   });

@@ -79,7 +79,10 @@ export default async function setup(project: TestProject) {
     const last = --shared.users === 0;
     if (last) {
       // Databases a crashed test file left behind (named after this run's process).
-      const leftovers = await admin.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE $1", [`tandem_t_${process.pid}_%`]);
+      const leftovers = await admin.query<{ datname: string }>(
+        "SELECT datname FROM pg_database WHERE datname LIKE $1",
+        [`tandem_t_${process.pid}_%`],
+      );
       for (const { datname } of leftovers.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     }
     await admin.end();

@@ -2,7 +2,13 @@ import { clsx } from "clsx";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { Alert, Button, Spinner } from "~/components/ui";
 import type { LiveKitGrant } from "~/lib/call/livekit";
-import { type CallMedia, type CallQuality, type CallSnapshot, type CallTransport, initialSnapshot } from "~/lib/call/types";
+import {
+  type CallMedia,
+  type CallQuality,
+  type CallSnapshot,
+  type CallTransport,
+  initialSnapshot,
+} from "~/lib/call/types";
 import { useRealtime } from "~/lib/realtime";
 import { DevicePicker, useDevices, useMediaElement } from "./media";
 import type { JoinChoice } from "./PreJoin";
@@ -20,7 +26,13 @@ export interface CallSetup {
   livekitGrant: () => Promise<LiveKitGrant>;
 }
 
-const qualityText: Record<CallQuality, string> = { excellent: "Excellent", good: "Good", poor: "Poor", lost: "Lost", unknown: "Measuring…" };
+const qualityText: Record<CallQuality, string> = {
+  excellent: "Excellent",
+  good: "Good",
+  poor: "Poor",
+  lost: "Lost",
+  unknown: "Measuring…",
+};
 const qualityBars: Record<CallQuality, number> = { excellent: 3, good: 2, poor: 1, lost: 0, unknown: 0 };
 
 function QualityIndicator({ quality }: { quality: CallQuality }) {
@@ -29,7 +41,14 @@ function QualityIndicator({ quality }: { quality: CallQuality }) {
     <span className="inline-flex items-center gap-2 text-xs text-slate-200" title="Connection quality">
       <span aria-hidden className="flex items-end gap-0.5">
         {[1, 2, 3].map((b) => (
-          <span key={b} className={clsx("w-1 rounded-sm", b <= bars ? (bars === 1 ? "bg-amber-400" : "bg-emerald-400") : "bg-slate-500")} style={{ height: 4 + b * 4 }} />
+          <span
+            key={b}
+            className={clsx(
+              "w-1 rounded-sm",
+              b <= bars ? (bars === 1 ? "bg-amber-400" : "bg-emerald-400") : "bg-slate-500",
+            )}
+            style={{ height: 4 + b * 4 }}
+          />
         ))}
       </span>
       <span>Connection: {qualityText[quality]}</span>
@@ -71,14 +90,27 @@ export function InCall({ setup, choice, onLeft }: { setup: CallSetup; choice: Jo
       try {
         const t: CallTransport =
           setup.transport === "p2p"
-            ? new (await import("~/lib/call/p2p")).P2PTransport(socket!, { polite: setup.polite, iceServers: setup.iceServers, media: setup.media })
-            : new (await import("~/lib/call/livekit")).LiveKitTransport({ media: setup.media, grant: setup.livekitGrant });
+            ? new (await import("~/lib/call/p2p")).P2PTransport(socket!, {
+                polite: setup.polite,
+                iceServers: setup.iceServers,
+                media: setup.media,
+              })
+            : new (await import("~/lib/call/livekit")).LiveKitTransport({
+                media: setup.media,
+                grant: setup.livekitGrant,
+              });
         if (cancelled) return;
         current = t;
         setTransport(t);
         // The transport gets its own copies of the tracks and stops them when it ends.
         const stream = new MediaStream(choice.stream.getTracks().map((track) => track.clone()));
-        await t.start({ bookingId: setup.bookingId, media: setup.media, localStream: stream, micOn: choice.micOn, cameraOn: choice.cameraOn });
+        await t.start({
+          bookingId: setup.bookingId,
+          media: setup.media,
+          localStream: stream,
+          micOn: choice.micOn,
+          cameraOn: choice.cameraOn,
+        });
       } catch (error) {
         if (!cancelled) setStartError(error instanceof Error ? error.message : String(error));
       }
@@ -103,7 +135,13 @@ export function InCall({ setup, choice, onLeft }: { setup: CallSetup; choice: Jo
     try {
       await fn();
     } catch (error) {
-      setStartError(error instanceof Error && error.name === "NotAllowedError" ? "Sharing was not allowed." : error instanceof Error ? error.message : String(error));
+      setStartError(
+        error instanceof Error && error.name === "NotAllowedError"
+          ? "Sharing was not allowed."
+          : error instanceof Error
+            ? error.message
+            : String(error),
+      );
     } finally {
       setBusy(null);
     }
@@ -117,57 +155,120 @@ export function InCall({ setup, choice, onLeft }: { setup: CallSetup; choice: Jo
   const message = statusText(snapshot, setup.otherName);
   const error = startError ?? snapshot.error;
   const hasRemoteVideo = Boolean(snapshot.remoteStream?.getVideoTracks().length);
-  const canShare = setup.media === "video" && typeof navigator !== "undefined" && Boolean(navigator.mediaDevices?.getDisplayMedia);
+  const canShare =
+    setup.media === "video" && typeof navigator !== "undefined" && Boolean(navigator.mediaDevices?.getDisplayMedia);
 
   return (
     <section aria-label="Call" className="overflow-hidden rounded-xl bg-slate-900 text-white shadow-sm">
       <div className="flex flex-wrap items-center justify-between gap-2 px-4 py-2 text-sm">
         <span>{snapshot.peer ? setup.otherName : "Just you so far"}</span>
-        <QualityIndicator quality={snapshot.status === "connected" || snapshot.status === "reconnecting" ? snapshot.quality : "unknown"} />
+        <QualityIndicator
+          quality={snapshot.status === "connected" || snapshot.status === "reconnecting" ? snapshot.quality : "unknown"}
+        />
       </div>
       <div className="relative aspect-video bg-slate-950">
         {setup.media === "video" ? (
-          <video ref={remoteVideo} aria-label={`Video of ${setup.otherName}`} autoPlay playsInline className={clsx("h-full w-full object-contain", !hasRemoteVideo && "invisible")} />
+          <video
+            ref={remoteVideo}
+            aria-label={`Video of ${setup.otherName}`}
+            autoPlay
+            playsInline
+            className={clsx("h-full w-full object-contain", !hasRemoteVideo && "invisible")}
+          />
         ) : (
           <>
             <audio ref={remoteAudio} aria-label={`Audio of ${setup.otherName}`} autoPlay />
             <div className="absolute inset-0 grid place-items-center">
               <div className="text-center">
-                <div aria-hidden className="mx-auto grid h-24 w-24 place-items-center rounded-full bg-brand-600 text-3xl font-semibold">
+                <div
+                  aria-hidden
+                  className="mx-auto grid h-24 w-24 place-items-center rounded-full bg-brand-600 text-3xl font-semibold"
+                >
                   {initials(setup.otherName)}
                 </div>
-                <p className="mt-3 text-sm text-slate-300">{snapshot.status === "connected" ? `On the phone with ${setup.otherName}` : setup.otherName}</p>
+                <p className="mt-3 text-sm text-slate-300">
+                  {snapshot.status === "connected" ? `On the phone with ${setup.otherName}` : setup.otherName}
+                </p>
               </div>
             </div>
           </>
         )}
         {message ? (
-          <div role="status" className="absolute inset-x-0 top-4 mx-auto w-fit rounded-full bg-slate-800/90 px-4 py-1.5 text-sm">
+          <div
+            role="status"
+            className="absolute inset-x-0 top-4 mx-auto w-fit rounded-full bg-slate-800/90 px-4 py-1.5 text-sm"
+          >
             {snapshot.status === "waiting" ? null : <Spinner />} {message}
           </div>
         ) : null}
         {socketStatus === "offline" && snapshot.status !== "ended" ? (
-          <div role="status" className="absolute inset-x-0 bottom-4 mx-auto w-fit rounded-full bg-amber-600/90 px-4 py-1.5 text-sm">You are offline. Reconnecting…</div>
+          <div
+            role="status"
+            className="absolute inset-x-0 bottom-4 mx-auto w-fit rounded-full bg-amber-600/90 px-4 py-1.5 text-sm"
+          >
+            You are offline. Reconnecting…
+          </div>
         ) : null}
         {setup.media === "video" ? (
           <div className="absolute bottom-3 right-3 aspect-video w-32 overflow-hidden rounded-md bg-slate-800 ring-1 ring-slate-600 sm:w-48">
-            <video ref={selfView} aria-label="Your camera" autoPlay playsInline muted className={clsx("h-full w-full object-cover", !snapshot.sharingScreen && "-scale-x-100", !snapshot.cameraOn && !snapshot.sharingScreen && "invisible")} />
-            {!snapshot.cameraOn && !snapshot.sharingScreen ? <span className="absolute inset-0 grid place-items-center text-xs text-slate-300">Camera off</span> : null}
+            <video
+              ref={selfView}
+              aria-label="Your camera"
+              autoPlay
+              playsInline
+              muted
+              className={clsx(
+                "h-full w-full object-cover",
+                !snapshot.sharingScreen && "-scale-x-100",
+                !snapshot.cameraOn && !snapshot.sharingScreen && "invisible",
+              )}
+            />
+            {!snapshot.cameraOn && !snapshot.sharingScreen ? (
+              <span className="absolute inset-0 grid place-items-center text-xs text-slate-300">Camera off</span>
+            ) : null}
           </div>
         ) : null}
       </div>
-      {error ? <div className="p-3"><Alert>{error}</Alert></div> : null}
-      <div role="toolbar" aria-label="Call controls" className="flex flex-wrap items-center justify-center gap-2 px-4 py-3">
-        <Button type="button" variant="secondary" aria-pressed={!snapshot.micOn} disabled={!transport || busy !== null} onClick={act("mic", () => transport!.setMicEnabled(!snapshot.micOn))}>
+      {error ? (
+        <div className="p-3">
+          <Alert>{error}</Alert>
+        </div>
+      ) : null}
+      <div
+        role="toolbar"
+        aria-label="Call controls"
+        className="flex flex-wrap items-center justify-center gap-2 px-4 py-3"
+      >
+        <Button
+          type="button"
+          variant="secondary"
+          aria-pressed={!snapshot.micOn}
+          disabled={!transport || busy !== null}
+          onClick={act("mic", () => transport!.setMicEnabled(!snapshot.micOn))}
+        >
           {snapshot.micOn ? "Mute" : "Unmute"}
         </Button>
         {setup.media === "video" ? (
-          <Button type="button" variant="secondary" aria-pressed={!snapshot.cameraOn} disabled={!transport || busy !== null} onClick={act("camera", () => transport!.setCameraEnabled(!snapshot.cameraOn))}>
+          <Button
+            type="button"
+            variant="secondary"
+            aria-pressed={!snapshot.cameraOn}
+            disabled={!transport || busy !== null}
+            onClick={act("camera", () => transport!.setCameraEnabled(!snapshot.cameraOn))}
+          >
             {snapshot.cameraOn ? "Turn camera off" : "Turn camera on"}
           </Button>
         ) : null}
         {canShare ? (
-          <Button type="button" variant="secondary" aria-pressed={snapshot.sharingScreen} disabled={!transport || busy !== null} onClick={act("share", () => (snapshot.sharingScreen ? transport!.stopScreenShare() : transport!.startScreenShare()))}>
+          <Button
+            type="button"
+            variant="secondary"
+            aria-pressed={snapshot.sharingScreen}
+            disabled={!transport || busy !== null}
+            onClick={act("share", () =>
+              snapshot.sharingScreen ? transport!.stopScreenShare() : transport!.startScreenShare(),
+            )}
+          >
             {snapshot.sharingScreen ? "Stop sharing" : "Share screen"}
           </Button>
         ) : null}

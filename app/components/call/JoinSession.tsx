@@ -6,7 +6,13 @@ import { trpc } from "~/lib/trpc";
 /** The way into a booking's live room from a list row, shown while the room is open. */
 export function JoinSessionLink({ bookingId, className }: { bookingId: string; className?: string }) {
   return (
-    <Link to={`/sessions/${bookingId}`} className={clsx("inline-flex items-center rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-brand-700", className)}>
+    <Link
+      to={`/sessions/${bookingId}`}
+      className={clsx(
+        "inline-flex items-center rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-brand-700",
+        className,
+      )}
+    >
       Join session
     </Link>
   );

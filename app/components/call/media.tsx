@@ -11,7 +11,10 @@ export function useDevices() {
   const refresh = useCallback(async () => {
     if (!navigator.mediaDevices?.enumerateDevices) return;
     const all = await navigator.mediaDevices.enumerateDevices();
-    setDevices({ audioinput: all.filter((d) => d.kind === "audioinput"), videoinput: all.filter((d) => d.kind === "videoinput") });
+    setDevices({
+      audioinput: all.filter((d) => d.kind === "audioinput"),
+      videoinput: all.filter((d) => d.kind === "videoinput"),
+    });
   }, []);
   useEffect(() => {
     void refresh();
@@ -68,7 +71,19 @@ export function useMediaElement<T extends HTMLMediaElement>(stream: MediaStream 
   return ref;
 }
 
-export function DevicePicker({ label, devices, value, onChange, disabled }: { label: string; devices: MediaDeviceInfo[]; value: string; onChange: (deviceId: string) => void; disabled?: boolean }) {
+export function DevicePicker({
+  label,
+  devices,
+  value,
+  onChange,
+  disabled,
+}: {
+  label: string;
+  devices: MediaDeviceInfo[];
+  value: string;
+  onChange: (deviceId: string) => void;
+  disabled?: boolean;
+}) {
   return (
     <label className="block text-sm font-medium text-slate-700">
       {label}

@@ -8,11 +8,20 @@ import { useRealtime } from "~/lib/realtime";
 import { trpc } from "~/lib/trpc";
 import { mergeBySeq, resumePoint } from "./merge";
 
-type Pending = { clientMessageId: string; text: string; attachment: Uploaded | null; status: "sending" | "failed"; error?: string };
+type Pending = {
+  clientMessageId: string;
+  text: string;
+  attachment: Uploaded | null;
+  status: "sending" | "failed";
+  error?: string;
+};
 type Uploaded = { attachmentId: string; name: string; type: string; size: number };
 type Upload = { name: string; progress: number; error?: string; done?: Uploaded };
 
-const newId = () => (typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
+const newId = () =>
+  typeof crypto !== "undefined" && "randomUUID" in crypto
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
 function formatSize(bytes: number) {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -49,7 +58,10 @@ function uploadAttachment(threadId: string, file: File, onProgress: (fraction: n
 export function ChatPanel(props: { bookingId: string; className?: string }) {
   const rootData = useRouteLoaderData<typeof rootLoader>("root");
   const timeZone = rootData?.viewer?.user.timeZone ?? "UTC";
-  const thread = trpc.chat.sessionThread.useQuery({ bookingId: props.bookingId }, { retry: false, refetchOnWindowFocus: false });
+  const thread = trpc.chat.sessionThread.useQuery(
+    { bookingId: props.bookingId },
+    { retry: false, refetchOnWindowFocus: false },
+  );
   const utils = trpc.useUtils();
   const { socket, status } = useRealtime();
 
@@ -71,7 +83,10 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
 
   const threadId = thread.data?.threadId;
   const viewerId = thread.data?.viewerId;
-  const names = useMemo(() => Object.fromEntries((thread.data?.members ?? []).map((m) => [m.userId, m.name])), [thread.data]);
+  const names = useMemo(
+    () => Object.fromEntries((thread.data?.members ?? []).map((m) => [m.userId, m.name])),
+    [thread.data],
+  );
 
   const add = useCallback((incoming: ChatMessage[]) => {
     if (incoming.length === 0) return;
@@ -106,16 +121,20 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
     if (!socket || !threadId || !loaded) return;
     const join = () => {
       const afterSeq = resumePoint(messagesRef.current);
-      socket.emit("chat:join", { threadId, afterSeq }, (res: { ok: true; data: ChatJoined } | { ok: false; error: { message: string } }) => {
-        if (!res.ok) return setLoadError(res.error.message);
-        add(res.data.messages);
-        setReads((r) => {
-          const next = { ...r };
-          for (const x of res.data.reads) next[x.userId] = Math.max(next[x.userId] ?? 0, x.lastReadSeq);
-          return next;
-        });
-        if (res.data.hasMore) join();
-      });
+      socket.emit(
+        "chat:join",
+        { threadId, afterSeq },
+        (res: { ok: true; data: ChatJoined } | { ok: false; error: { message: string } }) => {
+          if (!res.ok) return setLoadError(res.error.message);
+          add(res.data.messages);
+          setReads((r) => {
+            const next = { ...r };
+            for (const x of res.data.reads) next[x.userId] = Math.max(next[x.userId] ?? 0, x.lastReadSeq);
+            return next;
+          });
+          if (res.data.hasMore) join();
+        },
+      );
     };
     const onMessage = (m: ChatMessage) => {
       if (m.threadId !== threadId) return;
@@ -159,7 +178,10 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
   // Typing indicators expire on their own if the "stopped" event never comes.
   useEffect(() => {
     if (Object.keys(typing).length === 0) return;
-    const timer = setInterval(() => setTyping((t) => Object.fromEntries(Object.entries(t).filter(([, v]) => v.until > Date.now()))), 1000);
+    const timer = setInterval(
+      () => setTyping((t) => Object.fromEntries(Object.entries(t).filter(([, v]) => v.until > Date.now()))),
+      1000,
+    );
     return () => clearInterval(timer);
   }, [typing]);
 
@@ -187,18 +209,52 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
   const transmit = useCallback(
     (p: Pending) => {
       if (!socket || !threadId) {
-        setPending((all) => all.map((x) => (x.clientMessageId === p.clientMessageId ? { ...x, status: "failed", error: "Not sent: the live connection is not available." } : x)));
+        setPending((all) =>
+          all.map((x) =>
+            x.clientMessageId === p.clientMessageId
+              ? { ...x, status: "failed", error: "Not sent: the live connection is not available." }
+              : x,
+          ),
+        );
         return;
       }
-      setPending((all) => all.map((x) => (x.clientMessageId === p.clientMessageId ? { ...x, status: "sending", error: undefined } : x)));
-      socket.timeout(10_000).emit("chat:send", { threadId, clientMessageId: p.clientMessageId, text: p.text || undefined, attachmentId: p.attachment?.attachmentId }, (err, res) => {
-        if (err || !res.ok) {
-          const error = err ? "Not sent: no answer from the server." : res.ok ? "" : res.error.message;
-          setPending((all) => all.map((x) => (x.clientMessageId === p.clientMessageId ? { ...x, status: "failed", error } : x)));
-          return;
-        }
-        add([{ id: res.data.id, threadId, seq: res.data.seq, senderId: viewerId ?? "", clientMessageId: p.clientMessageId, text: p.text, attachment: p.attachment ? { name: p.attachment.name, type: p.attachment.type, size: p.attachment.size } : null, createdAt: res.data.createdAt }]);
-      });
+      setPending((all) =>
+        all.map((x) => (x.clientMessageId === p.clientMessageId ? { ...x, status: "sending", error: undefined } : x)),
+      );
+      socket
+        .timeout(10_000)
+        .emit(
+          "chat:send",
+          {
+            threadId,
+            clientMessageId: p.clientMessageId,
+            text: p.text || undefined,
+            attachmentId: p.attachment?.attachmentId,
+          },
+          (err, res) => {
+            if (err || !res.ok) {
+              const error = err ? "Not sent: no answer from the server." : res.ok ? "" : res.error.message;
+              setPending((all) =>
+                all.map((x) => (x.clientMessageId === p.clientMessageId ? { ...x, status: "failed", error } : x)),
+              );
+              return;
+            }
+            add([
+              {
+                id: res.data.id,
+                threadId,
+                seq: res.data.seq,
+                senderId: viewerId ?? "",
+                clientMessageId: p.clientMessageId,
+                text: p.text,
+                attachment: p.attachment
+                  ? { name: p.attachment.name, type: p.attachment.type, size: p.attachment.size }
+                  : null,
+                createdAt: res.data.createdAt,
+              },
+            ]);
+          },
+        );
     },
     [socket, threadId, viewerId, add],
   );
@@ -263,7 +319,14 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
     }
   }
 
-  const time = (iso: string) => new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", day: "numeric", month: "short", timeZone }).format(new Date(iso));
+  const time = (iso: string) =>
+    new Intl.DateTimeFormat("en-GB", {
+      hour: "2-digit",
+      minute: "2-digit",
+      day: "numeric",
+      month: "short",
+      timeZone,
+    }).format(new Date(iso));
   const otherIds = (thread.data?.members ?? []).map((m) => m.userId).filter((id) => id !== viewerId);
   const lastOwn = [...messages].reverse().find((m) => m.senderId === viewerId);
   const seen = lastOwn && otherIds.some((id) => (reads[id] ?? 0) >= lastOwn.seq);
@@ -278,34 +341,66 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
   }
 
   return (
-    <section aria-label="Session chat" className={clsx("flex min-h-[20rem] flex-col rounded-lg bg-white ring-1 ring-slate-200", props.className)}>
+    <section
+      aria-label="Session chat"
+      className={clsx("flex min-h-[20rem] flex-col rounded-lg bg-white ring-1 ring-slate-200", props.className)}
+    >
       <header className="flex items-center justify-between border-b border-slate-100 px-4 py-2">
         <h2 className="text-sm font-semibold text-slate-800">Chat</h2>
         <span className="text-xs text-slate-500" role="status">
-          {status === "connected" ? "" : status === "connecting" ? "Connecting…" : "Offline: messages are sent when you are back."}
+          {status === "connected"
+            ? ""
+            : status === "connecting"
+              ? "Connecting…"
+              : "Offline: messages are sent when you are back."}
         </span>
       </header>
-      {loadError ? <div className="px-4 pt-2"><Alert>{loadError}</Alert></div> : null}
-      <ol ref={listRef} aria-label="Messages" aria-live="polite" className="flex-1 space-y-2 overflow-y-auto px-4 py-3" style={{ maxHeight: "28rem" }}>
+      {loadError ? (
+        <div className="px-4 pt-2">
+          <Alert>{loadError}</Alert>
+        </div>
+      ) : null}
+      <ol
+        ref={listRef}
+        aria-label="Messages"
+        aria-live="polite"
+        className="flex-1 space-y-2 overflow-y-auto px-4 py-3"
+        style={{ maxHeight: "28rem" }}
+      >
         {!thread.data || !loaded ? (
-          <li className="py-6 text-center text-sm text-slate-500"><Spinner label="Loading messages…" /></li>
+          <li className="py-6 text-center text-sm text-slate-500">
+            <Spinner label="Loading messages…" />
+          </li>
         ) : (
           <>
             {hasEarlier ? (
               <li className="text-center">
-                <Button type="button" variant="ghost" busy={loadingEarlier} onClick={loadEarlier}>Load earlier messages</Button>
+                <Button type="button" variant="ghost" busy={loadingEarlier} onClick={loadEarlier}>
+                  Load earlier messages
+                </Button>
               </li>
             ) : null}
-            {messages.length === 0 && pending.length === 0 ? <li className="py-6 text-center text-sm text-slate-500">No messages yet. Say hello.</li> : null}
+            {messages.length === 0 && pending.length === 0 ? (
+              <li className="py-6 text-center text-sm text-slate-500">No messages yet. Say hello.</li>
+            ) : null}
             {messages.map((m) => {
               const own = m.senderId === viewerId;
               return (
                 <li key={m.seq} data-seq={m.seq} className={clsx("flex flex-col", own ? "items-end" : "items-start")}>
-                  <div className={clsx("max-w-[85%] rounded-lg px-3 py-2 text-sm", own ? "bg-brand-600 text-white" : "bg-slate-100 text-slate-900")}>
+                  <div
+                    className={clsx(
+                      "max-w-[85%] rounded-lg px-3 py-2 text-sm",
+                      own ? "bg-brand-600 text-white" : "bg-slate-100 text-slate-900",
+                    )}
+                  >
                     {!own ? <p className="text-xs font-semibold opacity-80">{names[m.senderId] ?? "Member"}</p> : null}
                     {m.text ? <p className="whitespace-pre-wrap break-words">{m.text}</p> : null}
                     {m.attachment ? (
-                      <a className="mt-1 block underline" href={`/chat-attachments/${m.id}`} download={m.attachment.name}>
+                      <a
+                        className="mt-1 block underline"
+                        href={`/chat-attachments/${m.id}`}
+                        download={m.attachment.name}
+                      >
                         {m.attachment.name} ({formatSize(m.attachment.size)})
                       </a>
                     ) : null}
@@ -319,7 +414,12 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
             })}
             {pending.map((p) => (
               <li key={p.clientMessageId} className="flex flex-col items-end">
-                <div className={clsx("max-w-[85%] rounded-lg px-3 py-2 text-sm", p.status === "failed" ? "bg-red-50 text-red-900 ring-1 ring-red-200" : "bg-brand-600/60 text-white")}>
+                <div
+                  className={clsx(
+                    "max-w-[85%] rounded-lg px-3 py-2 text-sm",
+                    p.status === "failed" ? "bg-red-50 text-red-900 ring-1 ring-red-200" : "bg-brand-600/60 text-white",
+                  )}
+                >
                   {p.text ? <p className="whitespace-pre-wrap break-words">{p.text}</p> : null}
                   {p.attachment ? <p className="mt-1">{p.attachment.name}</p> : null}
                 </div>
@@ -329,7 +429,13 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
                   ) : (
                     <>
                       {p.error ?? "Not sent."}{" "}
-                      <button type="button" className="font-medium text-brand-700 underline" onClick={() => transmit(p)}>Retry</button>
+                      <button
+                        type="button"
+                        className="font-medium text-brand-700 underline"
+                        onClick={() => transmit(p)}
+                      >
+                        Retry
+                      </button>
                     </>
                   )}
                 </span>
@@ -338,20 +444,36 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
           </>
         )}
       </ol>
-      <p className="h-5 px-4 text-xs text-slate-500" aria-live="polite">{typingNames.length ? `${typingNames.join(", ")} ${typingNames.length > 1 ? "are" : "is"} typing…` : ""}</p>
+      <p className="h-5 px-4 text-xs text-slate-500" aria-live="polite">
+        {typingNames.length ? `${typingNames.join(", ")} ${typingNames.length > 1 ? "are" : "is"} typing…` : ""}
+      </p>
       <div className="border-t border-slate-100 p-3">
         {upload ? (
           <div className="mb-2 flex items-center justify-between gap-2 rounded-md bg-slate-50 px-2 py-1 text-xs">
             <span>
               {upload.name}
-              {upload.error ? <span role="alert" className="ml-2 text-red-700">{upload.error}</span> : upload.done ? " · ready to send" : ` · uploading ${Math.round(upload.progress * 100)}%`}
+              {upload.error ? (
+                <span role="alert" className="ml-2 text-red-700">
+                  {upload.error}
+                </span>
+              ) : upload.done ? (
+                " · ready to send"
+              ) : (
+                ` · uploading ${Math.round(upload.progress * 100)}%`
+              )}
             </span>
-            {!upload.done && !upload.error ? <progress max={1} value={upload.progress} aria-label="Upload progress" className="h-1.5 w-24" /> : null}
-            <button type="button" className="text-slate-600 underline" onClick={() => setUpload(null)}>Remove</button>
+            {!upload.done && !upload.error ? (
+              <progress max={1} value={upload.progress} aria-label="Upload progress" className="h-1.5 w-24" />
+            ) : null}
+            <button type="button" className="text-slate-600 underline" onClick={() => setUpload(null)}>
+              Remove
+            </button>
           </div>
         ) : null}
         <div className="flex items-end gap-2">
-          <label className="sr-only" htmlFor={`chat-input-${props.bookingId}`}>Message</label>
+          <label className="sr-only" htmlFor={`chat-input-${props.bookingId}`}>
+            Message
+          </label>
           <textarea
             id={`chat-input-${props.bookingId}`}
             rows={2}
@@ -360,14 +482,30 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
             placeholder="Write a message. Enter sends, Shift+Enter for a new line."
             onChange={(e) => onDraftChange(e.target.value)}
             onKeyDown={onKeyDown}
-            onBlur={() => socket && threadId && lastTypingSent.current && socket.emit("chat:typing", { threadId, typing: false })}
+            onBlur={() =>
+              socket && threadId && lastTypingSent.current && socket.emit("chat:typing", { threadId, typing: false })
+            }
             className="min-h-[2.5rem] flex-1 resize-y rounded-md border-0 px-3 py-2 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
           />
           <label className="cursor-pointer rounded-md px-3 py-2 text-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-brand-500">
             <span>Attach</span>
-            <input ref={fileRef} type="file" className="sr-only" aria-label="Attach a file (PDF, JPEG, PNG or WebP, up to 10 MB)" accept="application/pdf,image/jpeg,image/png,image/webp" disabled={!threadId} onChange={(e) => void onFile(e.target.files?.[0])} />
+            <input
+              ref={fileRef}
+              type="file"
+              className="sr-only"
+              aria-label="Attach a file (PDF, JPEG, PNG or WebP, up to 10 MB)"
+              accept="application/pdf,image/jpeg,image/png,image/webp"
+              disabled={!threadId}
+              onChange={(e) => void onFile(e.target.files?.[0])}
+            />
           </label>
-          <Button type="button" onClick={send} disabled={!threadId || (!draft.trim() && !upload?.done) || Boolean(upload && !upload.done && !upload.error)}>Send</Button>
+          <Button
+            type="button"
+            onClick={send}
+            disabled={!threadId || (!draft.trim() && !upload?.done) || Boolean(upload && !upload.done && !upload.error)}
+          >
+            Send
+          </Button>
         </div>
       </div>
     </section>

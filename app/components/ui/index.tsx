@@ -7,27 +7,34 @@ type ButtonVariant = "primary" | "secondary" | "danger" | "ghost";
 const buttonStyles: Record<ButtonVariant, string> = {
   primary: "bg-brand-600 text-white hover:bg-brand-700 disabled:bg-brand-500/60",
   // Disabled looks disabled in every variant, not only the primary one.
-  secondary: "bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:bg-slate-50 disabled:text-slate-400 disabled:ring-slate-200",
-  danger: "bg-white text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 disabled:bg-slate-50 disabled:text-red-300 disabled:ring-red-100",
+  secondary:
+    "bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:bg-slate-50 disabled:text-slate-400 disabled:ring-slate-200",
+  danger:
+    "bg-white text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 disabled:bg-slate-50 disabled:text-red-300 disabled:ring-red-100",
   ghost: "text-slate-700 hover:bg-slate-100 disabled:bg-transparent disabled:text-slate-400",
 };
 
-export const Button = forwardRef<HTMLButtonElement, ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant; busy?: boolean }>(
-  function Button({ variant = "primary", busy, className, children, disabled, ...props }, ref) {
-    return (
-      <button
-        ref={ref}
-        className={clsx("inline-flex items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-medium shadow-sm transition disabled:cursor-not-allowed", buttonStyles[variant], className)}
-        disabled={disabled || busy}
-        aria-busy={busy || undefined}
-        {...props}
-      >
-        {busy ? <Spinner /> : null}
-        {children}
-      </button>
-    );
-  },
-);
+export const Button = forwardRef<
+  HTMLButtonElement,
+  ButtonHTMLAttributes<HTMLButtonElement> & { variant?: ButtonVariant; busy?: boolean }
+>(function Button({ variant = "primary", busy, className, children, disabled, ...props }, ref) {
+  return (
+    <button
+      ref={ref}
+      className={clsx(
+        "inline-flex items-center justify-center gap-2 rounded-md px-3.5 py-2 text-sm font-medium shadow-sm transition disabled:cursor-not-allowed",
+        buttonStyles[variant],
+        className,
+      )}
+      disabled={disabled || busy}
+      aria-busy={busy || undefined}
+      {...props}
+    >
+      {busy ? <Spinner /> : null}
+      {children}
+    </button>
+  );
+});
 
 export function Spinner({ label }: { label?: string }) {
   return (
@@ -100,7 +107,10 @@ export function Card({
 }) {
   const titleId = useId();
   return (
-    <section aria-labelledby={title ? titleId : undefined} className={clsx("rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200", className)}>
+    <section
+      aria-labelledby={title ? titleId : undefined}
+      className={clsx("rounded-xl bg-white p-5 shadow-sm ring-1 ring-slate-200", className)}
+    >
       {title || actions ? (
         // The actions (a badge, a link) keep their size and move below the title when there is no room.
         <header className="mb-4 flex flex-wrap items-start justify-between gap-x-4 gap-y-2">
@@ -121,17 +131,39 @@ export function Card({
 }
 
 export function Alert({ tone = "error", children }: { tone?: "error" | "success" | "info"; children: ReactNode }) {
-  const styles = { error: "bg-red-50 text-red-800 ring-red-200", success: "bg-emerald-50 text-emerald-800 ring-emerald-200", info: "bg-brand-50 text-brand-900 ring-brand-100" }[tone];
+  const styles = {
+    error: "bg-red-50 text-red-800 ring-red-200",
+    success: "bg-emerald-50 text-emerald-800 ring-emerald-200",
+    info: "bg-brand-50 text-brand-900 ring-brand-100",
+  }[tone];
   return (
-    <div role={tone === "error" ? "alert" : "status"} className={clsx("rounded-md px-4 py-3 text-sm ring-1 ring-inset", styles)}>
+    <div
+      role={tone === "error" ? "alert" : "status"}
+      className={clsx("rounded-md px-4 py-3 text-sm ring-1 ring-inset", styles)}
+    >
       {children}
     </div>
   );
 }
 
-export function Badge({ children, tone = "slate" }: { children: ReactNode; tone?: "slate" | "green" | "brand" | "amber" }) {
-  const styles = { slate: "bg-slate-100 text-slate-700", green: "bg-emerald-100 text-emerald-800", brand: "bg-brand-100 text-brand-900", amber: "bg-amber-100 text-amber-900" }[tone];
-  return <span className={clsx("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium", styles)}>{children}</span>;
+export function Badge({
+  children,
+  tone = "slate",
+}: {
+  children: ReactNode;
+  tone?: "slate" | "green" | "brand" | "amber";
+}) {
+  const styles = {
+    slate: "bg-slate-100 text-slate-700",
+    green: "bg-emerald-100 text-emerald-800",
+    brand: "bg-brand-100 text-brand-900",
+    amber: "bg-amber-100 text-amber-900",
+  }[tone];
+  return (
+    <span className={clsx("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium", styles)}>
+      {children}
+    </span>
+  );
 }
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {

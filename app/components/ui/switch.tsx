@@ -2,7 +2,17 @@ import * as RadixSwitch from "@radix-ui/react-switch";
 import { useId } from "react";
 
 /** An accessible on/off switch (Radix), with its label. */
-export function Switch({ label, checked, disabled, onCheckedChange }: { label: string; checked: boolean; disabled?: boolean; onCheckedChange: (value: boolean) => void }) {
+export function Switch({
+  label,
+  checked,
+  disabled,
+  onCheckedChange,
+}: {
+  label: string;
+  checked: boolean;
+  disabled?: boolean;
+  onCheckedChange: (value: boolean) => void;
+}) {
   const id = useId();
   return (
     <div className="flex items-center gap-3">

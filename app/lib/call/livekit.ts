@@ -61,12 +61,16 @@ export class LiveKitTransport implements CallTransport {
 
     const showPeer = () => {
       const other = [...room.remoteParticipants.values()][0];
-      this.store.set({ peer: other ? { userId: other.identity, name: other.name || other.identity } : null, status: other ? "connected" : "waiting" });
+      this.store.set({
+        peer: other ? { userId: other.identity, name: other.name || other.identity } : null,
+        status: other ? "connected" : "waiting",
+      });
     };
     room
       .on(RoomEvent.ParticipantConnected, showPeer)
       .on(RoomEvent.ParticipantDisconnected, (p: RemoteParticipant) => {
-        for (const pub of p.trackPublications.values()) if (pub.track) this.remote.removeTrack(pub.track.mediaStreamTrack);
+        for (const pub of p.trackPublications.values())
+          if (pub.track) this.remote.removeTrack(pub.track.mediaStreamTrack);
         this.store.set({ remoteStream: null });
         showPeer();
       })
@@ -86,13 +90,16 @@ export class LiveKitTransport implements CallTransport {
       .on(RoomEvent.Reconnecting, () => this.store.set({ status: "reconnecting" }))
       .on(RoomEvent.Reconnected, showPeer)
       .on(RoomEvent.Disconnected, () => this.store.set({ status: "ended", remoteStream: null }))
-      .on(RoomEvent.EncryptionError, () => this.store.set({ error: "The call could not be decrypted. Leave and join again." }))
+      .on(RoomEvent.EncryptionError, () =>
+        this.store.set({ error: "The call could not be decrypted. Leave and join again." }),
+      )
       .on(RoomEvent.LocalTrackPublished, () => this.showLocal());
 
     await room.connect(url, token);
     await room.setE2EEEnabled(true);
     await room.localParticipant.setMicrophoneEnabled(micOn, audioDevice ? { deviceId: audioDevice } : undefined);
-    if (this.options.media === "video") await room.localParticipant.setCameraEnabled(cameraOn, videoDevice ? { deviceId: videoDevice } : undefined);
+    if (this.options.media === "video")
+      await room.localParticipant.setCameraEnabled(cameraOn, videoDevice ? { deviceId: videoDevice } : undefined);
     this.store.set({ micOn, cameraOn: this.options.media === "video" && cameraOn });
     showPeer();
     this.showLocal();
@@ -104,7 +111,10 @@ export class LiveKitTransport implements CallTransport {
     const screen = room.localParticipant.getTrackPublication(Track.Source.ScreenShare)?.track;
     const camera = room.localParticipant.getTrackPublication(Track.Source.Camera)?.track;
     const video = screen ?? camera;
-    this.store.set({ localStream: video ? new MediaStream([video.mediaStreamTrack]) : null, sharingScreen: Boolean(screen) });
+    this.store.set({
+      localStream: video ? new MediaStream([video.mediaStreamTrack]) : null,
+      sharingScreen: Boolean(screen),
+    });
   }
 
   async setMicEnabled(on: boolean) {

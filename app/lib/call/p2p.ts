@@ -57,7 +57,9 @@ export class P2PTransport implements CallTransport {
     const onSignal = (s: CallSignal & { from: CallPeer }) => {
       // Meant for another tab of this person (or an earlier socket of this one).
       if (s.bookingId !== this.bookingId || (s.to && s.to !== this.socket.id)) return;
-      void this.onSignal(s).catch((error) => this.store.set({ error: `Connection problem: ${error instanceof Error ? error.message : String(error)}` }));
+      void this.onSignal(s).catch((error) =>
+        this.store.set({ error: `Connection problem: ${error instanceof Error ? error.message : String(error)}` }),
+      );
     };
     const onConnect = () => {
       // Our socket is new: the other side starts afresh with it, and so do we.
@@ -124,9 +126,12 @@ export class P2PTransport implements CallTransport {
       try {
         this.makingOffer = true;
         await pc.setLocalDescription();
-        if (pc.localDescription) this.send({ description: { type: pc.localDescription.type as "offer", sdp: pc.localDescription.sdp } });
+        if (pc.localDescription)
+          this.send({ description: { type: pc.localDescription.type as "offer", sdp: pc.localDescription.sdp } });
       } catch (error) {
-        this.store.set({ error: `Could not start the call: ${error instanceof Error ? error.message : String(error)}` });
+        this.store.set({
+          error: `Could not start the call: ${error instanceof Error ? error.message : String(error)}`,
+        });
       } finally {
         this.makingOffer = false;
       }
@@ -160,7 +165,8 @@ export class P2PTransport implements CallTransport {
       await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
       if (description.type === "offer") {
         await pc.setLocalDescription();
-        if (pc.localDescription) this.send({ description: { type: pc.localDescription.type as "answer", sdp: pc.localDescription.sdp } });
+        if (pc.localDescription)
+          this.send({ description: { type: pc.localDescription.type as "answer", sdp: pc.localDescription.sdp } });
       }
     } else if (candidate !== undefined) {
       try {
@@ -172,9 +178,13 @@ export class P2PTransport implements CallTransport {
   }
 
   private send(signal: Omit<CallSignal, "bookingId">) {
-    this.socket.emit("call:signal", { bookingId: this.bookingId, to: this.peer?.socketId, ...signal } as CallSignal, (res) => {
-      if (!res.ok) this.store.set({ error: res.error.message });
-    });
+    this.socket.emit(
+      "call:signal",
+      { bookingId: this.bookingId, to: this.peer?.socketId, ...signal } as CallSignal,
+      (res) => {
+        if (!res.ok) this.store.set({ error: res.error.message });
+      },
+    );
   }
 
   private async sampleQuality() {
@@ -188,7 +198,8 @@ export class P2PTransport implements CallTransport {
     let lost = 0;
     let received = 0;
     stats.forEach((s: RTCStats & Record<string, unknown>) => {
-      if (s.type === "candidate-pair" && s.state === "succeeded" && typeof s.currentRoundTripTime === "number") rtt = s.currentRoundTripTime;
+      if (s.type === "candidate-pair" && s.state === "succeeded" && typeof s.currentRoundTripTime === "number")
+        rtt = s.currentRoundTripTime;
       if (s.type === "inbound-rtp") {
         lost += Number(s.packetsLost ?? 0);
         received += Number(s.packetsReceived ?? 0);
@@ -217,7 +228,11 @@ export class P2PTransport implements CallTransport {
   }
 
   async switchDevice(kind: "audioinput" | "videoinput", deviceId: string) {
-    const stream = await navigator.mediaDevices.getUserMedia(kind === "audioinput" ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId } } });
+    const stream = await navigator.mediaDevices.getUserMedia(
+      kind === "audioinput"
+        ? { audio: { deviceId: { exact: deviceId } } }
+        : { video: { deviceId: { exact: deviceId } } },
+    );
     const track = kind === "audioinput" ? stream.getAudioTracks()[0]! : stream.getVideoTracks()[0]!;
     const old = kind === "audioinput" ? this.local?.getAudioTracks()[0] : this.camera;
     track.enabled = old ? old.enabled : true;
@@ -269,7 +284,8 @@ export class P2PTransport implements CallTransport {
     this.closePeerConnection();
     this.screen?.stop();
     for (const t of this.local?.getTracks() ?? []) t.stop();
-    if (this.socket.connected) await this.socket.emitWithAck("call:leave", { bookingId: this.bookingId }).catch(() => undefined);
+    if (this.socket.connected)
+      await this.socket.emitWithAck("call:leave", { bookingId: this.bookingId }).catch(() => undefined);
     this.store.set({ status: "ended", remoteStream: null, peer: null });
   }
 }

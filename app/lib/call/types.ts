@@ -87,10 +87,16 @@ export function qualityFrom(rttSeconds: number | undefined, lossRatio: number | 
 
 /** A camera or microphone error as a sentence a person can act on. */
 export function describeMediaError(error: unknown, media: CallMedia): string {
-  const name = error instanceof Error || (error && typeof error === "object" && "name" in error) ? String((error as { name: string }).name) : "";
+  const name =
+    error instanceof Error || (error && typeof error === "object" && "name" in error)
+      ? String((error as { name: string }).name)
+      : "";
   const what = media === "video" ? "camera and microphone" : "microphone";
-  if (name === "NotAllowedError" || name === "SecurityError") return `Tandem may not use your ${what}. Allow access in your browser's site settings (the icon left of the address), then try again.`;
-  if (name === "NotFoundError" || name === "OverconstrainedError") return `No ${what} found. Connect one, then try again.`;
-  if (name === "NotReadableError" || name === "AbortError") return `Your ${what} is in use by another application or could not be started. Close the other application, then try again.`;
+  if (name === "NotAllowedError" || name === "SecurityError")
+    return `Tandem may not use your ${what}. Allow access in your browser's site settings (the icon left of the address), then try again.`;
+  if (name === "NotFoundError" || name === "OverconstrainedError")
+    return `No ${what} found. Connect one, then try again.`;
+  if (name === "NotReadableError" || name === "AbortError")
+    return `Your ${what} is in use by another application or could not be started. Close the other application, then try again.`;
   return `Your ${what} could not be started${error instanceof Error && error.message ? ` (${error.message})` : ""}.`;
 }

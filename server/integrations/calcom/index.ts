@@ -64,23 +64,42 @@ export function createCalcomApi(baseUrl: string, options: { timeoutMs?: number }
   const base = baseUrl.replace(/\/+$/, "");
   const timeoutMs = options.timeoutMs ?? 10_000;
 
-  async function call<T>(apiKey: string, method: string, path: string, init: { body?: unknown; version?: string } = {}): Promise<T> {
+  async function call<T>(
+    apiKey: string,
+    method: string,
+    path: string,
+    init: { body?: unknown; version?: string } = {},
+  ): Promise<T> {
     const headers: Record<string, string> = { Authorization: `Bearer ${apiKey}`, Accept: "application/json" };
     if (init.version) headers["cal-api-version"] = init.version;
     if (init.body !== undefined) headers["Content-Type"] = "application/json";
     let res: Response;
     try {
-      res = await fetch(`${base}${path}`, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal: AbortSignal.timeout(timeoutMs) });
+      res = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-      throw new CalcomError("unavailable", null, timedOut ? `Cal.com did not answer within ${Math.round(timeoutMs / 1000)} seconds.` : `Cal.com could not be reached (${error instanceof Error ? error.message : String(error)}).`);
+      throw new CalcomError(
+        "unavailable",
+        null,
+        timedOut
+          ? `Cal.com did not answer within ${Math.round(timeoutMs / 1000)} seconds.`
+          : `Cal.com could not be reached (${error instanceof Error ? error.message : String(error)}).`,
+      );
     }
     const text = await res.text();
     if (!res.ok) {
       const said = describe(text);
-      if (res.status === 401 || res.status === 403) throw new CalcomError("unauthorized", res.status, `Cal.com refused the API key (${res.status}: ${said}).`);
-      if (res.status === 404) throw new CalcomError("not_found", res.status, `Cal.com does not know it (${res.status}: ${said}).`);
-      if (res.status >= 500 || res.status === 429) throw new CalcomError("unavailable", res.status, `Cal.com is unavailable (${res.status}: ${said}).`);
+      if (res.status === 401 || res.status === 403)
+        throw new CalcomError("unauthorized", res.status, `Cal.com refused the API key (${res.status}: ${said}).`);
+      if (res.status === 404)
+        throw new CalcomError("not_found", res.status, `Cal.com does not know it (${res.status}: ${said}).`);
+      if (res.status >= 500 || res.status === 429)
+        throw new CalcomError("unavailable", res.status, `Cal.com is unavailable (${res.status}: ${said}).`);
       throw new CalcomError("rejected", res.status, `Cal.com rejected the request (${res.status}: ${said}).`);
     }
     if (!text) return undefined as T;
@@ -93,15 +112,28 @@ export function createCalcomApi(baseUrl: string, options: { timeoutMs?: number }
 
   return {
     async me(apiKey) {
-      const body = await call<{ data?: { id?: unknown; username?: unknown; email?: unknown } }>(apiKey, "GET", "/v2/me");
+      const body = await call<{ data?: { id?: unknown; username?: unknown; email?: unknown } }>(
+        apiKey,
+        "GET",
+        "/v2/me",
+      );
       const data = body?.data;
-      if (!data || typeof data.id !== "number") throw new CalcomError("unavailable", 200, "Cal.com's answer to /v2/me had no account id.");
-      return { id: data.id, username: typeof data.username === "string" ? data.username : null, email: typeof data.email === "string" ? data.email : null };
+      if (!data || typeof data.id !== "number")
+        throw new CalcomError("unavailable", 200, "Cal.com's answer to /v2/me had no account id.");
+      return {
+        id: data.id,
+        username: typeof data.username === "string" ? data.username : null,
+        email: typeof data.email === "string" ? data.email : null,
+      };
     },
     async createEventType(apiKey, input) {
-      const body = await call<{ data?: { id?: unknown; slug?: unknown } }>(apiKey, "POST", "/v2/event-types", { body: input, version: EVENT_TYPES_API_VERSION });
+      const body = await call<{ data?: { id?: unknown; slug?: unknown } }>(apiKey, "POST", "/v2/event-types", {
+        body: input,
+        version: EVENT_TYPES_API_VERSION,
+      });
       const data = body?.data;
-      if (!data || typeof data.id !== "number") throw new CalcomError("unavailable", 200, "Cal.com's answer to the new event type had no id.");
+      if (!data || typeof data.id !== "number")
+        throw new CalcomError("unavailable", 200, "Cal.com's answer to the new event type had no id.");
       return { id: data.id, slug: typeof data.slug === "string" ? data.slug : input.slug };
     },
     async updateEventType(apiKey, id, input) {
@@ -123,6 +155,9 @@ export function eventTypeSlug(name: string, uniqueSuffix: string): string {
     .replace(/^-+|-+$/g, "")
     .slice(0, 50)
     .replace(/-+$/, "");
-  const suffix = uniqueSuffix.toLowerCase().replace(/[^a-z0-9]/g, "").slice(0, 8);
+  const suffix = uniqueSuffix
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "")
+    .slice(0, 8);
   return `${base || "session"}-${suffix}`;
 }

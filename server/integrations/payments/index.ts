@@ -4,7 +4,12 @@ import { StripePaymentProvider } from "./stripe.ts";
 import type { PaymentProvider } from "./types.ts";
 
 /** Stripe when STRIPE_SECRET_KEY (and its webhook secret) is set, otherwise the local test checkout. */
-export function createPaymentProvider(env: Pick<Env, "STRIPE_SECRET_KEY" | "STRIPE_WEBHOOK_SECRET" | "STRIPE_API_HOST" | "STRIPE_API_PORT" | "STRIPE_API_PROTOCOL">): PaymentProvider {
+export function createPaymentProvider(
+  env: Pick<
+    Env,
+    "STRIPE_SECRET_KEY" | "STRIPE_WEBHOOK_SECRET" | "STRIPE_API_HOST" | "STRIPE_API_PORT" | "STRIPE_API_PROTOCOL"
+  >,
+): PaymentProvider {
   if (env.STRIPE_SECRET_KEY && env.STRIPE_WEBHOOK_SECRET) {
     return new StripePaymentProvider({
       secretKey: env.STRIPE_SECRET_KEY,
@@ -19,4 +24,11 @@ export function createPaymentProvider(env: Pick<Env, "STRIPE_SECRET_KEY" | "STRI
 
 export { LocalPaymentProvider, localIds } from "./local.ts";
 export { StripePaymentProvider, type StripeProviderOptions } from "./stripe.ts";
-export { type CheckoutInput, type PackageCheckoutInput, type PaymentEvent, type PaymentProvider, type PaymentProviderKind, WebhookVerificationError } from "./types.ts";
+export {
+  type CheckoutInput,
+  type PackageCheckoutInput,
+  type PaymentEvent,
+  type PaymentProvider,
+  type PaymentProviderKind,
+  WebhookVerificationError,
+} from "./types.ts";

@@ -27,7 +27,10 @@ export class LocalPaymentProvider implements PaymentProvider {
   }
 
   async createPackageCheckout(input: PackageCheckoutInput) {
-    return { url: `${input.origin}/pay/local/package/${input.packagePurchaseId}`, checkoutId: `local_cs_${input.packagePurchaseId}` };
+    return {
+      url: `${input.origin}/pay/local/package/${input.packagePurchaseId}`,
+      checkoutId: `local_cs_${input.packagePurchaseId}`,
+    };
   }
 
   async setPayoutSchedule() {
@@ -44,4 +47,7 @@ export class LocalPaymentProvider implements PaymentProvider {
 }
 
 /** Ids the local checkout uses for a booking: one event and one payment per booking. */
-export const localIds = (bookingId: string) => ({ eventId: `local_evt_${bookingId}`, paymentIntentId: `local_pi_${bookingId}` });
+export const localIds = (bookingId: string) => ({
+  eventId: `local_evt_${bookingId}`,
+  paymentIntentId: `local_pi_${bookingId}`,
+});

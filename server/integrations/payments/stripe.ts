@@ -49,17 +49,32 @@ export class StripePaymentProvider implements PaymentProvider {
 
   async createCoachAccount(input: { coachProfileId: string; tenantId: string; email: string }) {
     const created = await this.stripe.accounts.create(
-      { type: "express", email: input.email, metadata: { coachProfileId: input.coachProfileId, tenantId: input.tenantId } },
+      {
+        type: "express",
+        email: input.email,
+        metadata: { coachProfileId: input.coachProfileId, tenantId: input.tenantId },
+      },
       { idempotencyKey: `tandem-account-${input.coachProfileId}` },
     );
     return { accountId: created.id };
   }
 
-  async createOnboardingLink(input: { accountId: string; coachProfileId: string; refreshUrl: string; returnUrl: string; now: Date }) {
+  async createOnboardingLink(input: {
+    accountId: string;
+    coachProfileId: string;
+    refreshUrl: string;
+    returnUrl: string;
+    now: Date;
+  }) {
     // Account links are single-use and short-lived: a retry within the same minute gets the same link.
     const minute = Math.floor(input.now.getTime() / 60_000);
     const link = await this.stripe.accountLinks.create(
-      { account: input.accountId, type: "account_onboarding", refresh_url: input.refreshUrl, return_url: input.returnUrl },
+      {
+        account: input.accountId,
+        type: "account_onboarding",
+        refresh_url: input.refreshUrl,
+        return_url: input.returnUrl,
+      },
       { idempotencyKey: `tandem-account-link-${input.coachProfileId}-${minute}` },
     );
     return { url: link.url };
@@ -75,25 +90,53 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async createPackageCheckout(input: PackageCheckoutInput) {
-    return this.checkout(input, { packagePurchaseId: input.packagePurchaseId }, `tandem-checkout-package-${input.packagePurchaseId}`);
-  }
-
-  async setPayoutSchedule(input: { accountId: string; coachProfileId: string; interval: "daily" | "monthly"; monthlyAnchor: number; version: string }) {
-    const schedule: Stripe.AccountUpdateParams.Settings.Payouts.Schedule = input.interval === "monthly" ? { interval: "monthly", monthly_anchor: input.monthlyAnchor } : { interval: "daily" };
-    await this.stripe.accounts.update(
-      input.accountId,
-      { settings: { payouts: { schedule } } },
-      { idempotencyKey: `tandem-payout-schedule-${input.coachProfileId}-${input.interval}-${input.monthlyAnchor}-${input.version}` },
+    return this.checkout(
+      input,
+      { packagePurchaseId: input.packagePurchaseId },
+      `tandem-checkout-package-${input.packagePurchaseId}`,
     );
   }
 
-  private async checkout(input: Omit<CheckoutInput, "bookingId">, ref: { bookingId: string } | { packagePurchaseId: string }, idempotencyKey: string) {
+  async setPayoutSchedule(input: {
+    accountId: string;
+    coachProfileId: string;
+    interval: "daily" | "monthly";
+    monthlyAnchor: number;
+    version: string;
+  }) {
+    const schedule: Stripe.AccountUpdateParams.Settings.Payouts.Schedule =
+      input.interval === "monthly"
+        ? { interval: "monthly", monthly_anchor: input.monthlyAnchor }
+        : { interval: "daily" };
+    await this.stripe.accounts.update(
+      input.accountId,
+      { settings: { payouts: { schedule } } },
+      {
+        idempotencyKey: `tandem-payout-schedule-${input.coachProfileId}-${input.interval}-${input.monthlyAnchor}-${input.version}`,
+      },
+    );
+  }
+
+  private async checkout(
+    input: Omit<CheckoutInput, "bookingId">,
+    ref: { bookingId: string } | { packagePurchaseId: string },
+    idempotencyKey: string,
+  ) {
     if (!input.destinationAccountId) throw new Error("A Stripe checkout needs the coach's connected account.");
     const reference = "bookingId" in ref ? ref.bookingId : ref.packagePurchaseId;
     const session = await this.stripe.checkout.sessions.create(
       {
         mode: "payment",
-        line_items: [{ quantity: 1, price_data: { currency: input.currency.toLowerCase(), unit_amount: input.priceMinor, product_data: { name: input.description } } }],
+        line_items: [
+          {
+            quantity: 1,
+            price_data: {
+              currency: input.currency.toLowerCase(),
+              unit_amount: input.priceMinor,
+              product_data: { name: input.description },
+            },
+          },
+        ],
         payment_intent_data: {
           application_fee_amount: input.platformFeeMinor,
           transfer_data: { destination: input.destinationAccountId },
@@ -131,7 +174,9 @@ export class StripePaymentProvider implements PaymentProvider {
     try {
       raw = this.stripe.webhooks.constructEvent(rawBody, signature, this.options.webhookSecret);
     } catch (error) {
-      throw new WebhookVerificationError(`Webhook signature verification failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new WebhookVerificationError(
+        `Webhook signature verification failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const parsed = event.safeParse(raw);
     if (!parsed.success) throw new WebhookVerificationError("The webhook body is not a Stripe event.");
@@ -158,7 +203,12 @@ export class StripePaymentProvider implements PaymentProvider {
     if (type === "account.updated") {
       const a = account.safeParse(data.object);
       if (!a.success) throw new WebhookVerificationError("The account.updated event has no valid account.");
-      return { ...base, kind: "account.updated", accountId: a.data.id, payoutsEnabled: a.data.payouts_enabled === true };
+      return {
+        ...base,
+        kind: "account.updated",
+        accountId: a.data.id,
+        payoutsEnabled: a.data.payouts_enabled === true,
+      };
     }
     return { ...base, kind: "ignored" };
   }

@@ -42,15 +42,33 @@ export type PaymentEvent =
       currency: string | null;
       payload: unknown;
     }
-  | { kind: "account.updated"; provider: PaymentProviderKind; eventId: string; type: string; accountId: string; payoutsEnabled: boolean; payload: unknown }
+  | {
+      kind: "account.updated";
+      provider: PaymentProviderKind;
+      eventId: string;
+      type: string;
+      accountId: string;
+      payoutsEnabled: boolean;
+      payload: unknown;
+    }
   | { kind: "ignored"; provider: PaymentProviderKind; eventId: string; type: string; payload: unknown };
 
 export interface PaymentProvider {
   readonly kind: PaymentProviderKind;
   /** Creates the coach's connected account (Stripe Connect Express). */
-  createCoachAccount(input: { coachProfileId: string; tenantId: string; email: string }): Promise<{ accountId: string }>;
+  createCoachAccount(input: {
+    coachProfileId: string;
+    tenantId: string;
+    email: string;
+  }): Promise<{ accountId: string }>;
   /** A one-time link to the provider's onboarding for that account. */
-  createOnboardingLink(input: { accountId: string; coachProfileId: string; refreshUrl: string; returnUrl: string; now: Date }): Promise<{ url: string }>;
+  createOnboardingLink(input: {
+    accountId: string;
+    coachProfileId: string;
+    refreshUrl: string;
+    returnUrl: string;
+    now: Date;
+  }): Promise<{ url: string }>;
   /** Whether payouts can be made to the account now. */
   payoutsEnabled(accountId: string): Promise<boolean>;
   /** A checkout for one booking; the client is sent to `url`. */
@@ -58,7 +76,13 @@ export interface PaymentProvider {
   /** A checkout for one package purchase (same split and confirmation path as a booking's). */
   createPackageCheckout(input: PackageCheckoutInput): Promise<{ url: string; checkoutId: string }>;
   /** Sets how often a connected account is paid out (`version` changes whenever the setting does). */
-  setPayoutSchedule(input: { accountId: string; coachProfileId: string; interval: "daily" | "monthly"; monthlyAnchor: number; version: string }): Promise<void>;
+  setPayoutSchedule(input: {
+    accountId: string;
+    coachProfileId: string;
+    interval: "daily" | "monthly";
+    monthlyAnchor: number;
+    version: string;
+  }): Promise<void>;
   /** Refunds a payment (all of it, or `amountMinor`), reversing the transfer and the fee in proportion. One refund per booking. */
   refund(input: { paymentIntentId: string; bookingId: string; amountMinor?: number }): Promise<{ refundId: string }>;
   /** Verifies a webhook's signature over the raw body and reads the event. */

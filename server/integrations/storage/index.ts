@@ -8,7 +8,18 @@ import type { Storage } from "./types.ts";
  * The configured file storage: an S3-compatible bucket when `S3_BUCKET` is set, otherwise the
  * local disk under `DATA_DIR/uploads`.
  */
-export function createStorage(env: Pick<Env, "DATA_DIR" | "S3_BUCKET" | "S3_REGION" | "S3_ENDPOINT" | "S3_ACCESS_KEY_ID" | "S3_SECRET_ACCESS_KEY" | "S3_FORCE_PATH_STYLE">): Storage {
+export function createStorage(
+  env: Pick<
+    Env,
+    | "DATA_DIR"
+    | "S3_BUCKET"
+    | "S3_REGION"
+    | "S3_ENDPOINT"
+    | "S3_ACCESS_KEY_ID"
+    | "S3_SECRET_ACCESS_KEY"
+    | "S3_FORCE_PATH_STYLE"
+  >,
+): Storage {
   if (env.S3_BUCKET) {
     return new S3Storage({
       bucket: env.S3_BUCKET,

@@ -44,7 +44,11 @@ function fakeS3(options: { bucket: string; accessKeyId: string }) {
     if (req.method === "GET") {
       const object = objects.get(key);
       if (!object) return xmlError(res, 404, "NoSuchKey", "The specified key does not exist.");
-      res.writeHead(200, { "content-type": object.contentType, "content-length": String(object.body.length), etag: '"fake"' });
+      res.writeHead(200, {
+        "content-type": object.contentType,
+        "content-length": String(object.body.length),
+        etag: '"fake"',
+      });
       return res.end(object.body);
     }
     if (req.method === "DELETE") {
@@ -100,15 +104,25 @@ function contract(name: string, make: () => Storage) {
       await expect(storage.delete("nothing/here.png")).resolves.toBeUndefined();
     });
 
-    it.each(["../escape.txt", "a/../../escape.txt", "/etc/passwd", "a/./b", "a//b", "a\\..\\b", ".hidden", "a/..", "", "a/b/", "%2e%2e/x", "a b"])(
-      "refuses the unsafe key %j",
-      async (key) => {
-        const storage = make();
-        await expect(storage.put(key, png, "image/png")).rejects.toBeInstanceOf(StorageKeyError);
-        await expect(storage.get(key)).rejects.toBeInstanceOf(StorageKeyError);
-        await expect(storage.delete(key)).rejects.toBeInstanceOf(StorageKeyError);
-      },
-    );
+    it.each([
+      "../escape.txt",
+      "a/../../escape.txt",
+      "/etc/passwd",
+      "a/./b",
+      "a//b",
+      "a\\..\\b",
+      ".hidden",
+      "a/..",
+      "",
+      "a/b/",
+      "%2e%2e/x",
+      "a b",
+    ])("refuses the unsafe key %j", async (key) => {
+      const storage = make();
+      await expect(storage.put(key, png, "image/png")).rejects.toBeInstanceOf(StorageKeyError);
+      await expect(storage.get(key)).rejects.toBeInstanceOf(StorageKeyError);
+      await expect(storage.delete(key)).rejects.toBeInstanceOf(StorageKeyError);
+    });
   });
 }
 
@@ -130,7 +144,14 @@ afterAll(async () => {
 
 contract("LocalDiskStorage", () => new LocalDiskStorage(path.join(tmp, "uploads")));
 contract("S3Storage", () => {
-  const storage = new S3Storage({ bucket: "tandem-test", region: "eu-west-1", endpoint: s3Endpoint, accessKeyId: "AKIATEST", secretAccessKey: "secret", forcePathStyle: true });
+  const storage = new S3Storage({
+    bucket: "tandem-test",
+    region: "eu-west-1",
+    endpoint: s3Endpoint,
+    accessKeyId: "AKIATEST",
+    secretAccessKey: "secret",
+    forcePathStyle: true,
+  });
   s3Clients.push(storage);
   return storage;
 });
@@ -151,7 +172,14 @@ describe("LocalDiskStorage", () => {
 
 describe("S3Storage", () => {
   it("sends signed path-style requests to the configured endpoint", async () => {
-    const storage = new S3Storage({ bucket: "tandem-test", endpoint: s3Endpoint, accessKeyId: "AKIATEST", secretAccessKey: "secret", forcePathStyle: true, prefix: "tenant-1/" });
+    const storage = new S3Storage({
+      bucket: "tandem-test",
+      endpoint: s3Endpoint,
+      accessKeyId: "AKIATEST",
+      secretAccessKey: "secret",
+      forcePathStyle: true,
+      prefix: "tenant-1/",
+    });
     s3Clients.push(storage);
     s3.requests.length = 0;
     await storage.put("avatar.webp", png, "image/webp");
@@ -161,7 +189,13 @@ describe("S3Storage", () => {
   });
 
   it("surfaces errors other than a missing key", async () => {
-    const storage = new S3Storage({ bucket: "tandem-test", endpoint: s3Endpoint, accessKeyId: "SOMEONE-ELSE", secretAccessKey: "secret", forcePathStyle: true });
+    const storage = new S3Storage({
+      bucket: "tandem-test",
+      endpoint: s3Endpoint,
+      accessKeyId: "SOMEONE-ELSE",
+      secretAccessKey: "secret",
+      forcePathStyle: true,
+    });
     s3Clients.push(storage);
     await expect(storage.get("avatar.webp")).rejects.toThrow();
   });
@@ -169,7 +203,15 @@ describe("S3Storage", () => {
 
 describe("createStorage", () => {
   it("uses the local disk under DATA_DIR/uploads with no bucket, and S3 with one", () => {
-    const base = { DATA_DIR: tmp, S3_BUCKET: undefined, S3_REGION: "us-east-1", S3_ENDPOINT: undefined, S3_ACCESS_KEY_ID: undefined, S3_SECRET_ACCESS_KEY: undefined, S3_FORCE_PATH_STYLE: false };
+    const base = {
+      DATA_DIR: tmp,
+      S3_BUCKET: undefined,
+      S3_REGION: "us-east-1",
+      S3_ENDPOINT: undefined,
+      S3_ACCESS_KEY_ID: undefined,
+      S3_SECRET_ACCESS_KEY: undefined,
+      S3_FORCE_PATH_STYLE: false,
+    };
     const local = createStorage(base);
     expect(local).toBeInstanceOf(LocalDiskStorage);
     expect((local as LocalDiskStorage).root).toBe(path.join(tmp, "uploads"));

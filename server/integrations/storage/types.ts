@@ -42,10 +42,13 @@ const MAX_KEY_LENGTH = 512;
  */
 export function assertSafeKey(key: string): void {
   if (typeof key !== "string" || key.length === 0) throw new StorageKeyError("A storage key must not be empty.");
-  if (key.length > MAX_KEY_LENGTH) throw new StorageKeyError(`A storage key must be at most ${MAX_KEY_LENGTH} characters long.`);
+  if (key.length > MAX_KEY_LENGTH)
+    throw new StorageKeyError(`A storage key must be at most ${MAX_KEY_LENGTH} characters long.`);
   for (const segment of key.split("/")) {
     if (!SEGMENT.test(segment) || segment.includes("..")) {
-      throw new StorageKeyError(`Unsafe storage key ${JSON.stringify(key)}: use "/"-separated names of letters, digits, ".", "_" and "-" (no "..", no leading "/").`);
+      throw new StorageKeyError(
+        `Unsafe storage key ${JSON.stringify(key)}: use "/"-separated names of letters, digits, ".", "_" and "-" (no "..", no leading "/").`,
+      );
     }
   }
 }
@@ -53,6 +56,7 @@ export function assertSafeKey(key: string): void {
 /** Reads a stream to the end. */
 export async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
 }

@@ -7,11 +7,17 @@ const MB = 1024 * 1024;
 /** A real image of the given format, made by sharp (two colour halves: red left, blue right). */
 async function image(format: "png" | "jpeg" | "webp", width = 64, height = 32, withExif = false): Promise<Buffer> {
   const half = Math.floor(width / 2);
-  const red = await sharp({ create: { width: half, height, channels: 3, background: { r: 255, g: 0, b: 0 } } }).png().toBuffer();
-  let pipeline = sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 255 } } }).composite([{ input: red, left: 0, top: 0 }]);
+  const red = await sharp({ create: { width: half, height, channels: 3, background: { r: 255, g: 0, b: 0 } } })
+    .png()
+    .toBuffer();
+  let pipeline = sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 255 } } }).composite([
+    { input: red, left: 0, top: 0 },
+  ]);
   if (withExif) {
     // Orientation 6: "rotate 90° clockwise to display"; plus identifying metadata that must not survive.
-    pipeline = pipeline.withExif({ IFD0: { Copyright: "Jane Coach", Artist: "Jane Coach", Make: "PhoneCorp" } }).withMetadata({ orientation: 6 });
+    pipeline = pipeline
+      .withExif({ IFD0: { Copyright: "Jane Coach", Artist: "Jane Coach", Make: "PhoneCorp" } })
+      .withMetadata({ orientation: 6 });
   }
   return pipeline.toFormat(format).toBuffer();
 }
@@ -64,7 +70,12 @@ describe("inspectUpload", () => {
       [await image("webp"), "image/webp", "webp"],
       [pdf(), "application/pdf", "pdf"],
     ] as const) {
-      expect(await inspectUpload(bytes, { allowed: all, maxBytes: 5 * MB })).toEqual({ ok: true, contentType: type, ext, size: bytes.length });
+      expect(await inspectUpload(bytes, { allowed: all, maxBytes: 5 * MB })).toEqual({
+        ok: true,
+        contentType: type,
+        ext,
+        size: bytes.length,
+      });
     }
   });
 
@@ -78,12 +89,22 @@ describe("inspectUpload", () => {
     const png = await inspectUpload(await image("png"), { allowed: ["application/pdf"], maxBytes: 5 * MB });
     expect(png).toMatchObject({ ok: false, message: "Only PDF files are accepted; this file is a PNG file." });
     const webp = await inspectUpload(await image("webp"), { allowed: ["image/jpeg", "image/png"], maxBytes: 5 * MB });
-    expect(webp).toMatchObject({ ok: false, message: "Only JPEG or PNG files are accepted; this file is a WebP file." });
+    expect(webp).toMatchObject({
+      ok: false,
+      message: "Only JPEG or PNG files are accepted; this file is a WebP file.",
+    });
   });
 
   it("refuses content it cannot recognise, such as text posing as a PDF", async () => {
-    const result = await inspectUpload(Buffer.from("Dear coach, here is my certificate.\n"), { allowed: documents, maxBytes: 5 * MB });
-    expect(result).toEqual({ ok: false, code: "UNSUPPORTED_TYPE", message: "Only PDF, JPEG or PNG files are accepted; the type of this file could not be recognised." });
+    const result = await inspectUpload(Buffer.from("Dear coach, here is my certificate.\n"), {
+      allowed: documents,
+      maxBytes: 5 * MB,
+    });
+    expect(result).toEqual({
+      ok: false,
+      code: "UNSUPPORTED_TYPE",
+      message: "Only PDF, JPEG or PNG files are accepted; the type of this file could not be recognised.",
+    });
   });
 
   it("refuses files over the limit, saying how big they are", async () => {
@@ -95,14 +116,20 @@ describe("inspectUpload", () => {
       message: "The file is 12.3 MB; the limit is 5 MB.",
     });
     const justOver = Buffer.alloc(5 * MB + 1);
-    expect(await inspectUpload(justOver, { allowed: documents, maxBytes: 5 * MB })).toMatchObject({ message: "The file is 5.1 MB; the limit is 5 MB." });
+    expect(await inspectUpload(justOver, { allowed: documents, maxBytes: 5 * MB })).toMatchObject({
+      message: "The file is 5.1 MB; the limit is 5 MB.",
+    });
     const atLimit = Buffer.alloc(5 * MB);
     atLimit.set(pdf());
     expect(await inspectUpload(atLimit, { allowed: documents, maxBytes: 5 * MB })).toMatchObject({ ok: true });
   });
 
   it("refuses an empty file", async () => {
-    expect(await inspectUpload(new Uint8Array(0), { allowed: documents, maxBytes: MB })).toEqual({ ok: false, code: "EMPTY", message: "The file is empty." });
+    expect(await inspectUpload(new Uint8Array(0), { allowed: documents, maxBytes: MB })).toEqual({
+      ok: false,
+      code: "EMPTY",
+      message: "The file is empty.",
+    });
   });
 
   it("formats sizes for people", () => {
@@ -155,11 +182,15 @@ describe("resizeImage", () => {
   it("refuses a damaged image with a plain message", async () => {
     const damaged = Buffer.concat([(await image("png")).subarray(0, 40), Buffer.alloc(200, 7)]);
     await expect(resizeImage(damaged, { width: 400, height: 400 })).rejects.toThrow(ImageProcessingError);
-    await expect(resizeImage(damaged, { width: 400, height: 400 })).rejects.toThrow("The image could not be read; the file may be damaged.");
+    await expect(resizeImage(damaged, { width: 400, height: 400 })).rejects.toThrow(
+      "The image could not be read; the file may be damaged.",
+    );
   });
 
   it("refuses an image with more pixels than allowed", async () => {
     const input = await image("png", 2000, 2000);
-    await expect(resizeImage(input, { width: 400, height: 400, maxInputPixels: 1_000_000 })).rejects.toThrow("The image is too large (too many pixels) to be processed.");
+    await expect(resizeImage(input, { width: 400, height: 400, maxInputPixels: 1_000_000 })).rejects.toThrow(
+      "The image is too large (too many pixels) to be processed.",
+    );
   });
 });

@@ -17,7 +17,10 @@ export const UPLOAD_TYPES = {
   "text/plain": { label: "plain text", ext: "txt" },
   "application/vnd.openxmlformats-officedocument.wordprocessingml.document": { label: "Word (.docx)", ext: "docx" },
   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { label: "Excel (.xlsx)", ext: "xlsx" },
-  "application/vnd.openxmlformats-officedocument.presentationml.presentation": { label: "PowerPoint (.pptx)", ext: "pptx" },
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation": {
+    label: "PowerPoint (.pptx)",
+    ext: "pptx",
+  },
 } as const;
 
 export type UploadType = keyof typeof UPLOAD_TYPES;
@@ -100,7 +103,10 @@ export function formatBytes(bytes: number, round: "up" | "nearest" = "nearest"):
  * Checks an uploaded file's size and real type. `allowed` lists the accepted types; the answer
  * carries the detected type (use it as the stored content type) or a message for the person.
  */
-export async function inspectUpload(bytes: Uint8Array, options: { allowed: readonly UploadType[]; maxBytes: number }): Promise<UploadCheck> {
+export async function inspectUpload(
+  bytes: Uint8Array,
+  options: { allowed: readonly UploadType[]; maxBytes: number },
+): Promise<UploadCheck> {
   if (options.allowed.length === 0) throw new Error("inspectUpload: `allowed` must list at least one type");
   const size = bytes.byteLength;
   if (size === 0) return { ok: false, code: "EMPTY", message: "The file is empty." };
@@ -117,11 +123,20 @@ export async function inspectUpload(bytes: Uint8Array, options: { allowed: reado
     return { ok: true, contentType: "text/plain", ext: "txt", size };
   }
   if (!detected) {
-    return { ok: false, code: "UNSUPPORTED_TYPE", message: `${accepted}; the type of this file could not be recognised.` };
+    return {
+      ok: false,
+      code: "UNSUPPORTED_TYPE",
+      message: `${accepted}; the type of this file could not be recognised.`,
+    };
   }
   const mime = detected.mime as string;
   if (!(options.allowed as readonly string[]).includes(mime)) {
-    return { ok: false, code: "UNSUPPORTED_TYPE", message: `${accepted}; this file is ${describe(mime, detected.ext)}.`, detected: mime };
+    return {
+      ok: false,
+      code: "UNSUPPORTED_TYPE",
+      message: `${accepted}; this file is ${describe(mime, detected.ext)}.`,
+      detected: mime,
+    };
   }
   const type = mime as UploadType;
   return { ok: true, contentType: type, ext: UPLOAD_TYPES[type].ext, size };
@@ -149,11 +164,21 @@ export async function resizeImage(
   options: { width: number; height: number; quality?: number; maxInputPixels?: number },
 ): Promise<ResizedImage> {
   const { width, height } = options;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > 4096 || height > 4096) {
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width < 1 ||
+    height < 1 ||
+    width > 4096 ||
+    height > 4096
+  ) {
     throw new Error("resizeImage: width and height must be whole numbers from 1 to 4096");
   }
   try {
-    const { data, info } = await sharp(bytes, { limitInputPixels: options.maxInputPixels ?? 50_000_000, failOn: "error" })
+    const { data, info } = await sharp(bytes, {
+      limitInputPixels: options.maxInputPixels ?? 50_000_000,
+      failOn: "error",
+    })
       .autoOrient()
       .resize(width, height, { fit: "cover", position: "centre" })
       .webp({ quality: options.quality ?? 82 })
@@ -161,7 +186,8 @@ export async function resizeImage(
     return { bytes: data, contentType: "image/webp", width: info.width, height: info.height };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    if (/pixel limit/i.test(reason)) throw new ImageProcessingError("The image is too large (too many pixels) to be processed.");
+    if (/pixel limit/i.test(reason))
+      throw new ImageProcessingError("The image is too large (too many pixels) to be processed.");
     throw new ImageProcessingError("The image could not be read; the file may be damaged.", { cause: error });
   }
 }

@@ -36,8 +36,19 @@ export function createLoginLimiter(connectionString: string, env: Env, schema?: 
   // An idle connection the server drops (restart, failover, shutdown) must not crash the process;
   // the pool replaces it on the next query.
   pool.on("error", (error) => console.warn(`login limiter: idle database connection lost: ${error.message}`));
-  const common = { storeClient: pool, storeType: "pool", tableName: "rate_limits", tableCreated: true, duration: HOUR, ...(schema ? { schemaName: schema } : {}) };
-  const perAccount = new RateLimiterPostgres({ ...common, keyPrefix: "login_account", points: env.LOGIN_MAX_FAILURES_PER_ACCOUNT });
+  const common = {
+    storeClient: pool,
+    storeType: "pool",
+    tableName: "rate_limits",
+    tableCreated: true,
+    duration: HOUR,
+    ...(schema ? { schemaName: schema } : {}),
+  };
+  const perAccount = new RateLimiterPostgres({
+    ...common,
+    keyPrefix: "login_account",
+    points: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+  });
   const perIp = new RateLimiterPostgres({ ...common, keyPrefix: "login_ip", points: env.LOGIN_MAX_FAILURES_PER_IP });
 
   const exhausted = (res: RateLimiterRes | null, limit: number) => res !== null && res.consumedPoints >= limit;
@@ -45,8 +56,10 @@ export function createLoginLimiter(connectionString: string, env: Env, schema?: 
   return {
     async check(email, ip) {
       const [account, network] = await Promise.all([perAccount.get(email), perIp.get(ip)]);
-      if (account && exhausted(account, env.LOGIN_MAX_FAILURES_PER_ACCOUNT)) throw new LoginBlocked("account", account.msBeforeNext);
-      if (network && exhausted(network, env.LOGIN_MAX_FAILURES_PER_IP)) throw new LoginBlocked("ip", network.msBeforeNext);
+      if (account && exhausted(account, env.LOGIN_MAX_FAILURES_PER_ACCOUNT))
+        throw new LoginBlocked("account", account.msBeforeNext);
+      if (network && exhausted(network, env.LOGIN_MAX_FAILURES_PER_IP))
+        throw new LoginBlocked("ip", network.msBeforeNext);
     },
     async recordFailure(email, ip) {
       // consume() rejects once the points are used up; the count is still recorded.

@@ -32,7 +32,13 @@ export interface IssuedSession {
   expiresAt: Date;
 }
 
-const tenantSelect = { id: true, slug: true, name: true, featureCoaches: true, featurePremiumCoachServices: true } as const;
+const tenantSelect = {
+  id: true,
+  slug: true,
+  name: true,
+  featureCoaches: true,
+  featurePremiumCoachServices: true,
+} as const;
 
 /** Refresh `lastSeenAt` at most this often, so that reading a page is not always a write. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -41,7 +47,10 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function createAuthService(deps: ServiceDeps, limiter: LoginLimiter = createLoginLimiter(deps.databaseUrl, deps.env, deps.databaseSchema)) {
+export function createAuthService(
+  deps: ServiceDeps,
+  limiter: LoginLimiter = createLoginLimiter(deps.databaseUrl, deps.env, deps.databaseSchema),
+) {
   const { db, env, now } = deps;
   const idleMs = env.SESSION_IDLE_MINUTES * 60_000;
   const absoluteMs = env.SESSION_ABSOLUTE_HOURS * 3_600_000;
@@ -73,7 +82,10 @@ export function createAuthService(deps: ServiceDeps, limiter: LoginLimiter = cre
     ): Promise<IssuedSession> {
       const email = normaliseEmail(input.email);
       const tenant = await db.tenant.findUnique({ where: { slug: input.tenantSlug }, select: { id: true } });
-      if (!tenant) throw new AppError("BAD_REQUEST", "That organisation does not exist.", { tenantSlug: ["No organisation has this address."] });
+      if (!tenant)
+        throw new AppError("BAD_REQUEST", "That organisation does not exist.", {
+          tenantSlug: ["No organisation has this address."],
+        });
       const existing = await db.user.findUnique({ where: { email }, select: { id: true } });
       if (existing) {
         throw new AppError("CONFLICT", "An account with this email already exists.", {
@@ -104,7 +116,10 @@ export function createAuthService(deps: ServiceDeps, limiter: LoginLimiter = cre
       return issueSession(user.id, tenant.id, meta);
     },
 
-    async logIn(input: { email: string; password: string; tenantSlug?: string }, meta: RequestMeta): Promise<IssuedSession> {
+    async logIn(
+      input: { email: string; password: string; tenantSlug?: string },
+      meta: RequestMeta,
+    ): Promise<IssuedSession> {
       const email = normaliseEmail(input.email);
       try {
         await limiter.check(email, meta.ip);
@@ -114,7 +129,14 @@ export function createAuthService(deps: ServiceDeps, limiter: LoginLimiter = cre
       }
       const user = await db.user.findUnique({
         where: { email },
-        select: { id: true, passwordHash: true, memberships: { select: { tenantId: true, tenant: { select: { slug: true } } }, orderBy: { createdAt: "asc" } } },
+        select: {
+          id: true,
+          passwordHash: true,
+          memberships: {
+            select: { tenantId: true, tenant: { select: { slug: true } } },
+            orderBy: { createdAt: "asc" },
+          },
+        },
       });
       const ok = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), input.password);
       if (!user || !ok) {
@@ -144,7 +166,10 @@ export function createAuthService(deps: ServiceDeps, limiter: LoginLimiter = cre
               email: true,
               name: true,
               timeZone: true,
-              memberships: { select: { tenantId: true, role: true, tenant: { select: tenantSelect } }, orderBy: { createdAt: "asc" } },
+              memberships: {
+                select: { tenantId: true, role: true, tenant: { select: tenantSelect } },
+                orderBy: { createdAt: "asc" },
+              },
             },
           },
         },
@@ -163,7 +188,12 @@ export function createAuthService(deps: ServiceDeps, limiter: LoginLimiter = cre
         user,
         tenant: current.tenant,
         role: current.role,
-        memberships: memberships.map((m) => ({ tenantId: m.tenantId, tenantSlug: m.tenant.slug, tenantName: m.tenant.name, role: m.role })),
+        memberships: memberships.map((m) => ({
+          tenantId: m.tenantId,
+          tenantSlug: m.tenant.slug,
+          tenantName: m.tenant.name,
+          role: m.role,
+        })),
       };
     },
 
@@ -177,14 +207,29 @@ export function createAuthService(deps: ServiceDeps, limiter: LoginLimiter = cre
       const at = now();
       const sessions = await db.session.findMany({
         where: { userId, revokedAt: null, expiresAt: { gt: at }, lastSeenAt: { gt: new Date(at.getTime() - idleMs) } },
-        select: { id: true, createdAt: true, lastSeenAt: true, expiresAt: true, ip: true, userAgent: true, tenant: { select: { name: true } } },
+        select: {
+          id: true,
+          createdAt: true,
+          lastSeenAt: true,
+          expiresAt: true,
+          ip: true,
+          userAgent: true,
+          tenant: { select: { name: true } },
+        },
         orderBy: { lastSeenAt: "desc" },
       });
-      return sessions.map(({ tenant, ...s }) => ({ ...s, tenantName: tenant.name, current: s.id === currentSessionId }));
+      return sessions.map(({ tenant, ...s }) => ({
+        ...s,
+        tenantName: tenant.name,
+        current: s.id === currentSessionId,
+      }));
     },
 
     async revokeSession(userId: string, sessionId: string): Promise<void> {
-      const { count } = await db.session.updateMany({ where: { id: sessionId, userId, revokedAt: null }, data: { revokedAt: now() } });
+      const { count } = await db.session.updateMany({
+        where: { id: sessionId, userId, revokedAt: null },
+        data: { revokedAt: now() },
+      });
       if (count === 0) throw notFound("That session");
       deps.realtime.disconnectSessions([sessionId], "revoked");
     },
@@ -196,20 +241,31 @@ export function createAuthService(deps: ServiceDeps, limiter: LoginLimiter = cre
     },
 
     /** Changes the password and signs out every other session of the user. */
-    async changePassword(userId: string, currentSessionId: string, input: { currentPassword: string; newPassword: string }): Promise<{ revoked: number }> {
+    async changePassword(
+      userId: string,
+      currentSessionId: string,
+      input: { currentPassword: string; newPassword: string },
+    ): Promise<{ revoked: number }> {
       const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
       if (!user) throw notFound("Your account");
       if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-        throw new AppError("BAD_REQUEST", "The current password is incorrect.", { currentPassword: ["The current password is incorrect."] });
+        throw new AppError("BAD_REQUEST", "The current password is incorrect.", {
+          currentPassword: ["The current password is incorrect."],
+        });
       }
       if (input.currentPassword === input.newPassword) {
-        throw new AppError("BAD_REQUEST", "Choose a password different from the current one.", { newPassword: ["Choose a password different from the current one."] });
+        throw new AppError("BAD_REQUEST", "Choose a password different from the current one.", {
+          newPassword: ["Choose a password different from the current one."],
+        });
       }
       const passwordHash = await hashPassword(input.newPassword);
       const at = now();
       const others = await db.$transaction(async (tx) => {
         await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: at } });
-        const live = await tx.session.findMany({ where: { userId, revokedAt: null, id: { not: currentSessionId } }, select: { id: true } });
+        const live = await tx.session.findMany({
+          where: { userId, revokedAt: null, id: { not: currentSessionId } },
+          select: { id: true },
+        });
         await tx.session.updateMany({ where: { id: { in: live.map((s) => s.id) } }, data: { revokedAt: at } });
         return live.map((s) => s.id);
       });
@@ -219,7 +275,10 @@ export function createAuthService(deps: ServiceDeps, limiter: LoginLimiter = cre
 
     /** Acts in another tenant the user belongs to, in the same session. */
     async switchTenant(userId: string, sessionId: string, tenantSlug: string): Promise<void> {
-      const membership = await db.membership.findFirst({ where: { userId, tenant: { slug: tenantSlug } }, select: { tenantId: true } });
+      const membership = await db.membership.findFirst({
+        where: { userId, tenant: { slug: tenantSlug } },
+        select: { tenantId: true },
+      });
       if (!membership) throw notFound("That organisation");
       await db.session.update({ where: { id: sessionId }, data: { tenantId: membership.tenantId } });
     },

@@ -37,9 +37,21 @@ describe("platform fee", () => {
 
   it("refunds the fee in proportion", () => {
     const paid = splitPayment(10_000, 1500);
-    expect(proportionalRefund(paid, 10_000)).toEqual({ refundMinor: 10_000, feeRefundMinor: 1500, transferReversalMinor: 8500 });
-    expect(proportionalRefund(paid, 5_000)).toEqual({ refundMinor: 5_000, feeRefundMinor: 750, transferReversalMinor: 4250 });
-    expect(proportionalRefund(splitPayment(999, 1500), 333)).toEqual({ refundMinor: 333, feeRefundMinor: 50, transferReversalMinor: 283 });
+    expect(proportionalRefund(paid, 10_000)).toEqual({
+      refundMinor: 10_000,
+      feeRefundMinor: 1500,
+      transferReversalMinor: 8500,
+    });
+    expect(proportionalRefund(paid, 5_000)).toEqual({
+      refundMinor: 5_000,
+      feeRefundMinor: 750,
+      transferReversalMinor: 4250,
+    });
+    expect(proportionalRefund(splitPayment(999, 1500), 333)).toEqual({
+      refundMinor: 333,
+      feeRefundMinor: 50,
+      transferReversalMinor: 283,
+    });
     expect(() => proportionalRefund(paid, 10_001)).toThrow(RangeError);
   });
 });

@@ -12,7 +12,13 @@ export const DEFAULT_CANCELLATION_POLICY: CancellationPolicy = { fullRefundHours
 
 export type CancelledBy = "client" | "coach" | "admin";
 
-export function refundFor(input: { paidMinor: number; startsAt: Date; now: Date; by: CancelledBy; policy: CancellationPolicy }): { refundMinor: number; rule: "full" | "late" | "none" } {
+export function refundFor(input: {
+  paidMinor: number;
+  startsAt: Date;
+  now: Date;
+  by: CancelledBy;
+  policy: CancellationPolicy;
+}): { refundMinor: number; rule: "full" | "late" | "none" } {
   const { paidMinor, startsAt, now, by, policy } = input;
   if (by !== "client") return { refundMinor: paidMinor, rule: "full" };
   const hoursBefore = (startsAt.getTime() - now.getTime()) / 3_600_000;
@@ -32,7 +38,12 @@ export function describePolicy(policy: CancellationPolicy): string {
  * cancels inside the free window (the full-refund window), or when the coach or an admin cancels.
  * A later client cancellation uses the credit. No money moves either way.
  */
-export function creditReturnedOnCancel(input: { startsAt: Date; now: Date; by: CancelledBy; policy: CancellationPolicy }): boolean {
+export function creditReturnedOnCancel(input: {
+  startsAt: Date;
+  now: Date;
+  by: CancelledBy;
+  policy: CancellationPolicy;
+}): boolean {
   return refundFor({ ...input, paidMinor: 1 }).rule === "full";
 }
 

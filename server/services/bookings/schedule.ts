@@ -1,5 +1,10 @@
 import { Prisma } from "../../db/client.ts";
-import { type Availability, computeSlotsFromStored, type StoredAvailability, type TimeRange } from "../scheduling/slots.ts";
+import {
+  type Availability,
+  computeSlotsFromStored,
+  type StoredAvailability,
+  type TimeRange,
+} from "../scheduling/slots.ts";
 
 /**
  * What the slot engine needs to know about one coach, read in a single round trip: the weekly
@@ -21,7 +26,10 @@ export interface ScheduleWindow {
 }
 
 /** Busy ranges a day either side of the listed window, so that buffers and daily caps see their neighbours. */
-export const busyWindowAround = (from: Date, to?: Date) => ({ busyFrom: new Date(from.getTime() - DAY), busyTo: to && new Date(to.getTime() + DAY) });
+export const busyWindowAround = (from: Date, to?: Date) => ({
+  busyFrom: new Date(from.getTime() - DAY),
+  busyTo: to && new Date(to.getTime() + DAY),
+});
 
 /**
  * Three columns for a coach given as an SQL expression: `availability` (the CoachAvailability
@@ -51,7 +59,8 @@ export interface ScheduleRow {
   busy: unknown;
 }
 
-const ranges = (value: unknown): TimeRange[] => (value as [number, number][]).map(([s, e]) => ({ start: new Date(s), end: new Date(e) }));
+const ranges = (value: unknown): TimeRange[] =>
+  (value as [number, number][]).map(([s, e]) => ({ start: new Date(s), end: new Date(e) }));
 
 /**
  * The slot engine's inputs from a row with `scheduleColumns`, as node-postgres parses it (json
@@ -83,7 +92,10 @@ export function parseSchedule(row: ScheduleRow): { availability: StoredAvailabil
  * about a next free slot up to NEXT_FREE_REACH away (plus a day for buffers and daily caps).
  */
 const NEXT_FREE_REACH = 2 * DAY;
-export const holdBusyWindow = (startsAt: Date) => ({ busyFrom: new Date(startsAt.getTime() - NEXT_FREE_REACH - DAY), busyTo: new Date(startsAt.getTime() + NEXT_FREE_REACH + DAY) });
+export const holdBusyWindow = (startsAt: Date) => ({
+  busyFrom: new Date(startsAt.getTime() - NEXT_FREE_REACH - DAY),
+  busyTo: new Date(startsAt.getTime() + NEXT_FREE_REACH + DAY),
+});
 
 export type NextFreeAfterTaking = { kind: "unchanged" } | { kind: "moved"; next: Date } | { kind: "unknown" };
 
@@ -110,7 +122,15 @@ export function nextFreeAfterTaking(input: {
   const from = new Date(Math.max(previous.getTime(), input.now.getTime()));
   if (Math.abs(from.getTime() - taken.start.getTime()) > NEXT_FREE_REACH) return { kind: "unchanged" };
   const busy = [...input.busy, taken];
-  const first = (to: number) => computeSlotsFromStored({ availability: input.availability, durationMinutes: shortestMinutes, busy, now: input.now, from, to: new Date(to) })[0];
+  const first = (to: number) =>
+    computeSlotsFromStored({
+      availability: input.availability,
+      durationMinutes: shortestMinutes,
+      busy,
+      now: input.now,
+      from,
+      to: new Date(to),
+    })[0];
   // Usually the slot right after the taken one: look a few hours ahead before the whole reach.
   const next = first(taken.end.getTime() + 6 * 3_600_000) ?? first(taken.start.getTime() + NEXT_FREE_REACH);
   if (!next) return { kind: "unknown" };

@@ -9,7 +9,15 @@ import type { NotificationService } from "../notifications/service.ts";
 import { type Availability, availabilitySchema, computeSlotsFromStored } from "../scheduling/slots.ts";
 import { roomClosesAt } from "../sessions/window.ts";
 import { resolveFeeBps, splitPayment } from "./money.ts";
-import { busyWindowAround, holdBusyWindow, nextFreeAfterTaking, parseSchedule, type ScheduleRow, type ScheduleWindow, scheduleColumns } from "./schedule.ts";
+import {
+  busyWindowAround,
+  holdBusyWindow,
+  nextFreeAfterTaking,
+  parseSchedule,
+  type ScheduleRow,
+  type ScheduleWindow,
+  scheduleColumns,
+} from "./schedule.ts";
 import { describeCreditPolicy, describePolicy } from "./policy.ts";
 import { assertBookingTransition } from "./status.ts";
 
@@ -56,30 +64,53 @@ function isOverlap(error: unknown): boolean {
 export const REMINDERS = { "24h": 24 * 3_600_000, "1h": 3_600_000 } as const;
 export type ReminderKind = keyof typeof REMINDERS;
 
-export function createBookingService({ db, env, now, realtime, jobs, log }: ServiceDeps, notifications?: NotificationService) {
+export function createBookingService(
+  { db, env, now, realtime, jobs, log }: ServiceDeps,
+  notifications?: NotificationService,
+) {
   async function coachInTenant(tenantId: string, coachProfileId: string) {
-    const coach = await db.coachProfile.findFirst({ where: { id: coachProfileId, tenantId, status: "APPROVED" }, select: { id: true, userId: true, platformFeeBpsOverride: true, displayName: true } });
+    const coach = await db.coachProfile.findFirst({
+      where: { id: coachProfileId, tenantId, status: "APPROVED" },
+      select: { id: true, userId: true, platformFeeBpsOverride: true, displayName: true },
+    });
     if (!coach) throw notFound("That coach");
     return coach;
   }
 
   async function ownCoachProfile(actor: Actor) {
-    const profile = await db.coachProfile.findUnique({ where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } }, select: { id: true, status: true, timeZone: true } });
-    if (!profile || (profile.status !== "APPROVED" && profile.status !== "SUSPENDED")) throw forbidden("Only approved coaches set availability.");
+    const profile = await db.coachProfile.findUnique({
+      where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } },
+      select: { id: true, status: true, timeZone: true },
+    });
+    if (!profile || (profile.status !== "APPROVED" && profile.status !== "SUSPENDED"))
+      throw forbidden("Only approved coaches set availability.");
     return profile;
   }
 
   /** The slot engine's inputs for one coach in one round trip (schedule.ts). */
   async function loadSchedule(coachProfileId: string, window: ScheduleWindow) {
-    const [row] = await preparedQuery<ScheduleRow>(db, "coach_schedule", Prisma.sql`SELECT ${scheduleColumns(Prisma.sql`${coachProfileId}::uuid`, window)}`);
+    const [row] = await preparedQuery<ScheduleRow>(
+      db,
+      "coach_schedule",
+      Prisma.sql`SELECT ${scheduleColumns(Prisma.sql`${coachProfileId}::uuid`, window)}`,
+    );
     return parseSchedule(row!);
   }
 
-  async function freeSlots(coachProfileId: string, durationMinutes: number, window: { from?: Date; to?: Date } = {}, excludeBookingId?: string) {
+  async function freeSlots(
+    coachProfileId: string,
+    durationMinutes: number,
+    window: { from?: Date; to?: Date } = {},
+    excludeBookingId?: string,
+  ) {
     const at = now();
     const from = window.from ?? at;
     // Without an end, the window (and the busy ranges read) run to the coach's booking horizon.
-    const { availability, busy } = await loadSchedule(coachProfileId, { ...busyWindowAround(from, window.to), excludeBookingId, at });
+    const { availability, busy } = await loadSchedule(coachProfileId, {
+      ...busyWindowAround(from, window.to),
+      excludeBookingId,
+      at,
+    });
     if (!availability) return [];
     return computeSlotsFromStored({ availability, durationMinutes, busy, now: at, from, to: window.to });
   }
@@ -101,14 +132,20 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
 
   /** Recomputes when the coach is next free (shortest active service), for the directory filter. */
   async function refreshNextFree(coachProfileId: string): Promise<Date | null> {
-    const shortest = await db.service.aggregate({ where: { coachProfileId, status: "ACTIVE" }, _min: { durationMinutes: true } });
+    const shortest = await db.service.aggregate({
+      where: { coachProfileId, status: "ACTIVE" },
+      _min: { durationMinutes: true },
+    });
     const duration = shortest._min.durationMinutes;
     // The first free slot is usually near: look a week ahead, then a month, then the whole horizon.
     let next: Date | null = null;
     if (duration) {
       const at = now();
       for (const days of [7, 31, 366]) {
-        const [first] = await freeSlots(coachProfileId, duration, { from: at, to: new Date(at.getTime() + days * DAY) });
+        const [first] = await freeSlots(coachProfileId, duration, {
+          from: at,
+          to: new Date(at.getTime() + days * DAY),
+        });
         if (first) {
           next = first.start;
           break;
@@ -151,20 +188,29 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
   async function afterChange(tenantId: string, coachProfileId: string, directory: "now" | "soon" = "soon") {
     realtime.emitToTenant(tenantId, "availability:changed", { coachId: coachProfileId });
     if (directory === "soon") return refreshNextFreeSoon(coachProfileId);
-    await refreshNextFree(coachProfileId).catch((e: unknown) => log.warn("next free slot not refreshed", { coachProfileId, error: String(e) }));
+    await refreshNextFree(coachProfileId).catch((e: unknown) =>
+      log.warn("next free slot not refreshed", { coachProfileId, error: String(e) }),
+    );
   }
 
   /** Queues the 24-hour and 1-hour reminders of a confirmed booking (those still ahead). */
   async function scheduleReminders(bookingId: string) {
     if (!jobs) return;
-    const booking = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { startsAt: true, endsAt: true } });
+    const booking = await db.booking.findUniqueOrThrow({
+      where: { id: bookingId },
+      select: { startsAt: true, endsAt: true },
+    });
     for (const [kind, before] of Object.entries(REMINDERS) as [ReminderKind, number][]) {
       const at = new Date(booking.startsAt.getTime() - before);
       if (at <= now()) continue;
-      await jobs.send("bookings.reminder", { bookingId, kind, startsAt: booking.startsAt.toISOString() }, { startAfter: at }).catch((e: unknown) => log.error("could not schedule a reminder", { bookingId, kind, error: String(e) }));
+      await jobs
+        .send("bookings.reminder", { bookingId, kind, startsAt: booking.startsAt.toISOString() }, { startAfter: at })
+        .catch((e: unknown) => log.error("could not schedule a reminder", { bookingId, kind, error: String(e) }));
     }
     // The session's outcome (completed, no-show) is decided once its room closes; a recurring sweep catches any job lost.
-    await jobs.send("sessions.outcome", { bookingId }, { startAfter: roomClosesAt(booking.endsAt) }).catch((e: unknown) => log.error("could not schedule the session outcome", { bookingId, error: String(e) }));
+    await jobs
+      .send("sessions.outcome", { bookingId }, { startAfter: roomClosesAt(booking.endsAt) })
+      .catch((e: unknown) => log.error("could not schedule the session outcome", { bookingId, error: String(e) }));
   }
 
   /**
@@ -177,20 +223,56 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     try {
       const b = await db.booking.findUniqueOrThrow({
         where: { id: bookingId },
-        select: { tenantId: true, startsAt: true, clientId: true, topic: true, coachProfile: { select: { userId: true, displayName: true } }, service: { select: { name: true } }, _count: { select: { files: { where: { kind: "PREPARATION" } } } } },
+        select: {
+          tenantId: true,
+          startsAt: true,
+          clientId: true,
+          topic: true,
+          coachProfile: { select: { userId: true, displayName: true } },
+          service: { select: { name: true } },
+          _count: { select: { files: { where: { kind: "PREPARATION" } } } },
+        },
       });
-      const people = new Map((await db.user.findMany({ where: { id: { in: [b.clientId, b.coachProfile.userId] } }, select: { id: true, name: true, timeZone: true } })).map((u) => [u.id, u]));
+      const people = new Map(
+        (
+          await db.user.findMany({
+            where: { id: { in: [b.clientId, b.coachProfile.userId] } },
+            select: { id: true, name: true, timeZone: true },
+          })
+        ).map((u) => [u.id, u]),
+      );
       const coach = people.get(b.coachProfile.userId);
       const client = people.get(b.clientId);
       const what = b.service?.name ?? "Coaching session";
       const link = `/bookings/${bookingId}`;
       if (coach) {
         const files = b._count.files;
-        const details = [b.topic ? `Topic: ${b.topic}.` : "", files ? `${files === 1 ? "1 file" : `${files} files`} to prepare.` : ""].filter(Boolean).join(" ");
-        await notifications.notify({ tenantId: b.tenantId, userId: coach.id, kind: "booking.confirmed", title: `New session booked by ${client?.name ?? "a client"}`, body: `${what} on ${inZone(b.startsAt, coach.timeZone)}.${details ? ` ${details}` : ""}`, link, email: true });
+        const details = [
+          b.topic ? `Topic: ${b.topic}.` : "",
+          files ? `${files === 1 ? "1 file" : `${files} files`} to prepare.` : "",
+        ]
+          .filter(Boolean)
+          .join(" ");
+        await notifications.notify({
+          tenantId: b.tenantId,
+          userId: coach.id,
+          kind: "booking.confirmed",
+          title: `New session booked by ${client?.name ?? "a client"}`,
+          body: `${what} on ${inZone(b.startsAt, coach.timeZone)}.${details ? ` ${details}` : ""}`,
+          link,
+          email: true,
+        });
       }
       if (client) {
-        await notifications.notify({ tenantId: b.tenantId, userId: client.id, kind: "booking.confirmed", title: `Your session with ${b.coachProfile.displayName} is booked`, body: `${what} on ${inZone(b.startsAt, client.timeZone)}. The booking page has the calendar file and, from 10 minutes before the start, the session room.`, link, email: true });
+        await notifications.notify({
+          tenantId: b.tenantId,
+          userId: client.id,
+          kind: "booking.confirmed",
+          title: `Your session with ${b.coachProfile.displayName} is booked`,
+          body: `${what} on ${inZone(b.startsAt, client.timeZone)}. The booking page has the calendar file and, from 10 minutes before the start, the session room.`,
+          link,
+          email: true,
+        });
       }
     } catch (error) {
       log.error("could not announce a confirmed booking", { bookingId, error: String(error) });
@@ -200,38 +282,84 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
   /** A confirmed booking of the actor (client or coach) that may still be moved. */
   async function movable(actor: Actor, bookingId: string) {
     const row = await db.booking.findFirst({
-      where: { id: bookingId, tenantId: actor.tenantId, OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }] },
-      select: { id: true, status: true, startsAt: true, endsAt: true, clientId: true, coachProfileId: true, coachProfile: { select: { userId: true } } },
+      where: {
+        id: bookingId,
+        tenantId: actor.tenantId,
+        OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }],
+      },
+      select: {
+        id: true,
+        status: true,
+        startsAt: true,
+        endsAt: true,
+        clientId: true,
+        coachProfileId: true,
+        coachProfile: { select: { userId: true } },
+      },
     });
     if (!row) throw notFound("That booking");
     if (row.status !== "CONFIRMED") throw new AppError("CONFLICT", "Only confirmed bookings can be moved.");
-    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { cancellationFullRefundHours: true } });
+    const tenant = await db.tenant.findUniqueOrThrow({
+      where: { id: actor.tenantId },
+      select: { cancellationFullRefundHours: true },
+    });
     if (row.startsAt.getTime() - now().getTime() < tenant.cancellationFullRefundHours * 3_600_000) {
-      throw new AppError("CONFLICT", `Sessions can be moved up to ${tenant.cancellationFullRefundHours} hours before they start.`);
+      throw new AppError(
+        "CONFLICT",
+        `Sessions can be moved up to ${tenant.cancellationFullRefundHours} hours before they start.`,
+      );
     }
-    return { ...row, coachUserId: row.coachProfile.userId, durationMinutes: Math.round((row.endsAt.getTime() - row.startsAt.getTime()) / 60_000) };
+    return {
+      ...row,
+      coachUserId: row.coachProfile.userId,
+      durationMinutes: Math.round((row.endsAt.getTime() - row.startsAt.getTime()) / 60_000),
+    };
   }
 
   /** Moves a movable booking to `startsAt` (same length); the exclusion constraint has the last word. */
   async function applyMove(actor: Actor, booking: Awaited<ReturnType<typeof movable>>, startsAt: Date) {
     const endsAt = new Date(startsAt.getTime() + booking.durationMinutes * 60_000);
     try {
-      const { count } = await db.booking.updateMany({ where: { id: booking.id, status: "CONFIRMED", startsAt: booking.startsAt }, data: { startsAt, endsAt } });
+      const { count } = await db.booking.updateMany({
+        where: { id: booking.id, status: "CONFIRMED", startsAt: booking.startsAt },
+        data: { startsAt, endsAt },
+      });
       if (count === 0) throw new AppError("CONFLICT", "This booking changed just now. Reload and try again.");
     } catch (error) {
-      if (isOverlap(error)) throw new AppError("CONFLICT", "This time was just taken. Please choose another time.", { startsAt: ["This time was just taken."] });
+      if (isOverlap(error))
+        throw new AppError("CONFLICT", "This time was just taken. Please choose another time.", {
+          startsAt: ["This time was just taken."],
+        });
       throw error;
     }
     await scheduleReminders(booking.id);
     await afterChange(actor.tenantId, booking.coachProfileId);
     const other = booking.clientId === actor.userId ? booking.coachUserId : booking.clientId;
-    await notifications?.notify({ tenantId: actor.tenantId, userId: other, kind: "booking.moved", title: "A session was moved to a new time", link: `/bookings/${booking.id}`, email: true });
-    return db.booking.findUniqueOrThrow({ where: { id: booking.id }, select: { id: true, startsAt: true, endsAt: true, status: true } });
+    await notifications?.notify({
+      tenantId: actor.tenantId,
+      userId: other,
+      kind: "booking.moved",
+      title: "A session was moved to a new time",
+      link: `/bookings/${booking.id}`,
+      email: true,
+    });
+    return db.booking.findUniqueOrThrow({
+      where: { id: booking.id },
+      select: { id: true, startsAt: true, endsAt: true, status: true },
+    });
   }
 
-  async function transition(bookingId: string, from: BookingStatus, to: BookingStatus, data: Prisma.BookingUpdateManyMutationInput = {}) {
+  async function transition(
+    bookingId: string,
+    from: BookingStatus,
+    to: BookingStatus,
+    data: Prisma.BookingUpdateManyMutationInput = {},
+  ) {
     assertBookingTransition(from, to);
-    const { count } = await db.booking.updateMany({ where: { id: bookingId, status: from }, data: { ...data, status: to } });
+    const { count } = await db.booking.updateMany({
+      where: { id: bookingId, status: from },
+      data: { ...data, status: to },
+    });
     if (count === 0) throw new AppError("CONFLICT", "This booking changed just now. Reload and try again.");
   }
 
@@ -253,8 +381,24 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     async myAvailability(actor: Actor) {
       const profile = await ownCoachProfile(actor);
       const row = await db.coachAvailability.findUnique({ where: { coachProfileId: profile.id } });
-      const timeOff = await db.timeOff.findMany({ where: { coachProfileId: profile.id, endsAt: { gt: now() } }, orderBy: { startsAt: "asc" } });
-      return { availability: row ?? { timeZone: profile.timeZone, weekly: [], overrides: [], bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minNoticeMinutes: 720, horizonDays: 60, dailyCap: null, slotStepMinutes: 15 }, timeOff };
+      const timeOff = await db.timeOff.findMany({
+        where: { coachProfileId: profile.id, endsAt: { gt: now() } },
+        orderBy: { startsAt: "asc" },
+      });
+      return {
+        availability: row ?? {
+          timeZone: profile.timeZone,
+          weekly: [],
+          overrides: [],
+          bufferBeforeMinutes: 0,
+          bufferAfterMinutes: 0,
+          minNoticeMinutes: 720,
+          horizonDays: 60,
+          dailyCap: null,
+          slotStepMinutes: 15,
+        },
+        timeOff,
+      };
     },
 
     async setAvailability(actor: Actor, input: AvailabilityInput) {
@@ -262,7 +406,8 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       const parsed = availabilitySchema.safeParse({ ...input, timeOff: [] });
       if (!parsed.success) {
         const fieldErrors: Record<string, string[]> = {};
-        for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".") || "_form"] ??= []).push(issue.message);
+        for (const issue of parsed.error.issues)
+          (fieldErrors[issue.path.join(".") || "_form"] ??= []).push(issue.message);
         throw new AppError("BAD_REQUEST", "Some availability settings need attention.", fieldErrors);
       }
       const a = parsed.data;
@@ -277,14 +422,21 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
         dailyCap: a.dailyCap ?? null,
         slotStepMinutes: a.slotStepMinutes ?? 15,
       };
-      const row = await db.coachAvailability.upsert({ where: { coachProfileId: profile.id }, update: data, create: { ...data, coachProfileId: profile.id, tenantId: actor.tenantId } });
+      const row = await db.coachAvailability.upsert({
+        where: { coachProfileId: profile.id },
+        update: data,
+        create: { ...data, coachProfileId: profile.id, tenantId: actor.tenantId },
+      });
       await afterChange(actor.tenantId, profile.id, "now");
       return row;
     },
 
     async addTimeOff(actor: Actor, input: { startsAt: Date; endsAt: Date; reason: string }) {
       const profile = await ownCoachProfile(actor);
-      if (input.endsAt <= input.startsAt) throw new AppError("BAD_REQUEST", "Time off must end after it starts.", { endsAt: ["Must be after the start."] });
+      if (input.endsAt <= input.startsAt)
+        throw new AppError("BAD_REQUEST", "Time off must end after it starts.", {
+          endsAt: ["Must be after the start."],
+        });
       const row = await db.timeOff.create({ data: { ...input, tenantId: actor.tenantId, coachProfileId: profile.id } });
       await afterChange(actor.tenantId, profile.id, "now");
       return row;
@@ -299,7 +451,10 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
 
     /** Free start times of a coach's service, for clients of the same tenant. */
     async slotsForService(tenantId: string, serviceId: string, window: { from?: Date; to?: Date }) {
-      const service = await db.service.findFirst({ where: { id: serviceId, tenantId, status: "ACTIVE", coachProfile: { status: "APPROVED" } }, select: { coachProfileId: true, durationMinutes: true } });
+      const service = await db.service.findFirst({
+        where: { id: serviceId, tenantId, status: "ACTIVE", coachProfile: { status: "APPROVED" } },
+        select: { coachProfileId: true, durationMinutes: true },
+      });
       if (!service) throw notFound("That service");
       return freeSlots(service.coachProfileId, service.durationMinutes, window);
     },
@@ -308,12 +463,25 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
      * Books a free slot: a PENDING booking that holds the time until it is paid or the hold runs
      * out. Offered slots only; the exclusion constraint settles a race between two clients.
      */
-    async hold(actor: Actor, input: { serviceId: string; startsAt: Date; sessionType?: "VIDEO" | "PHONE" | "CHAT" | "IN_PERSON"; topic: string; clientNotes: string; packagePurchaseId?: string }) {
+    async hold(
+      actor: Actor,
+      input: {
+        serviceId: string;
+        startsAt: Date;
+        sessionType?: "VIDEO" | "PHONE" | "CHAT" | "IN_PERSON";
+        topic: string;
+        clientNotes: string;
+        packagePurchaseId?: string;
+      },
+    ) {
       if (!UUID.test(input.serviceId)) throw notFound("That service");
       const at = now();
       const startsAt = input.startsAt;
       // Service, coach, tenant settings, membership and the coach's schedule around the start: one round trip.
-      const [row] = await preparedQuery<HoldContextRow>(db, "hold_context", Prisma.sql`
+      const [row] = await preparedQuery<HoldContextRow>(
+        db,
+        "hold_context",
+        Prisma.sql`
         SELECT s.id, s."coachProfileId", s."durationMinutes", s."priceMinor", s.currency, s.delivery::text, s."sessionType"::text, s."premiumOnly",
                c.status::text AS "coachStatus", c."userId" AS "coachUserId", c."platformFeeBpsOverride", c."payoutsEnabled", c."sessionTypes"::text[] AS "coachSessionTypes",
                t."platformFeeBps", t."bookingHoldMinutes", (SELECT n."nextFreeSlotAt" FROM "CoachAvailability" n WHERE n."coachProfileId" = s."coachProfileId") AS "nextFreeSlotAt",
@@ -321,41 +489,73 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
                coalesce((SELECT bool_or(m.premium) FROM "Membership" m WHERE m."tenantId" = s."tenantId" AND m."userId" = ${actor.userId}::uuid), false) AS premium,
                ${scheduleColumns(Prisma.sql`s."coachProfileId"`, { ...holdBusyWindow(startsAt), at })}
           FROM "Service" s JOIN "CoachProfile" c ON c.id = s."coachProfileId" JOIN "Tenant" t ON t.id = s."tenantId"
-         WHERE s.id = ${input.serviceId}::uuid AND s."tenantId" = ${actor.tenantId}::uuid AND s.status = 'ACTIVE'`);
+         WHERE s.id = ${input.serviceId}::uuid AND s."tenantId" = ${actor.tenantId}::uuid AND s.status = 'ACTIVE'`,
+      );
       if (!row || row.coachStatus !== "APPROVED") throw notFound("That service");
       if (row.coachUserId === actor.userId) throw forbidden("You cannot book yourself.");
       // With real payments, a coach sells only once their payouts account can receive money
       // (a package credit was paid for when the package was bought).
       if (env.STRIPE_SECRET_KEY && !row.payoutsEnabled && !input.packagePurchaseId) {
-        throw new AppError("CONFLICT", "This coach cannot take bookings yet: their payouts are not set up. Please try again later.");
+        throw new AppError(
+          "CONFLICT",
+          "This coach cannot take bookings yet: their payouts are not set up. Please try again later.",
+        );
       }
       if (row.premiumOnly && !row.premium) throw forbidden("This service is for premium members.");
       const sessionType = input.sessionType ?? row.sessionType;
       if (!offeredSessionTypes(row, row.coachSessionTypes).includes(sessionType)) {
-        throw new AppError("BAD_REQUEST", "That session type is not offered for this service.", { sessionType: ["Not offered for this service."] });
+        throw new AppError("BAD_REQUEST", "That session type is not offered for this service.", {
+          sessionType: ["Not offered for this service."],
+        });
       }
       const endsAt = new Date(startsAt.getTime() + row.durationMinutes * 60_000);
       const { availability, busy } = parseSchedule(row);
-      const offered = availability ? computeSlotsFromStored({ availability, durationMinutes: row.durationMinutes, busy, now: at, from: startsAt, to: new Date(startsAt.getTime() + 60_000) }) : [];
+      const offered = availability
+        ? computeSlotsFromStored({
+            availability,
+            durationMinutes: row.durationMinutes,
+            busy,
+            now: at,
+            from: startsAt,
+            to: new Date(startsAt.getTime() + 60_000),
+          })
+        : [];
       if (!offered.some((s) => s.start.getTime() === startsAt.getTime())) {
-        throw new AppError("CONFLICT", "This time is no longer available. Please choose another time.", { startsAt: ["This time is no longer available."] });
+        throw new AppError("CONFLICT", "This time is no longer available. Please choose another time.", {
+          startsAt: ["This time is no longer available."],
+        });
       }
       const credit = input.packagePurchaseId ?? null;
-      if (credit !== null && !UUID.test(credit)) throw new AppError("CONFLICT", "This package has no credits left for this service.", { packagePurchaseId: ["No credits left."] });
+      if (credit !== null && !UUID.test(credit))
+        throw new AppError("CONFLICT", "This package has no credits left for this service.", {
+          packagePurchaseId: ["No credits left."],
+        });
       // A credit booking carries no money: the package's price, fee and payout are on its purchase.
-      const money = credit ? { priceMinor: 0, platformFeeMinor: 0, coachPayoutMinor: 0 } : splitPayment(row.priceMinor, resolveFeeBps(row.platformFeeBpsOverride, row.platformFeeBps));
+      const money = credit
+        ? { priceMinor: 0, platformFeeMinor: 0, coachPayoutMinor: 0 }
+        : splitPayment(row.priceMinor, resolveFeeBps(row.platformFeeBpsOverride, row.platformFeeBps));
       const holdExpiresAt = credit ? null : new Date(at.getTime() + row.bookingHoldMinutes * 60_000);
       const status: BookingStatus = credit ? "CONFIRMED" : "PENDING";
       // The directory's next free slot once this time is taken, written by the same statement
       // when it can be told from what was read (and nobody changed it meanwhile).
-      const nextFree = nextFreeAfterTaking({ availability: availability!, busy, taken: { start: startsAt, end: endsAt }, shortestMinutes: row.shortestMinutes, previous: row.nextFreeSlotAt, now: at });
+      const nextFree = nextFreeAfterTaking({
+        availability: availability!,
+        busy,
+        taken: { start: startsAt, end: endsAt },
+        shortestMinutes: row.shortestMinutes,
+        previous: row.nextFreeSlotAt,
+        now: at,
+      });
       // One statement, one implicit transaction: the coach's advisory lock (see releaseExpiredHolds),
       // expired holds released, the credit taken if one is used, the booking inserted. Of two
       // bookings racing for the last credit, the second waits for the first's row lock, re-reads
       // the row and takes nothing, so it inserts nothing. The exclusion constraint settles overlaps.
       let booking: (Booking & { nextFreeSet?: boolean }) | undefined;
       try {
-        [booking] = await preparedQuery<Booking & { nextFreeSet: boolean }>(db, "hold_insert", Prisma.sql`
+        [booking] = await preparedQuery<Booking & { nextFreeSet: boolean }>(
+          db,
+          "hold_insert",
+          Prisma.sql`
           WITH lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtextextended(${row.coachProfileId}, 0)) AS held),
           expired AS (
             UPDATE "Booking" SET status = 'CANCELLED', "cancelledAt" = ${at}, "cancellationReason" = ${HOLD_EXPIRED}, "updatedAt" = ${at}
@@ -378,12 +578,19 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
             UPDATE "CoachAvailability" SET "nextFreeSlotAt" = ${nextFree.kind === "moved" ? nextFree.next : null}
              WHERE "coachProfileId" = ${row.coachProfileId}::uuid AND ${nextFree.kind === "moved"} AND "nextFreeSlotAt" IS NOT DISTINCT FROM ${row.nextFreeSlotAt}::timestamptz AND EXISTS (SELECT 1 FROM ins)
             RETURNING 1)
-          SELECT ins.*, EXISTS (SELECT 1 FROM next_free) AS "nextFreeSet" FROM ins`);
+          SELECT ins.*, EXISTS (SELECT 1 FROM next_free) AS "nextFreeSet" FROM ins`,
+        );
       } catch (error) {
-        if (isOverlap(error)) throw new AppError("CONFLICT", "This time was just taken. Please choose another time.", { startsAt: ["This time was just taken."] });
+        if (isOverlap(error))
+          throw new AppError("CONFLICT", "This time was just taken. Please choose another time.", {
+            startsAt: ["This time was just taken."],
+          });
         throw error;
       }
-      if (!booking) throw new AppError("CONFLICT", "This package has no credits left for this service.", { packagePurchaseId: ["No credits left."] });
+      if (!booking)
+        throw new AppError("CONFLICT", "This package has no credits left for this service.", {
+          packagePurchaseId: ["No credits left."],
+        });
       const { nextFreeSet, ...created } = booking;
       // Confirmed at once: the same reminders as a paid confirmation. A hold needs no job of its
       // own: from holdExpiresAt on, the slot engine and the next hold treat it as free, and
@@ -395,7 +602,12 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       realtime.emitToTenant(actor.tenantId, "availability:changed", { coachId: row.coachProfileId });
       // Recomputed from scratch when the statement could not settle it, or when a refresh that
       // may have read the schedule before this booking is still on its way.
-      if ((nextFree.kind === "moved" && !nextFreeSet) || nextFree.kind === "unknown" || refreshRunning.has(row.coachProfileId)) refreshNextFreeSoon(row.coachProfileId);
+      if (
+        (nextFree.kind === "moved" && !nextFreeSet) ||
+        nextFree.kind === "unknown" ||
+        refreshRunning.has(row.coachProfileId)
+      )
+        refreshNextFreeSoon(row.coachProfileId);
       return created;
     },
 
@@ -405,7 +617,11 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
      */
     async expireDueHolds() {
       const at = now();
-      const due = await db.booking.findMany({ where: { status: "PENDING", holdExpiresAt: { lte: at } }, distinct: ["coachProfileId"], select: { tenantId: true, coachProfileId: true } });
+      const due = await db.booking.findMany({
+        where: { status: "PENDING", holdExpiresAt: { lte: at } },
+        distinct: ["coachProfileId"],
+        select: { tenantId: true, coachProfileId: true },
+      });
       let expired = 0;
       for (const { tenantId, coachProfileId } of due) {
         const count = await db.$transaction((tx) => releaseExpiredHolds(tx, coachProfileId));
@@ -417,8 +633,12 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
 
     /** Ends one hold that was not paid in time (safe to repeat; expireDueHolds does this for all). */
     async expireHold(bookingId: string) {
-      const booking = await db.booking.findUnique({ where: { id: bookingId }, select: { status: true, holdExpiresAt: true, tenantId: true, coachProfileId: true } });
-      if (!booking || booking.status !== "PENDING" || !booking.holdExpiresAt || booking.holdExpiresAt > now()) return { expired: false };
+      const booking = await db.booking.findUnique({
+        where: { id: bookingId },
+        select: { status: true, holdExpiresAt: true, tenantId: true, coachProfileId: true },
+      });
+      if (!booking || booking.status !== "PENDING" || !booking.holdExpiresAt || booking.holdExpiresAt > now())
+        return { expired: false };
       await transition(bookingId, "PENDING", "CANCELLED", { cancelledAt: now(), cancellationReason: HOLD_EXPIRED });
       await afterChange(booking.tenantId, booking.coachProfileId);
       return { expired: true };
@@ -428,16 +648,39 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
      * Cancels a PENDING or CONFIRMED booking (refunds are the payments service's part). With
      * `returnCredit`, a booking made with a package credit gives it back in the same transaction.
      */
-    async cancel(bookingId: string, from: "PENDING" | "CONFIRMED", by: { userId: string; reason: string; returnCredit?: boolean }) {
+    async cancel(
+      bookingId: string,
+      from: "PENDING" | "CONFIRMED",
+      by: { userId: string; reason: string; returnCredit?: boolean },
+    ) {
       assertBookingTransition(from, "CANCELLED");
       await db.$transaction(async (tx) => {
-        const { count } = await tx.booking.updateMany({ where: { id: bookingId, status: from }, data: { status: "CANCELLED", cancelledAt: now(), cancelledById: by.userId, cancellationReason: by.reason || null, holdExpiresAt: null } });
+        const { count } = await tx.booking.updateMany({
+          where: { id: bookingId, status: from },
+          data: {
+            status: "CANCELLED",
+            cancelledAt: now(),
+            cancelledById: by.userId,
+            cancellationReason: by.reason || null,
+            holdExpiresAt: null,
+          },
+        });
         if (count === 0) throw new AppError("CONFLICT", "This booking changed just now. Reload and try again.");
         if (!by.returnCredit) return;
-        const { packagePurchaseId } = await tx.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { packagePurchaseId: true } });
-        if (packagePurchaseId) await tx.packagePurchase.update({ where: { id: packagePurchaseId }, data: { creditsRemaining: { increment: 1 } } });
+        const { packagePurchaseId } = await tx.booking.findUniqueOrThrow({
+          where: { id: bookingId },
+          select: { packagePurchaseId: true },
+        });
+        if (packagePurchaseId)
+          await tx.packagePurchase.update({
+            where: { id: packagePurchaseId },
+            data: { creditsRemaining: { increment: 1 } },
+          });
       });
-      const booking = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { tenantId: true, coachProfileId: true } });
+      const booking = await db.booking.findUniqueOrThrow({
+        where: { id: bookingId },
+        select: { tenantId: true, coachProfileId: true },
+      });
       await afterChange(booking.tenantId, booking.coachProfileId);
     },
 
@@ -458,9 +701,26 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       const rows = await db.booking.findMany({
         where: { coachProfileId: profile.id, NOT: { status: "CANCELLED", confirmedAt: null } },
         orderBy: { startsAt: "asc" },
-        select: { id: true, status: true, startsAt: true, endsAt: true, sessionType: true, topic: true, priceMinor: true, coachPayoutMinor: true, currency: true, clientId: true, packagePurchaseId: true, outcomeSummary: true, service: { select: { name: true } } },
+        select: {
+          id: true,
+          status: true,
+          startsAt: true,
+          endsAt: true,
+          sessionType: true,
+          topic: true,
+          priceMinor: true,
+          coachPayoutMinor: true,
+          currency: true,
+          clientId: true,
+          packagePurchaseId: true,
+          outcomeSummary: true,
+          service: { select: { name: true } },
+        },
       });
-      const clients = await db.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.clientId))] } }, select: { id: true, name: true } });
+      const clients = await db.user.findMany({
+        where: { id: { in: [...new Set(rows.map((r) => r.clientId))] } },
+        select: { id: true, name: true },
+      });
       const nameOf = new Map(clients.map((c) => [c.id, c.name]));
       return rows.map(({ clientId, ...r }) => ({ ...r, clientName: nameOf.get(clientId) ?? "Client" }));
     },
@@ -470,7 +730,19 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       return db.booking.findMany({
         where: { tenantId: actor.tenantId, clientId: actor.userId },
         orderBy: { startsAt: "asc" },
-        select: { id: true, status: true, startsAt: true, endsAt: true, priceMinor: true, currency: true, sessionType: true, holdExpiresAt: true, packagePurchaseId: true, coachProfile: { select: { id: true, displayName: true } }, service: { select: { name: true } } },
+        select: {
+          id: true,
+          status: true,
+          startsAt: true,
+          endsAt: true,
+          priceMinor: true,
+          currency: true,
+          sessionType: true,
+          holdExpiresAt: true,
+          packagePurchaseId: true,
+          coachProfile: { select: { id: true, displayName: true } },
+          service: { select: { name: true } },
+        },
       });
     },
 
@@ -478,7 +750,14 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     async sendReminder(bookingId: string, kind: ReminderKind, plannedStart?: Date) {
       const booking = await db.booking.findUnique({
         where: { id: bookingId },
-        select: { status: true, startsAt: true, tenantId: true, clientId: true, coachProfile: { select: { userId: true, displayName: true } }, service: { select: { name: true } } },
+        select: {
+          status: true,
+          startsAt: true,
+          tenantId: true,
+          clientId: true,
+          coachProfile: { select: { userId: true, displayName: true } },
+          service: { select: { name: true } },
+        },
       });
       if (!booking || booking.status !== "CONFIRMED" || booking.startsAt <= now()) return { sent: 0 };
       // A reminder planned for a start the booking no longer has (it was moved) is dropped.
@@ -486,11 +765,26 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
       if (!notifications) throw new Error("Reminders need the notification service.");
       const when = kind === "24h" ? "tomorrow" : "in one hour";
       const title = `Reminder: ${booking.service?.name ?? "your session"} ${when}`;
-      const people = await db.user.findMany({ where: { id: { in: [booking.clientId, booking.coachProfile.userId] } }, select: { id: true, timeZone: true } });
+      const people = await db.user.findMany({
+        where: { id: { in: [booking.clientId, booking.coachProfile.userId] } },
+        select: { id: true, timeZone: true },
+      });
       for (const person of people) {
         // Each person reads the time in their own zone.
-        const starts = new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: person.timeZone }).format(booking.startsAt);
-        await notifications.notify({ tenantId: booking.tenantId, userId: person.id, kind: `booking.reminder.${kind}`, title, body: `Starts ${starts} (${person.timeZone}).`, link: `/bookings/${bookingId}`, email: true });
+        const starts = new Intl.DateTimeFormat("en-GB", {
+          dateStyle: "full",
+          timeStyle: "short",
+          timeZone: person.timeZone,
+        }).format(booking.startsAt);
+        await notifications.notify({
+          tenantId: booking.tenantId,
+          userId: person.id,
+          kind: `booking.reminder.${kind}`,
+          title,
+          body: `Starts ${starts} (${person.timeZone}).`,
+          link: `/bookings/${bookingId}`,
+          email: true,
+        });
       }
       return { sent: 2 };
     },
@@ -498,7 +792,10 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     /** The coach's private feed link, made on first use; `renew` replaces it (old links stop working). */
     async calendarFeedToken(actor: Actor, renew = false) {
       const profile = await ownCoachProfile(actor);
-      const row = await db.coachProfile.findUniqueOrThrow({ where: { id: profile.id }, select: { calendarToken: true } });
+      const row = await db.coachProfile.findUniqueOrThrow({
+        where: { id: profile.id },
+        select: { calendarToken: true },
+      });
       if (row.calendarToken && !renew) return row.calendarToken;
       const token = randomBytes(24).toString("base64url");
       await db.coachProfile.update({ where: { id: profile.id }, data: { calendarToken: token } });
@@ -508,10 +805,17 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     /** The feed for a token: the coach's confirmed sessions from 30 days ago on. Null for an unknown token. */
     async calendarFeed(token: string, origin: string) {
       if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
-      const coach = await db.coachProfile.findUnique({ where: { calendarToken: token }, select: { id: true, displayName: true } });
+      const coach = await db.coachProfile.findUnique({
+        where: { calendarToken: token },
+        select: { id: true, displayName: true },
+      });
       if (!coach) return null;
       const rows = await db.booking.findMany({
-        where: { coachProfileId: coach.id, status: "CONFIRMED", startsAt: { gte: new Date(now().getTime() - 30 * DAY) } },
+        where: {
+          coachProfileId: coach.id,
+          status: "CONFIRMED",
+          startsAt: { gte: new Date(now().getTime() - 30 * DAY) },
+        },
         orderBy: { startsAt: "asc" },
         select: { id: true, startsAt: true, endsAt: true, topic: true, service: { select: { name: true } } },
       });
@@ -529,7 +833,8 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
         status: "CONFIRMED",
         productId: "tandem",
       }));
-      if (events.length === 0) return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:tandem\r\nCALSCALE:GREGORIAN\r\nEND:VCALENDAR\r\n";
+      if (events.length === 0)
+        return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:tandem\r\nCALSCALE:GREGORIAN\r\nEND:VCALENDAR\r\n";
       const { error, value } = createEvents(events);
       if (error || !value) throw error ?? new Error("The calendar feed could not be made.");
       return value;
@@ -538,8 +843,20 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     /** An iCalendar file of one booking for its client or coach (UTC times; calendars show them locally). */
     async icsFor(actor: Actor, bookingId: string, origin: string) {
       const booking = await db.booking.findFirst({
-        where: { id: bookingId, tenantId: actor.tenantId, OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }] },
-        select: { id: true, status: true, startsAt: true, endsAt: true, topic: true, coachProfile: { select: { displayName: true } }, service: { select: { name: true } } },
+        where: {
+          id: bookingId,
+          tenantId: actor.tenantId,
+          OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }],
+        },
+        select: {
+          id: true,
+          status: true,
+          startsAt: true,
+          endsAt: true,
+          topic: true,
+          coachProfile: { select: { displayName: true } },
+          service: { select: { name: true } },
+        },
       });
       if (!booking) throw notFound("That booking");
       const { error, value } = createEvent({
@@ -553,7 +870,8 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
         title: `${booking.service?.name ?? "Coaching session"} with ${booking.coachProfile.displayName}`,
         description: booking.topic ? `Topic: ${booking.topic}` : "Tandem coaching session",
         url: `${origin}/bookings/${booking.id}`,
-        status: booking.status === "CANCELLED" ? "CANCELLED" : booking.status === "CONFIRMED" ? "CONFIRMED" : "TENTATIVE",
+        status:
+          booking.status === "CANCELLED" ? "CANCELLED" : booking.status === "CONFIRMED" ? "CONFIRMED" : "TENTATIVE",
         productId: "tandem",
       });
       if (error || !value) throw error ?? new Error("The calendar file could not be made.");
@@ -572,9 +890,16 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
      */
     async reschedule(actor: Actor, bookingId: string, startsAt: Date) {
       const booking = await movable(actor, bookingId);
-      const offered = await freeSlots(booking.coachProfileId, booking.durationMinutes, { from: startsAt, to: new Date(startsAt.getTime() + 60_000) }, booking.id);
+      const offered = await freeSlots(
+        booking.coachProfileId,
+        booking.durationMinutes,
+        { from: startsAt, to: new Date(startsAt.getTime() + 60_000) },
+        booking.id,
+      );
       if (!offered.some((s) => s.start.getTime() === startsAt.getTime())) {
-        throw new AppError("CONFLICT", "This time is no longer available. Please choose another time.", { startsAt: ["This time is no longer available."] });
+        throw new AppError("CONFLICT", "This time is no longer available. Please choose another time.", {
+          startsAt: ["This time is no longer available."],
+        });
       }
       return applyMove(actor, booking, startsAt);
     },
@@ -591,22 +916,34 @@ export function createBookingService({ db, env, now, realtime, jobs, log }: Serv
     /** One booking, for its client or its coach; anyone else gets "not found". */
     async detail(actor: Actor, bookingId: string) {
       const booking = await db.booking.findFirst({
-        where: { id: bookingId, tenantId: actor.tenantId, OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }] },
-        include: { coachProfile: { select: { id: true, displayName: true, userId: true } }, service: { select: { name: true, durationMinutes: true } } },
+        where: {
+          id: bookingId,
+          tenantId: actor.tenantId,
+          OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }],
+        },
+        include: {
+          coachProfile: { select: { id: true, displayName: true, userId: true } },
+          service: { select: { name: true, durationMinutes: true } },
+        },
       });
       if (!booking) throw notFound("That booking");
-      const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true } });
+      const tenant = await db.tenant.findUniqueOrThrow({
+        where: { id: actor.tenantId },
+        select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true },
+      });
       // The room name and the sealed session key never leave the server through this view.
       const { room, e2eeKeySealed: _sealedKey, ...rest } = booking;
       return {
         ...rest,
         viewerIsClient: booking.clientId === actor.userId,
         holdActive: booking.status === "PENDING" && booking.holdExpiresAt !== null && booking.holdExpiresAt > now(),
-        policy: (booking.packagePurchaseId ? describeCreditPolicy : describePolicy)({ fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent }),
+        policy: (booking.packagePurchaseId ? describeCreditPolicy : describePolicy)({
+          fullRefundHours: tenant.cancellationFullRefundHours,
+          lateRefundPercent: tenant.lateCancellationRefundPercent,
+        }),
         hasRoom: room !== null,
       };
     },
-
   };
 }
 

@@ -13,12 +13,19 @@ const allowed: Record<BookingStatus, readonly BookingStatus[]> = {
   CANCELLED: [],
 };
 
-const words: Record<BookingStatus, string> = { PENDING: "pending", CONFIRMED: "confirmed", COMPLETED: "completed", NO_SHOW: "no-show", CANCELLED: "cancelled" };
+const words: Record<BookingStatus, string> = {
+  PENDING: "pending",
+  CONFIRMED: "confirmed",
+  COMPLETED: "completed",
+  NO_SHOW: "no-show",
+  CANCELLED: "cancelled",
+};
 
 export const canTransitionBooking = (from: BookingStatus, to: BookingStatus) => allowed[from].includes(to);
 
 export function assertBookingTransition(from: BookingStatus, to: BookingStatus): void {
-  if (!canTransitionBooking(from, to)) throw new AppError("CONFLICT", `A ${words[from]} booking cannot become ${words[to]}.`);
+  if (!canTransitionBooking(from, to))
+    throw new AppError("CONFLICT", `A ${words[from]} booking cannot become ${words[to]}.`);
 }
 
 /** Statuses that occupy the coach's time (the exclusion constraint covers exactly these). */

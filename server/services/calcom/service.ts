@@ -1,7 +1,13 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { Prisma } from "../../db/client.ts";
 import { AppError, forbidden } from "../../errors.ts";
-import { type CalcomApi, type CalcomEventTypeInput, CalcomError, createCalcomApi, eventTypeSlug } from "../../integrations/calcom/index.ts";
+import {
+  type CalcomApi,
+  type CalcomEventTypeInput,
+  CalcomError,
+  createCalcomApi,
+  eventTypeSlug,
+} from "../../integrations/calcom/index.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import type { BookingService } from "../bookings/service.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -72,7 +78,11 @@ function sameSignature(expected: string, given: string) {
  */
 export function createCalcomService(
   { db, env, keyring, log, now }: ServiceDeps,
-  { bookings, payments, notifications }: { bookings: BookingService; payments: PaymentService; notifications: NotificationService },
+  {
+    bookings,
+    payments,
+    notifications,
+  }: { bookings: BookingService; payments: PaymentService; notifications: NotificationService },
   api: CalcomApi = createCalcomApi(env.CALCOM_API_URL),
 ) {
   const keyContext = (coachProfileId: string) => `calcom-api-key:${coachProfileId}`;
@@ -82,13 +92,17 @@ export function createCalcomService(
       where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } },
       select: { id: true, status: true, calcomApiKeySealed: true, calcomConnectedAt: true },
     });
-    if (!profile || (profile.status !== "APPROVED" && profile.status !== "SUSPENDED")) throw forbidden("Only approved coaches connect Cal.com.");
+    if (!profile || (profile.status !== "APPROVED" && profile.status !== "SUSPENDED"))
+      throw forbidden("Only approved coaches connect Cal.com.");
     return profile;
   }
 
   /** The coach's API key, or null when not connected. */
   async function apiKeyOf(coachProfileId: string): Promise<string | null> {
-    const row = await db.coachProfile.findUnique({ where: { id: coachProfileId }, select: { calcomApiKeySealed: true } });
+    const row = await db.coachProfile.findUnique({
+      where: { id: coachProfileId },
+      select: { calcomApiKeySealed: true },
+    });
     return row?.calcomApiKeySealed ? keyring.openText(row.calcomApiKeySealed, keyContext(coachProfileId)) : null;
   }
 
@@ -101,7 +115,11 @@ export function createCalcomService(
   /** A Cal.com failure as the coach should read it; nothing was saved. */
   function asAppError(error: unknown, what: string): never {
     if (error instanceof CalcomError) {
-      if (error.kind === "unauthorized") throw new AppError("CONFLICT", `${what}: Cal.com no longer accepts your API key. Reconnect Cal.com under Integrations. Nothing was saved. (${error.message})`);
+      if (error.kind === "unauthorized")
+        throw new AppError(
+          "CONFLICT",
+          `${what}: Cal.com no longer accepts your API key. Reconnect Cal.com under Integrations. Nothing was saved. (${error.message})`,
+        );
       throw new AppError("CONFLICT", `${what}: ${error.message} Nothing was saved; please try again.`);
     }
     throw error;
@@ -109,16 +127,30 @@ export function createCalcomService(
 
   /** A tenant user, as the bookings and payments services see them. */
   async function actorFor(tenantId: string, userId: string): Promise<Actor> {
-    const membership = await db.membership.findUnique({ where: { tenantId_userId: { tenantId, userId } }, select: { role: true } });
+    const membership = await db.membership.findUnique({
+      where: { tenantId_userId: { tenantId, userId } },
+      select: { role: true },
+    });
     return { tenantId, userId, role: membership?.role ?? "CLIENT" };
   }
 
-  type Match = { id: string; tenantId: string; status: string; startsAt: Date; calcomUid: string | null; clientId: string; coachProfileId: string; coachUserId: string; clientEmail: string };
+  type Match = {
+    id: string;
+    tenantId: string;
+    status: string;
+    startsAt: Date;
+    calcomUid: string | null;
+    clientId: string;
+    coachProfileId: string;
+    coachUserId: string;
+    clientEmail: string;
+  };
 
   /** The booking a payload is about: by Cal.com uid (old or new), else by our id in its metadata. */
   async function findBooking(payload: CalcomPayload, coachProfileId: string | null): Promise<Match | null> {
     const uids = [str(payload.uid), str(payload.rescheduleUid)].filter((u): u is string => u !== null);
-    const metadata = payload.metadata && typeof payload.metadata === "object" ? (payload.metadata as Record<string, unknown>) : {};
+    const metadata =
+      payload.metadata && typeof payload.metadata === "object" ? (payload.metadata as Record<string, unknown>) : {};
     const ours = str(metadata.tandemBookingId);
     const or: Prisma.BookingWhereInput[] = [];
     if (uids.length) or.push({ calcomUid: { in: uids } });
@@ -126,10 +158,21 @@ export function createCalcomService(
     if (!or.length) return null;
     const rows = await db.booking.findMany({
       where: { OR: or, ...(coachProfileId ? { coachProfileId } : {}) },
-      select: { id: true, tenantId: true, status: true, startsAt: true, calcomUid: true, clientId: true, coachProfileId: true, coachProfile: { select: { userId: true } } },
+      select: {
+        id: true,
+        tenantId: true,
+        status: true,
+        startsAt: true,
+        calcomUid: true,
+        clientId: true,
+        coachProfileId: true,
+        coachProfile: { select: { userId: true } },
+      },
     });
     // A uid match wins over the metadata id.
-    const row = rows.find((r) => r.calcomUid !== null && uids.includes(r.calcomUid)) ?? rows.find((r) => r.id === ours && (r.calcomUid === null || uids.includes(r.calcomUid)));
+    const row =
+      rows.find((r) => r.calcomUid !== null && uids.includes(r.calcomUid)) ??
+      rows.find((r) => r.id === ours && (r.calcomUid === null || uids.includes(r.calcomUid)));
     if (!row) return null;
     const client = await db.user.findUniqueOrThrow({ where: { id: row.clientId }, select: { email: true } });
     const { coachProfile, ...rest } = row;
@@ -137,26 +180,60 @@ export function createCalcomService(
   }
 
   /** Who acted in Cal.com: the client when the email Cal.com names is theirs, otherwise the coach. */
-  const byClient = (booking: Match, email: string | null) => email !== null && email.toLowerCase() === booking.clientEmail.toLowerCase();
+  const byClient = (booking: Match, email: string | null) =>
+    email !== null && email.toLowerCase() === booking.clientEmail.toLowerCase();
 
   async function tellCoach(booking: Match, title: string, body: string) {
-    await notifications.notify({ tenantId: booking.tenantId, userId: booking.coachUserId, kind: "calcom.sync", title, body, link: `/bookings/${booking.id}` }).catch((e: unknown) => log.warn("could not tell the coach about a Cal.com change", { bookingId: booking.id, error: String(e) }));
+    await notifications
+      .notify({
+        tenantId: booking.tenantId,
+        userId: booking.coachUserId,
+        kind: "calcom.sync",
+        title,
+        body,
+        link: `/bookings/${booking.id}`,
+      })
+      .catch((e: unknown) =>
+        log.warn("could not tell the coach about a Cal.com change", { bookingId: booking.id, error: String(e) }),
+      );
   }
 
   /** Attendance from Cal.com's meeting start and end: both participants, for the meeting's span. */
-  async function recordMeeting(booking: Match, trigger: "MEETING_STARTED" | "MEETING_ENDED", at: Date): Promise<CalcomOutcome> {
+  async function recordMeeting(
+    booking: Match,
+    trigger: "MEETING_STARTED" | "MEETING_ENDED",
+    at: Date,
+  ): Promise<CalcomOutcome> {
     const people = [booking.coachUserId, booking.clientId];
     await db.$transaction(async (tx) => {
       for (const userId of people) {
-        const open = await tx.attendance.findFirst({ where: { bookingId: booking.id, userId, transport: "calcom", leftAt: null }, orderBy: { joinedAt: "desc" } });
+        const open = await tx.attendance.findFirst({
+          where: { bookingId: booking.id, userId, transport: "calcom", leftAt: null },
+          orderBy: { joinedAt: "desc" },
+        });
         if (trigger === "MEETING_STARTED") {
-          if (!open) await tx.attendance.create({ data: { tenantId: booking.tenantId, bookingId: booking.id, userId, transport: "calcom", joinedAt: at } });
+          if (!open)
+            await tx.attendance.create({
+              data: { tenantId: booking.tenantId, bookingId: booking.id, userId, transport: "calcom", joinedAt: at },
+            });
         } else if (open) {
-          await tx.attendance.update({ where: { id: open.id }, data: { leftAt: at > open.joinedAt ? at : open.joinedAt } });
+          await tx.attendance.update({
+            where: { id: open.id },
+            data: { leftAt: at > open.joinedAt ? at : open.joinedAt },
+          });
         } else {
           // The start was never delivered: the meeting ran from the booked start.
           const joinedAt = booking.startsAt < at ? booking.startsAt : at;
-          await tx.attendance.create({ data: { tenantId: booking.tenantId, bookingId: booking.id, userId, transport: "calcom", joinedAt, leftAt: at } });
+          await tx.attendance.create({
+            data: {
+              tenantId: booking.tenantId,
+              bookingId: booking.id,
+              userId,
+              transport: "calcom",
+              joinedAt,
+              leftAt: at,
+            },
+          });
         }
       }
     });
@@ -165,12 +242,22 @@ export function createCalcomService(
 
   type Handled = { outcome: CalcomOutcome; error?: string; tenantId?: string; bookingId?: string };
 
-  async function apply(trigger: string, payload: CalcomPayload, at: Date, coachProfileId: string | null): Promise<Handled> {
-    if (!["BOOKING_CREATED", "BOOKING_CANCELLED", "BOOKING_RESCHEDULED", "MEETING_STARTED", "MEETING_ENDED"].includes(trigger)) {
+  async function apply(
+    trigger: string,
+    payload: CalcomPayload,
+    at: Date,
+    coachProfileId: string | null,
+  ): Promise<Handled> {
+    if (
+      !["BOOKING_CREATED", "BOOKING_CANCELLED", "BOOKING_RESCHEDULED", "MEETING_STARTED", "MEETING_ENDED"].includes(
+        trigger,
+      )
+    ) {
       return { outcome: "IGNORED", error: `Tandem does not act on ${trigger || "this trigger"}.` };
     }
     const booking = await findBooking(payload, coachProfileId);
-    if (!booking) return { outcome: "IGNORED", error: `No booking matches Cal.com uid ${str(payload.uid) ?? "(none)"}.` };
+    if (!booking)
+      return { outcome: "IGNORED", error: `No booking matches Cal.com uid ${str(payload.uid) ?? "(none)"}.` };
     const where = { tenantId: booking.tenantId, bookingId: booking.id };
     const uid = str(payload.uid);
 
@@ -188,14 +275,21 @@ export function createCalcomService(
         if (booking.status === "CANCELLED") return { ...where, outcome: "ALREADY_CANCELLED" };
         // The client's own cancellation follows the tenant's refund policy; anyone else's (the
         // coach in Cal.com, or Cal.com naming nobody) refunds in full, as a coach's cancellation does.
-        const actor = await actorFor(booking.tenantId, byClient(booking, str(payload.cancelledBy)) ? booking.clientId : booking.coachUserId);
+        const actor = await actorFor(
+          booking.tenantId,
+          byClient(booking, str(payload.cancelledBy)) ? booking.clientId : booking.coachUserId,
+        );
         const reason = str(payload.cancellationReason) ?? "Cancelled in Cal.com";
         try {
           await payments.cancelBooking(actor, booking.id, reason.slice(0, 500));
           return { ...where, outcome: "CANCELLED" };
         } catch (error) {
           if (!(error instanceof AppError) || error.code === "BAD_REQUEST") throw error;
-          await tellCoach(booking, "A Cal.com cancellation was not applied", `Cal.com cancelled this session, but Tandem could not: ${error.message}`);
+          await tellCoach(
+            booking,
+            "A Cal.com cancellation was not applied",
+            `Cal.com cancelled this session, but Tandem could not: ${error.message}`,
+          );
           return { ...where, outcome: "CANCEL_REFUSED", error: error.message };
         }
       }
@@ -204,13 +298,20 @@ export function createCalcomService(
         const startsAt = date(payload.startTime);
         if (!startsAt) return { ...where, outcome: "IGNORED", error: "The reschedule has no valid startTime." };
         if (startsAt.getTime() === booking.startsAt.getTime()) return { ...where, outcome: "ALREADY_AT_TIME" };
-        const actor = await actorFor(booking.tenantId, byClient(booking, str(payload.rescheduledBy)) ? booking.clientId : booking.coachUserId);
+        const actor = await actorFor(
+          booking.tenantId,
+          byClient(booking, str(payload.rescheduledBy)) ? booking.clientId : booking.coachUserId,
+        );
         try {
           await bookings.moveFromCalendar(actor, booking.id, startsAt);
           return { ...where, outcome: "RESCHEDULED" };
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
-          await tellCoach(booking, "A Cal.com reschedule was not applied", `Cal.com moved this session to ${startsAt.toISOString()}, but Tandem kept the old time: ${error.message}`);
+          await tellCoach(
+            booking,
+            "A Cal.com reschedule was not applied",
+            `Cal.com moved this session to ${startsAt.toISOString()}, but Tandem kept the old time: ${error.message}`,
+          );
           return { ...where, outcome: "RESCHEDULE_CONFLICT", error: error.message };
         }
       }
@@ -233,7 +334,11 @@ export function createCalcomService(
           keyHint = "????";
         }
       }
-      const services = await db.service.findMany({ where: { coachProfileId: profile.id }, orderBy: { createdAt: "asc" }, select: { id: true, name: true, status: true, calcomEventTypeId: true } });
+      const services = await db.service.findMany({
+        where: { coachProfileId: profile.id },
+        orderBy: { createdAt: "asc" },
+        select: { id: true, name: true, status: true, calcomEventTypeId: true },
+      });
       return {
         connected: profile.calcomApiKeySealed !== null,
         connectedAt: profile.calcomConnectedAt,
@@ -254,11 +359,16 @@ export function createCalcomService(
         account = await api.me(key);
       } catch (error) {
         if (error instanceof CalcomError && error.kind === "unauthorized") {
-          throw new AppError("BAD_REQUEST", "Cal.com did not accept this API key.", { apiKey: [`Cal.com did not accept this key: ${error.message}`] });
+          throw new AppError("BAD_REQUEST", "Cal.com did not accept this API key.", {
+            apiKey: [`Cal.com did not accept this key: ${error.message}`],
+          });
         }
         asAppError(error, "Cal.com could not check the key");
       }
-      await db.coachProfile.update({ where: { id: profile.id }, data: { calcomApiKeySealed: keyring.sealText(key, keyContext(profile.id)), calcomConnectedAt: now() } });
+      await db.coachProfile.update({
+        where: { id: profile.id },
+        data: { calcomApiKeySealed: keyring.sealText(key, keyContext(profile.id)), calcomConnectedAt: now() },
+      });
       log.info("coach connected Cal.com", { coachProfileId: profile.id, calcomUserId: account.id });
       return { connected: true as const, keyHint: key.slice(-4), username: account.username };
     },
@@ -266,7 +376,10 @@ export function createCalcomService(
     /** Forgets the key. Event types already made stay in Cal.com (the coach manages them there). */
     async disconnect(actor: Actor) {
       const profile = await ownProfile(actor);
-      await db.coachProfile.update({ where: { id: profile.id }, data: { calcomApiKeySealed: null, calcomConnectedAt: null } });
+      await db.coachProfile.update({
+        where: { id: profile.id },
+        data: { calcomApiKeySealed: null, calcomConnectedAt: null },
+      });
       return { connected: false as const };
     },
 
@@ -278,12 +391,24 @@ export function createCalcomService(
      */
     async syncEventType(
       coachProfileId: string,
-      service: { id: string; name: string; description: string; durationMinutes: number; archived: boolean; calcomEventTypeId: number | null },
+      service: {
+        id: string;
+        name: string;
+        description: string;
+        durationMinutes: number;
+        archived: boolean;
+        calcomEventTypeId: number | null;
+      },
     ): Promise<{ eventTypeId: number | null; rollback: () => Promise<void> }> {
       const noop = { eventTypeId: service.calcomEventTypeId, rollback: async () => undefined };
       const key = await apiKeyOf(coachProfileId);
       if (!key) return noop;
-      const fields: Omit<CalcomEventTypeInput, "slug"> = { title: service.name, lengthInMinutes: service.durationMinutes, description: service.description, hidden: service.archived };
+      const fields: Omit<CalcomEventTypeInput, "slug"> = {
+        title: service.name,
+        lengthInMinutes: service.durationMinutes,
+        description: service.description,
+        hidden: service.archived,
+      };
       try {
         if (service.calcomEventTypeId !== null) {
           try {
@@ -294,10 +419,21 @@ export function createCalcomService(
             if (!(error instanceof CalcomError && error.kind === "not_found")) throw error;
           }
         }
-        const created = await api.createEventType(key, { ...fields, slug: eventTypeSlug(service.name, service.id.slice(0, 8)) });
+        const created = await api.createEventType(key, {
+          ...fields,
+          slug: eventTypeSlug(service.name, service.id.slice(0, 8)),
+        });
         return {
           eventTypeId: created.id,
-          rollback: () => api.deleteEventType(key, created.id).catch((e: unknown) => log.warn("could not delete an orphan Cal.com event type", { eventTypeId: created.id, error: String(e) })),
+          rollback: () =>
+            api
+              .deleteEventType(key, created.id)
+              .catch((e: unknown) =>
+                log.warn("could not delete an orphan Cal.com event type", {
+                  eventTypeId: created.id,
+                  error: String(e),
+                }),
+              ),
         };
       } catch (error) {
         asAppError(error, "The Cal.com event type could not be saved");
@@ -311,12 +447,18 @@ export function createCalcomService(
      * repeated delivery changes nothing.
      */
     async receiveWebhook(rawBody: string, signature: string | null, coach: string | null) {
-      if (!env.CALCOM_WEBHOOK_SECRET) throw new CalcomWebhookError(404, "Cal.com webhooks are not enabled on this site (CALCOM_WEBHOOK_SECRET is not set).");
-      if (coach !== null && !UUID.test(coach)) throw new CalcomWebhookError(400, "The coach parameter of the webhook URL is not valid.");
+      if (!env.CALCOM_WEBHOOK_SECRET)
+        throw new CalcomWebhookError(
+          404,
+          "Cal.com webhooks are not enabled on this site (CALCOM_WEBHOOK_SECRET is not set).",
+        );
+      if (coach !== null && !UUID.test(coach))
+        throw new CalcomWebhookError(400, "The coach parameter of the webhook URL is not valid.");
       if (!signature) throw new CalcomWebhookError(401, "The X-Cal-Signature-256 header is missing.");
       const secret = coach === null ? env.CALCOM_WEBHOOK_SECRET : coachWebhookSecret(coach)!;
       const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest("hex");
-      if (!sameSignature(expected, signature)) throw new CalcomWebhookError(401, "The X-Cal-Signature-256 signature does not match this body and secret.");
+      if (!sameSignature(expected, signature))
+        throw new CalcomWebhookError(401, "The X-Cal-Signature-256 signature does not match this body and secret.");
 
       let body: { triggerEvent?: unknown; createdAt?: unknown; payload?: unknown };
       try {
@@ -324,26 +466,40 @@ export function createCalcomService(
       } catch {
         throw new CalcomWebhookError(400, "The body is not JSON.");
       }
-      if (!body || typeof body !== "object") throw new CalcomWebhookError(400, "The body is not a Cal.com webhook event.");
+      if (!body || typeof body !== "object")
+        throw new CalcomWebhookError(400, "The body is not a Cal.com webhook event.");
       const trigger = str(body.triggerEvent) ?? "";
       const payload = (body.payload && typeof body.payload === "object" ? body.payload : {}) as CalcomPayload;
       const at = date(body.createdAt) ?? now();
 
       const eventId = `${coach ?? "site"}:${createHash("sha256").update(rawBody, "utf8").digest("hex")}`;
-      await db.webhookEvent.createMany({ data: [{ provider: PROVIDER, eventId, type: trigger || "unknown", payload: body as Prisma.InputJsonValue }], skipDuplicates: true });
-      const stored = await db.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: PROVIDER, eventId } } });
+      await db.webhookEvent.createMany({
+        data: [{ provider: PROVIDER, eventId, type: trigger || "unknown", payload: body as Prisma.InputJsonValue }],
+        skipDuplicates: true,
+      });
+      const stored = await db.webhookEvent.findUniqueOrThrow({
+        where: { provider_eventId: { provider: PROVIDER, eventId } },
+      });
       if (stored.processedAt) return { duplicate: true, outcome: stored.outcome as CalcomOutcome | null };
 
       let handled: Handled;
       try {
         handled = await apply(trigger, payload, at, coach);
       } catch (error) {
-        await db.webhookEvent.update({ where: { id: stored.id }, data: { error: error instanceof Error ? error.message : String(error) } }).catch(() => undefined);
+        await db.webhookEvent
+          .update({ where: { id: stored.id }, data: { error: error instanceof Error ? error.message : String(error) } })
+          .catch(() => undefined);
         throw error;
       }
       const { count } = await db.webhookEvent.updateMany({
         where: { id: stored.id, processedAt: null },
-        data: { processedAt: now(), outcome: handled.outcome, error: handled.error ?? null, tenantId: handled.tenantId ?? null, bookingId: handled.bookingId ?? null },
+        data: {
+          processedAt: now(),
+          outcome: handled.outcome,
+          error: handled.error ?? null,
+          tenantId: handled.tenantId ?? null,
+          bookingId: handled.bookingId ?? null,
+        },
       });
       if (count === 0) {
         const final = await db.webhookEvent.findUniqueOrThrow({ where: { id: stored.id }, select: { outcome: true } });

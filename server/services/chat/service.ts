@@ -10,7 +10,12 @@ import type { ServiceDeps } from "../deps.ts";
 /** Who a chat operation is done by: a user acting in one tenant. */
 export type ChatActor = Pick<Actor, "userId" | "tenantId">;
 
-export const ATTACHMENT_TYPES = ["image/jpeg", "image/png", "image/webp", "application/pdf"] as const satisfies readonly UploadType[];
+export const ATTACHMENT_TYPES = [
+  "image/jpeg",
+  "image/png",
+  "image/webp",
+  "application/pdf",
+] as const satisfies readonly UploadType[];
 export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 /** Most messages one history page or one resume answer carries. */
 export const PAGE_MAX = 200;
@@ -51,7 +56,11 @@ interface Job {
 const BATCH_MAX = 500;
 
 const isUniqueViolation = (error: unknown) => {
-  const e = error as { code?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } }; message?: unknown };
+  const e = error as {
+    code?: unknown;
+    meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } };
+    message?: unknown;
+  };
   return (
     e?.code === "P2002" ||
     e?.code === "23505" ||
@@ -91,22 +100,43 @@ export function createChatService(deps: ServiceDeps) {
       senderId: row.senderId,
       clientMessageId: row.clientMessageId,
       text,
-      attachment: row.attachmentName && row.attachmentType ? { name: row.attachmentName, type: row.attachmentType, size: row.attachmentSize ?? 0 } : null,
+      attachment:
+        row.attachmentName && row.attachmentType
+          ? { name: row.attachmentName, type: row.attachmentType, size: row.attachmentSize ?? 0 }
+          : null,
       createdAt: row.createdAt.toISOString(),
     };
   }
 
-  const messageSelect = { id: true, threadId: true, seq: true, senderId: true, clientMessageId: true, body: true, attachmentName: true, attachmentType: true, attachmentSize: true, createdAt: true } as const;
+  const messageSelect = {
+    id: true,
+    threadId: true,
+    seq: true,
+    senderId: true,
+    clientMessageId: true,
+    body: true,
+    attachmentName: true,
+    attachmentType: true,
+    attachmentSize: true,
+    createdAt: true,
+  } as const;
 
   /** The thread, when the actor is one of its members in their tenant; otherwise NOT_FOUND or FORBIDDEN. */
   async function memberThread(actor: ChatActor, threadId: string) {
     if (!UUID.test(threadId)) throw notFound("That conversation");
     const thread = await db.thread.findFirst({
       where: { id: threadId, tenantId: actor.tenantId },
-      select: { id: true, kind: true, lastSeq: true, bookingId: true, members: { select: { userId: true, lastReadSeq: true } } },
+      select: {
+        id: true,
+        kind: true,
+        lastSeq: true,
+        bookingId: true,
+        members: { select: { userId: true, lastReadSeq: true } },
+      },
     });
     if (!thread) throw notFound("That conversation");
-    if (!thread.members.some((m) => m.userId === actor.userId)) throw forbidden("You are not a member of this conversation.");
+    if (!thread.members.some((m) => m.userId === actor.userId))
+      throw forbidden("You are not a member of this conversation.");
     return thread;
   }
 
@@ -116,12 +146,19 @@ export function createChatService(deps: ServiceDeps) {
       if (ticket.u !== actor.userId) throw new Error("another sender");
       return ticket;
     } catch {
-      throw new AppError("BAD_REQUEST", "That attachment is not valid here; upload the file again.", { attachmentId: ["Upload the file again."] });
+      throw new AppError("BAD_REQUEST", "That attachment is not valid here; upload the file again.", {
+        attachmentId: ["Upload the file again."],
+      });
     }
   }
 
   /** One message in its own statement: the path for a batch that met a resend (unique violation). */
-  async function sendOne(actor: ChatActor, input: SendInput, text: string, ticket: AttachmentTicket | null): Promise<Sent> {
+  async function sendOne(
+    actor: ChatActor,
+    input: SendInput,
+    text: string,
+    ticket: AttachmentTicket | null,
+  ): Promise<Sent> {
     const id = randomUUID();
     const body = keyring.seal(text, threadContext(input.threadId));
     let rows: { seq: number; createdAt: Date }[];
@@ -142,7 +179,13 @@ export function createChatService(deps: ServiceDeps) {
       if (!isUniqueViolation(error)) throw error;
       // A resend after a lost ack: the first copy stands (the whole statement rolled back).
       const existing = await db.message.findUnique({
-        where: { threadId_senderId_clientMessageId: { threadId: input.threadId, senderId: actor.userId, clientMessageId: input.clientMessageId } },
+        where: {
+          threadId_senderId_clientMessageId: {
+            threadId: input.threadId,
+            senderId: actor.userId,
+            clientMessageId: input.clientMessageId,
+          },
+        },
         select: messageSelect,
       });
       if (!existing) throw error;
@@ -219,7 +262,10 @@ export function createChatService(deps: ServiceDeps) {
     const bodies = accepted.map((j) => keyring.seal(j.text, threadContext(threadId)).toString("base64"));
     let rows: { id: string; seq: number; createdAt: Date }[];
     try {
-      rows = await preparedQuery<{ id: string; seq: number; createdAt: Date }>(db, "chat_store_batch", Prisma.sql`
+      rows = await preparedQuery<{ id: string; seq: number; createdAt: Date }>(
+        db,
+        "chat_store_batch",
+        Prisma.sql`
         WITH v AS (
           SELECT * FROM unnest(
             ${ids}::uuid[], ${accepted.map((_, i) => i + 1)}::int[], ${accepted.map((j) => j.actor.userId)}::uuid[], ${accepted.map((j) => j.actor.tenantId)}::uuid[],
@@ -241,12 +287,15 @@ export function createChatService(deps: ServiceDeps) {
         INSERT INTO "Message" ("id", "threadId", "tenantId", "seq", "senderId", "clientMessageId", "body", "keyId", "attachmentKey", "attachmentName", "attachmentType", "attachmentSize")
         SELECT ok.id, ${threadId}::uuid, t."tenantId", t."lastSeq" - t.n + ok.rn, ok.sender, ok.cmid, decode(ok.body, 'base64'), ${keyring.currentKeyId}, ok.akey, ok.aname, ok.atype, ok.asize
           FROM ok, t
-        RETURNING "id", "seq", "createdAt"`);
+        RETURNING "id", "seq", "createdAt"`,
+      );
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // A resend stored by another node meanwhile: store this batch one by one.
-      for (const job of accepted) await sendOne(job.actor, job.input, job.text, job.ticket).then(job.resolve, job.reject);
-      for (const [job, earlier] of repeats) await sendOne(job.actor, job.input, earlier.text, earlier.ticket).then(job.resolve, job.reject);
+      for (const job of accepted)
+        await sendOne(job.actor, job.input, job.text, job.ticket).then(job.resolve, job.reject);
+      for (const [job, earlier] of repeats)
+        await sendOne(job.actor, job.input, earlier.text, earlier.ticket).then(job.resolve, job.reject);
       return;
     }
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -270,7 +319,10 @@ export function createChatService(deps: ServiceDeps) {
     });
     if (notStored.length > 0) {
       // Already stored (a resend: answer with the first copy), or refused (not a member, another tenant).
-      const stored = await db.message.findMany({ where: { threadId, clientMessageId: { in: [...new Set(notStored.map((j) => j.input.clientMessageId))] } }, select: messageSelect });
+      const stored = await db.message.findMany({
+        where: { threadId, clientMessageId: { in: [...new Set(notStored.map((j) => j.input.clientMessageId))] } },
+        select: messageSelect,
+      });
       const already = new Map(stored.map((m) => [`${m.senderId}\u0000${m.clientMessageId}`, m]));
       for (const job of notStored) {
         const existing = already.get(`${job.actor.userId}\u0000${job.input.clientMessageId}`);
@@ -301,16 +353,27 @@ export function createChatService(deps: ServiceDeps) {
     async sessionThread(actor: ChatActor, bookingId: string) {
       const booking = await db.booking.findFirst({
         where: { id: bookingId, tenantId: actor.tenantId },
-        select: { id: true, tenantId: true, clientId: true, coachProfile: { select: { userId: true, displayName: true } } },
+        select: {
+          id: true,
+          tenantId: true,
+          clientId: true,
+          coachProfile: { select: { userId: true, displayName: true } },
+        },
       });
       if (!booking) throw notFound("That booking");
       const parties = [booking.coachProfile.userId, booking.clientId];
-      if (!parties.includes(actor.userId)) throw forbidden("Only the coach and the client of this booking can see its chat.");
+      if (!parties.includes(actor.userId))
+        throw forbidden("Only the coach and the client of this booking can see its chat.");
       let thread = await db.thread.findUnique({ where: { bookingId }, select: { id: true, lastSeq: true } });
       if (!thread) {
         try {
           thread = await db.thread.create({
-            data: { tenantId: booking.tenantId, kind: "SESSION", bookingId, members: { create: [...new Set(parties)].map((userId) => ({ userId })) } },
+            data: {
+              tenantId: booking.tenantId,
+              kind: "SESSION",
+              bookingId,
+              members: { create: [...new Set(parties)].map((userId) => ({ userId })) },
+            },
             select: { id: true, lastSeq: true },
           });
         } catch (error) {
@@ -323,13 +386,21 @@ export function createChatService(deps: ServiceDeps) {
         db.threadMember.findMany({ where: { threadId: thread.id }, select: { userId: true, lastReadSeq: true } }),
         db.user.findUnique({ where: { id: booking.clientId }, select: { name: true } }),
       ]);
-      const names: Record<string, string> = { [booking.clientId]: client?.name ?? "Client", [booking.coachProfile.userId]: booking.coachProfile.displayName };
+      const names: Record<string, string> = {
+        [booking.clientId]: client?.name ?? "Client",
+        [booking.coachProfile.userId]: booking.coachProfile.displayName,
+      };
       return {
         threadId: thread.id,
         kind: "SESSION" as const,
         lastSeq: thread.lastSeq,
         viewerId: actor.userId,
-        members: members.map((m) => ({ userId: m.userId, name: names[m.userId] ?? "Member", role: m.userId === booking.coachProfile.userId ? ("coach" as const) : ("client" as const), lastReadSeq: m.lastReadSeq })),
+        members: members.map((m) => ({
+          userId: m.userId,
+          name: names[m.userId] ?? "Member",
+          role: m.userId === booking.coachProfile.userId ? ("coach" as const) : ("client" as const),
+          lastReadSeq: m.lastReadSeq,
+        })),
       };
     },
 
@@ -339,7 +410,12 @@ export function createChatService(deps: ServiceDeps) {
     /** Messages after `afterSeq`, oldest first (resume); callers have checked membership. */
     async after(threadId: string, afterSeq: number, limit = PAGE_MAX) {
       const take = Math.min(Math.max(1, limit), PAGE_MAX);
-      const rows = await db.message.findMany({ where: { threadId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, take: take + 1, select: messageSelect });
+      const rows = await db.message.findMany({
+        where: { threadId, seq: { gt: afterSeq } },
+        orderBy: { seq: "asc" },
+        take: take + 1,
+        select: messageSelect,
+      });
       return { messages: rows.slice(0, take).map(toMessage), hasMore: rows.length > take };
     },
 
@@ -347,7 +423,10 @@ export function createChatService(deps: ServiceDeps) {
      * One page of history, oldest first within the page. Without `beforeSeq` the newest page;
      * with it, the page just before; with `afterSeq`, the messages after it (resume).
      */
-    async history(actor: ChatActor, input: { threadId: string; beforeSeq?: number; afterSeq?: number; limit?: number }) {
+    async history(
+      actor: ChatActor,
+      input: { threadId: string; beforeSeq?: number; afterSeq?: number; limit?: number },
+    ) {
       await memberThread(actor, input.threadId);
       if (input.afterSeq !== undefined) return service.after(input.threadId, input.afterSeq, input.limit);
       const take = Math.min(Math.max(1, input.limit ?? 50), PAGE_MAX);
@@ -370,8 +449,14 @@ export function createChatService(deps: ServiceDeps) {
      */
     async send(actor: ChatActor, input: SendInput): Promise<Sent> {
       const text = (input.text ?? "").trim();
-      if (!text && !input.attachmentId) throw new AppError("BAD_REQUEST", "Write a message or attach a file.", { text: ["Write a message or attach a file."] });
-      if (text.length > 4000) throw new AppError("BAD_REQUEST", "Messages are at most 4,000 characters.", { text: ["Messages are at most 4,000 characters."] });
+      if (!text && !input.attachmentId)
+        throw new AppError("BAD_REQUEST", "Write a message or attach a file.", {
+          text: ["Write a message or attach a file."],
+        });
+      if (text.length > 4000)
+        throw new AppError("BAD_REQUEST", "Messages are at most 4,000 characters.", {
+          text: ["Messages are at most 4,000 characters."],
+        });
       if (!UUID.test(input.threadId)) throw notFound("That conversation");
       const ticket = input.attachmentId ? openTicket(actor, input.threadId, input.attachmentId) : null;
       return new Promise<Sent>((resolve, reject) => enqueue({ actor, input, text, ticket, resolve, reject }));
@@ -401,9 +486,18 @@ export function createChatService(deps: ServiceDeps) {
       if (!check.ok) throw new AppError("BAD_REQUEST", check.message, { file: [check.message] });
       const key = `chat/${actor.tenantId}/${threadId}/${randomUUID()}.${check.ext}`;
       await storage.put(key, keyring.seal(Buffer.from(file.bytes), key), "application/octet-stream");
-      const name = file.name.replace(/[\\/\r\n\t]/g, "_").trim().slice(0, 200) || `file.${check.ext}`;
+      const name =
+        file.name
+          .replace(/[\\/\r\n\t]/g, "_")
+          .trim()
+          .slice(0, 200) || `file.${check.ext}`;
       const ticket: AttachmentTicket = { k: key, n: name, t: check.contentType, s: check.size, u: actor.userId };
-      return { attachmentId: keyring.sealText(JSON.stringify(ticket), `chat-attachment:${threadId}`), name, type: check.contentType, size: check.size };
+      return {
+        attachmentId: keyring.sealText(JSON.stringify(ticket), `chat-attachment:${threadId}`),
+        name,
+        type: check.contentType,
+        size: check.size,
+      };
     },
 
     /** A message's attachment, decrypted, for members of its thread. */
@@ -418,19 +512,36 @@ export function createChatService(deps: ServiceDeps) {
       const object = await storage.get(message.attachmentKey);
       if (!object) throw notFound("That attachment");
       const bytes = keyring.open(await object.bytes(), message.attachmentKey);
-      return { bytes, name: message.attachmentName ?? "attachment", type: message.attachmentType ?? "application/octet-stream" };
+      return {
+        bytes,
+        name: message.attachmentName ?? "attachment",
+        type: message.attachmentType ?? "application/octet-stream",
+      };
     },
 
     /** Seals every message body of a thread under the current key (after a rotation). */
     async reencryptThread(threadId: string) {
-      const rows = await db.message.findMany({ where: { threadId, keyId: { not: keyring.currentKeyId } }, select: { id: true, body: true } });
+      const rows = await db.message.findMany({
+        where: { threadId, keyId: { not: keyring.currentKeyId } },
+        select: { id: true, body: true },
+      });
       for (const row of rows) {
-        await db.message.update({ where: { id: row.id }, data: { body: new Uint8Array(keyring.reencrypt(row.body, threadContext(threadId))), keyId: keyring.currentKeyId } });
+        await db.message.update({
+          where: { id: row.id },
+          data: {
+            body: new Uint8Array(keyring.reencrypt(row.body, threadContext(threadId))),
+            keyId: keyring.currentKeyId,
+          },
+        });
       }
       return rows.length;
     },
 
-    limits: { attachmentMaxBytes: ATTACHMENT_MAX_BYTES, attachmentTypes: ATTACHMENT_TYPES.map((t) => UPLOAD_TYPES[t].label), attachmentMaxLabel: formatBytes(ATTACHMENT_MAX_BYTES) },
+    limits: {
+      attachmentMaxBytes: ATTACHMENT_MAX_BYTES,
+      attachmentTypes: ATTACHMENT_TYPES.map((t) => UPLOAD_TYPES[t].label),
+      attachmentMaxLabel: formatBytes(ATTACHMENT_MAX_BYTES),
+    },
   };
   return service;
 }

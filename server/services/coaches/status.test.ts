@@ -3,7 +3,13 @@ import { AppError } from "../../errors";
 import { assertCoachTransition, canTransition } from "./status";
 
 const all = ["PENDING", "APPROVED", "REJECTED", "SUSPENDED"] as const;
-const legal = new Set(["PENDING>APPROVED", "PENDING>REJECTED", "APPROVED>SUSPENDED", "SUSPENDED>APPROVED", "REJECTED>PENDING"]);
+const legal = new Set([
+  "PENDING>APPROVED",
+  "PENDING>REJECTED",
+  "APPROVED>SUSPENDED",
+  "SUSPENDED>APPROVED",
+  "REJECTED>PENDING",
+]);
 
 describe("coach status machine", () => {
   for (const from of all) {

@@ -12,7 +12,12 @@ const allowed: Record<CoachStatus, readonly CoachStatus[]> = {
   REJECTED: ["PENDING"],
 };
 
-const words: Record<CoachStatus, string> = { PENDING: "pending", APPROVED: "approved", REJECTED: "rejected", SUSPENDED: "suspended" };
+const words: Record<CoachStatus, string> = {
+  PENDING: "pending",
+  APPROVED: "approved",
+  REJECTED: "rejected",
+  SUSPENDED: "suspended",
+};
 
 export function assertCoachTransition(from: CoachStatus, to: CoachStatus): void {
   if (!allowed[from].includes(to)) {

@@ -69,7 +69,9 @@ export function createDirectoryService({ db, now }: ServiceDeps) {
       if (query.minRating !== undefined) where.push(Prisma.sql`c."ratingAvg" >= ${query.minRating}`);
       if (query.freeWithinDays !== undefined) {
         const at = now();
-        where.push(Prisma.sql`EXISTS (SELECT 1 FROM "CoachAvailability" ca WHERE ca."coachProfileId" = c."id" AND ca."nextFreeSlotAt" >= ${at} AND ca."nextFreeSlotAt" < ${new Date(at.getTime() + query.freeWithinDays * 86_400_000)})`);
+        where.push(
+          Prisma.sql`EXISTS (SELECT 1 FROM "CoachAvailability" ca WHERE ca."coachProfileId" = c."id" AND ca."nextFreeSlotAt" >= ${at} AND ca."nextFreeSlotAt" < ${new Date(at.getTime() + query.freeWithinDays * 86_400_000)})`,
+        );
       }
 
       const sort = query.sort ?? (tsq ? "relevance" : "rating");
@@ -155,14 +157,36 @@ export function createDirectoryService({ db, now }: ServiceDeps) {
           ratingAvg: true,
           ratingCount: true,
           certifiedAt: true,
-          services: { where: { status: "ACTIVE" }, orderBy: { priceMinor: "asc" }, select: { id: true, name: true, description: true, priceMinor: true, currency: true, durationMinutes: true, delivery: true, sessionType: true, premiumOnly: true } },
-          credentials: { where: { status: "VERIFIED" }, select: { id: true, type: true, issuer: true, expiresOn: true } },
+          services: {
+            where: { status: "ACTIVE" },
+            orderBy: { priceMinor: "asc" },
+            select: {
+              id: true,
+              name: true,
+              description: true,
+              priceMinor: true,
+              currency: true,
+              durationMinutes: true,
+              delivery: true,
+              sessionType: true,
+              premiumOnly: true,
+            },
+          },
+          credentials: {
+            where: { status: "VERIFIED" },
+            select: { id: true, type: true, issuer: true, expiresOn: true },
+          },
         },
       });
       if (!coach) throw notFound("That coach");
       const today = new Date(new Date().toISOString().slice(0, 10));
       const verifiedCredentials = coach.credentials.filter((c) => !c.expiresOn || c.expiresOn >= today);
-      return { ...coach, credentials: verifiedCredentials, verified: verifiedCredentials.length > 0, certified: coach.certifiedAt !== null };
+      return {
+        ...coach,
+        credentials: verifiedCredentials,
+        verified: verifiedCredentials.length > 0,
+        certified: coach.certifiedAt !== null,
+      };
     },
   };
 }

@@ -19,20 +19,34 @@ export interface MonthTotals {
  */
 export function createEarningsService({ db, now }: ServiceDeps) {
   async function totals(where: { tenantId: string; bookingIds?: string[]; packagePurchaseIds?: string[] }) {
-    const own = where.bookingIds ? { OR: [{ bookingId: { in: where.bookingIds } }, { packagePurchaseId: { in: where.packagePurchaseIds ?? [] } }] } : {};
+    const own = where.bookingIds
+      ? { OR: [{ bookingId: { in: where.bookingIds } }, { packagePurchaseId: { in: where.packagePurchaseIds ?? [] } }] }
+      : {};
     const entries = await db.ledgerEntry.findMany({
       where: { tenantId: where.tenantId, ...own },
       orderBy: { createdAt: "asc" },
     });
     const bookingIds = [...new Set(entries.flatMap((e) => (e.kind === "REFUND" && e.bookingId ? [e.bookingId] : [])))];
     const bookings = new Map(
-      (await db.booking.findMany({ where: { id: { in: bookingIds } }, select: { id: true, priceMinor: true, platformFeeMinor: true } })).map((b) => [b.id, b]),
+      (
+        await db.booking.findMany({
+          where: { id: { in: bookingIds } },
+          select: { id: true, priceMinor: true, platformFeeMinor: true },
+        })
+      ).map((b) => [b.id, b]),
     );
     const months = new Map<string, MonthTotals>();
     for (const e of entries) {
       const month = e.createdAt.toISOString().slice(0, 7);
       const key = `${month} ${e.currency}`;
-      const t = months.get(key) ?? { month, currency: e.currency, grossMinor: 0, feesMinor: 0, netMinor: 0, refundedMinor: 0 };
+      const t = months.get(key) ?? {
+        month,
+        currency: e.currency,
+        grossMinor: 0,
+        feesMinor: 0,
+        netMinor: 0,
+        refundedMinor: 0,
+      };
       if (e.kind === "CHARGE") t.grossMinor += e.amountMinor;
       if (e.kind === "PLATFORM_FEE") t.feesMinor += e.amountMinor;
       if (e.kind === "COACH_TRANSFER") t.netMinor += e.amountMinor;
@@ -47,18 +61,30 @@ export function createEarningsService({ db, now }: ServiceDeps) {
       }
       months.set(key, t);
     }
-    return [...months.values()].sort((a, b) => (a.month === b.month ? a.currency.localeCompare(b.currency) : b.month.localeCompare(a.month)));
+    return [...months.values()].sort((a, b) =>
+      a.month === b.month ? a.currency.localeCompare(b.currency) : b.month.localeCompare(a.month),
+    );
   }
 
   return {
     /** The coach's own earnings by month, and confirmed sessions still to come. */
     async forCoach(actor: Actor) {
-      const profile = await db.coachProfile.findUnique({ where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } }, select: { id: true, payoutsEnabled: true } });
+      const profile = await db.coachProfile.findUnique({
+        where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } },
+        select: { id: true, payoutsEnabled: true },
+      });
       if (!profile) throw forbidden("Only coaches have earnings.");
-      const bookingIds = (await db.booking.findMany({ where: { coachProfileId: profile.id }, select: { id: true } })).map((b) => b.id);
+      const bookingIds = (
+        await db.booking.findMany({ where: { coachProfileId: profile.id }, select: { id: true } })
+      ).map((b) => b.id);
       // Packages are paid once, up front: their charge, fee and transfer count in the month of purchase.
-      const packagePurchaseIds = (await db.packagePurchase.findMany({ where: { coachProfileId: profile.id }, select: { id: true } })).map((p) => p.id);
-      const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { payoutSchedule: true, payoutMonthlyAnchor: true } });
+      const packagePurchaseIds = (
+        await db.packagePurchase.findMany({ where: { coachProfileId: profile.id }, select: { id: true } })
+      ).map((p) => p.id);
+      const tenant = await db.tenant.findUniqueOrThrow({
+        where: { id: actor.tenantId },
+        select: { payoutSchedule: true, payoutMonthlyAnchor: true },
+      });
       const upcoming = await db.booking.groupBy({
         by: ["currency"],
         where: { coachProfileId: profile.id, status: "CONFIRMED", startsAt: { gt: now() } },
@@ -72,9 +98,15 @@ export function createEarningsService({ db, now }: ServiceDeps) {
           monthlyAnchor: tenant.payoutMonthlyAnchor,
           payoutsEnabled: profile.payoutsEnabled,
           // Only an account that can receive money has a next payout.
-          nextPayoutOn: profile.payoutsEnabled ? nextPayoutDate(tenant.payoutSchedule, tenant.payoutMonthlyAnchor, now()) : null,
+          nextPayoutOn: profile.payoutsEnabled
+            ? nextPayoutDate(tenant.payoutSchedule, tenant.payoutMonthlyAnchor, now())
+            : null,
         },
-        upcoming: upcoming.map((u) => ({ currency: u.currency, sessions: u._count._all, payoutMinor: u._sum.coachPayoutMinor ?? 0 })),
+        upcoming: upcoming.map((u) => ({
+          currency: u.currency,
+          sessions: u._count._all,
+          payoutMinor: u._sum.coachPayoutMinor ?? 0,
+        })),
       };
     },
 

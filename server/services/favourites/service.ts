@@ -6,7 +6,10 @@ import type { ServiceDeps } from "../deps.ts";
 export function createFavouriteService({ db }: ServiceDeps) {
   return {
     async add(actor: Actor, coachProfileId: string) {
-      const coach = await db.coachProfile.findFirst({ where: { id: coachProfileId, tenantId: actor.tenantId, status: "APPROVED" }, select: { id: true } });
+      const coach = await db.coachProfile.findFirst({
+        where: { id: coachProfileId, tenantId: actor.tenantId, status: "APPROVED" },
+        select: { id: true },
+      });
       if (!coach) throw notFound("That coach");
       await db.favourite.upsert({
         where: { userId_coachProfileId: { userId: actor.userId, coachProfileId } },
@@ -27,14 +30,31 @@ export function createFavouriteService({ db }: ServiceDeps) {
         orderBy: { createdAt: "desc" },
         select: {
           createdAt: true,
-          coachProfile: { select: { id: true, displayName: true, photoKey: true, specialties: true, ratingAvg: true, ratingCount: true, minPriceMinor: true, certifiedAt: true } },
+          coachProfile: {
+            select: {
+              id: true,
+              displayName: true,
+              photoKey: true,
+              specialties: true,
+              ratingAvg: true,
+              ratingCount: true,
+              minPriceMinor: true,
+              certifiedAt: true,
+            },
+          },
         },
       });
-      return favourites.map((f) => ({ savedAt: f.createdAt, ...f.coachProfile, certified: f.coachProfile.certifiedAt !== null }));
+      return favourites.map((f) => ({
+        savedAt: f.createdAt,
+        ...f.coachProfile,
+        certified: f.coachProfile.certifiedAt !== null,
+      }));
     },
 
     async isSaved(actor: Actor, coachProfileId: string) {
-      return (await db.favourite.count({ where: { userId: actor.userId, coachProfileId, tenantId: actor.tenantId } })) > 0;
+      return (
+        (await db.favourite.count({ where: { userId: actor.userId, coachProfileId, tenantId: actor.tenantId } })) > 0
+      );
     },
   };
 }

@@ -34,13 +34,29 @@ export function createNotificationService({ db, realtime, log, now }: ServiceDep
     const link = input.link ?? null;
     return db.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`notification:${input.userId}:${input.kind}:${link ?? ""}`}, 2))`;
-      const unread = await tx.notification.findFirst({ where: { tenantId: input.tenantId, userId: input.userId, kind: input.kind, link, readAt: null }, orderBy: { createdAt: "desc" }, select: { id: true } });
+      const unread = await tx.notification.findFirst({
+        where: { tenantId: input.tenantId, userId: input.userId, kind: input.kind, link, readAt: null },
+        orderBy: { createdAt: "desc" },
+        select: { id: true },
+      });
       if (unread) {
         // Moved to the top of the list: the time is the latest news's, from the same wall clock as the column's default.
-        const notification = await tx.notification.update({ where: { id: unread.id }, data: { title: input.title, body: input.body ?? "", createdAt: new Date() } });
+        const notification = await tx.notification.update({
+          where: { id: unread.id },
+          data: { title: input.title, body: input.body ?? "", createdAt: new Date() },
+        });
         return { notification, updated: true };
       }
-      const notification = await tx.notification.create({ data: { tenantId: input.tenantId, userId: input.userId, kind: input.kind, title: input.title, body: input.body ?? "", link } });
+      const notification = await tx.notification.create({
+        data: {
+          tenantId: input.tenantId,
+          userId: input.userId,
+          kind: input.kind,
+          title: input.title,
+          body: input.body ?? "",
+          link,
+        },
+      });
       return { notification, updated: false };
     });
   }
@@ -56,13 +72,22 @@ export function createNotificationService({ db, realtime, log, now }: ServiceDep
         return notification;
       }
       const notification = await db.notification.create({
-        data: { tenantId: input.tenantId, userId: input.userId, kind: input.kind, title: input.title, body: input.body ?? "", link: input.link ?? null },
+        data: {
+          tenantId: input.tenantId,
+          userId: input.userId,
+          kind: input.kind,
+          title: input.title,
+          body: input.body ?? "",
+          link: input.link ?? null,
+        },
       });
       if (input.email) {
         const user = await db.user.findUnique({ where: { id: input.userId }, select: { email: true, name: true } });
         if (user) {
           const text = `Hello ${user.name},\n\n${input.body ?? input.title}\n${input.link ? `\nOpen Tandem: ${input.link}\n` : ""}\n— Tandem`;
-          await db.outboxMessage.create({ data: { tenantId: input.tenantId, to: user.email, subject: input.title, text } });
+          await db.outboxMessage.create({
+            data: { tenantId: input.tenantId, to: user.email, subject: input.title, text },
+          });
           log.info("mail queued in the outbox", { to: user.email, subject: input.title });
         }
       }
@@ -79,7 +104,10 @@ export function createNotificationService({ db, realtime, log, now }: ServiceDep
     },
 
     async markAllRead(tenantId: string, userId: string) {
-      const { count } = await db.notification.updateMany({ where: { tenantId, userId, readAt: null }, data: { readAt: now() } });
+      const { count } = await db.notification.updateMany({
+        where: { tenantId, userId, readAt: null },
+        data: { readAt: now() },
+      });
       return { count };
     },
   };

@@ -29,8 +29,14 @@ async function refreshMinPrice(db: Pick<Db, "service" | "coachProfile">, coachPr
  */
 export function createOfferingService({ db }: ServiceDeps, calcom?: Pick<CalcomService, "syncEventType">) {
   /** Cal.com first (when connected), then `write`; an event type made for a failed write is deleted. */
-  async function withEventType<T>(coachProfileId: string, service: Parameters<CalcomService["syncEventType"]>[1], write: (calcomEventTypeId: number | null) => Promise<T>) {
-    const sync = calcom ? await calcom.syncEventType(coachProfileId, service) : { eventTypeId: service.calcomEventTypeId, rollback: async () => undefined };
+  async function withEventType<T>(
+    coachProfileId: string,
+    service: Parameters<CalcomService["syncEventType"]>[1],
+    write: (calcomEventTypeId: number | null) => Promise<T>,
+  ) {
+    const sync = calcom
+      ? await calcom.syncEventType(coachProfileId, service)
+      : { eventTypeId: service.calcomEventTypeId, rollback: async () => undefined };
     try {
       return await write(sync.eventTypeId);
     } catch (error) {
@@ -40,27 +46,41 @@ export function createOfferingService({ db }: ServiceDeps, calcom?: Pick<CalcomS
   }
 
   async function checkRules(actor: Actor, input: OfferingInput) {
-    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { minServicePriceMinor: true, currency: true, featurePremiumCoachServices: true } });
+    const tenant = await db.tenant.findUniqueOrThrow({
+      where: { id: actor.tenantId },
+      select: { minServicePriceMinor: true, currency: true, featurePremiumCoachServices: true },
+    });
     const fieldErrors: Record<string, string[]> = {};
     if (input.priceMinor < tenant.minServicePriceMinor) {
-      fieldErrors.priceMinor = [`The minimum price in this organisation is ${(tenant.minServicePriceMinor / 100).toFixed(2)} ${tenant.currency}.`];
+      fieldErrors.priceMinor = [
+        `The minimum price in this organisation is ${(tenant.minServicePriceMinor / 100).toFixed(2)} ${tenant.currency}.`,
+      ];
     }
-    if (input.premiumOnly && !tenant.featurePremiumCoachServices) fieldErrors.premiumOnly = ["Premium-only services are not enabled in this organisation."];
-    if (input.delivery === "IN_PERSON" && input.sessionType !== "IN_PERSON") fieldErrors.sessionType = ["An in-person service has the in-person session type."];
-    if (input.delivery === "ONLINE" && input.sessionType === "IN_PERSON") fieldErrors.sessionType = ["An online service is held by video, phone or chat."];
+    if (input.premiumOnly && !tenant.featurePremiumCoachServices)
+      fieldErrors.premiumOnly = ["Premium-only services are not enabled in this organisation."];
+    if (input.delivery === "IN_PERSON" && input.sessionType !== "IN_PERSON")
+      fieldErrors.sessionType = ["An in-person service has the in-person session type."];
+    if (input.delivery === "ONLINE" && input.sessionType === "IN_PERSON")
+      fieldErrors.sessionType = ["An online service is held by video, phone or chat."];
     if (Object.keys(fieldErrors).length) throw new AppError("BAD_REQUEST", "Some fields need attention.", fieldErrors);
     return tenant;
   }
 
   async function ownProfile(actor: Actor) {
-    const profile = await db.coachProfile.findUnique({ where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } }, select: { id: true, status: true } });
-    if (!profile || (profile.status !== "APPROVED" && profile.status !== "SUSPENDED")) throw forbidden("Only approved coaches offer services.");
+    const profile = await db.coachProfile.findUnique({
+      where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } },
+      select: { id: true, status: true },
+    });
+    if (!profile || (profile.status !== "APPROVED" && profile.status !== "SUSPENDED"))
+      throw forbidden("Only approved coaches offer services.");
     return profile;
   }
 
   async function ownService(actor: Actor, serviceId: string) {
     const profile = await ownProfile(actor);
-    const service = await db.service.findFirst({ where: { id: serviceId, coachProfileId: profile.id, tenantId: actor.tenantId } });
+    const service = await db.service.findFirst({
+      where: { id: serviceId, coachProfileId: profile.id, tenantId: actor.tenantId },
+    });
     if (!service) throw notFound("That service");
     return service;
   }
@@ -68,31 +88,52 @@ export function createOfferingService({ db }: ServiceDeps, calcom?: Pick<CalcomS
   return {
     async listMine(actor: Actor) {
       const profile = await ownProfile(actor);
-      return db.service.findMany({ where: { coachProfileId: profile.id }, orderBy: [{ status: "asc" }, { createdAt: "asc" }] });
+      return db.service.findMany({
+        where: { coachProfileId: profile.id },
+        orderBy: [{ status: "asc" }, { createdAt: "asc" }],
+      });
     },
 
     async create(actor: Actor, input: OfferingInput) {
       const profile = await ownProfile(actor);
       const tenant = await checkRules(actor, input);
       const id = randomUUID();
-      return withEventType(profile.id, { id, ...input, archived: false, calcomEventTypeId: null }, (calcomEventTypeId) =>
-        db.$transaction(async (tx) => {
-          const service = await tx.service.create({ data: { ...input, id, calcomEventTypeId, tenantId: actor.tenantId, coachProfileId: profile.id, currency: tenant.currency } });
-          await refreshMinPrice(tx, profile.id);
-          return service;
-        }),
+      return withEventType(
+        profile.id,
+        { id, ...input, archived: false, calcomEventTypeId: null },
+        (calcomEventTypeId) =>
+          db.$transaction(async (tx) => {
+            const service = await tx.service.create({
+              data: {
+                ...input,
+                id,
+                calcomEventTypeId,
+                tenantId: actor.tenantId,
+                coachProfileId: profile.id,
+                currency: tenant.currency,
+              },
+            });
+            await refreshMinPrice(tx, profile.id);
+            return service;
+          }),
       );
     },
 
     async update(actor: Actor, serviceId: string, input: OfferingInput) {
       const existing = await ownService(actor, serviceId);
       await checkRules(actor, input);
-      return withEventType(existing.coachProfileId, { ...existing, ...input, archived: existing.status === "ARCHIVED" }, (calcomEventTypeId) =>
-        db.$transaction(async (tx) => {
-          const service = await tx.service.update({ where: { id: existing.id }, data: { ...input, calcomEventTypeId } });
-          await refreshMinPrice(tx, existing.coachProfileId);
-          return service;
-        }),
+      return withEventType(
+        existing.coachProfileId,
+        { ...existing, ...input, archived: existing.status === "ARCHIVED" },
+        (calcomEventTypeId) =>
+          db.$transaction(async (tx) => {
+            const service = await tx.service.update({
+              where: { id: existing.id },
+              data: { ...input, calcomEventTypeId },
+            });
+            await refreshMinPrice(tx, existing.coachProfileId);
+            return service;
+          }),
       );
     },
 
@@ -101,7 +142,10 @@ export function createOfferingService({ db }: ServiceDeps, calcom?: Pick<CalcomS
       // Archived services are hidden in Cal.com too, so that nobody books them there.
       return withEventType(existing.coachProfileId, { ...existing, archived }, (calcomEventTypeId) =>
         db.$transaction(async (tx) => {
-          const service = await tx.service.update({ where: { id: existing.id }, data: { status: archived ? "ARCHIVED" : "ACTIVE", calcomEventTypeId } });
+          const service = await tx.service.update({
+            where: { id: existing.id },
+            data: { status: archived ? "ARCHIVED" : "ACTIVE", calcomEventTypeId },
+          });
           await refreshMinPrice(tx, existing.coachProfileId);
           return service;
         }),

@@ -13,7 +13,8 @@ export interface PackageInput {
 }
 
 /** What a package saves against booking its sessions one by one (never negative). */
-export const packageSaving = (p: { sessionCount: number; priceMinor: number }, servicePriceMinor: number) => Math.max(0, p.sessionCount * servicePriceMinor - p.priceMinor);
+export const packageSaving = (p: { sessionCount: number; priceMinor: number }, servicePriceMinor: number) =>
+  Math.max(0, p.sessionCount * servicePriceMinor - p.priceMinor);
 
 const packageSelect = {
   id: true,
@@ -27,8 +28,17 @@ const packageSelect = {
   service: { select: { name: true, priceMinor: true, durationMinutes: true, status: true } },
 } as const;
 
-type PackageRow = { sessionCount: number; priceMinor: number; service: { name: string; priceMinor: number; durationMinutes: number; status: string } };
-const withSaving = <T extends PackageRow>(p: T) => ({ ...p, serviceName: p.service.name, singleTotalMinor: p.sessionCount * p.service.priceMinor, savingMinor: packageSaving(p, p.service.priceMinor) });
+type PackageRow = {
+  sessionCount: number;
+  priceMinor: number;
+  service: { name: string; priceMinor: number; durationMinutes: number; status: string };
+};
+const withSaving = <T extends PackageRow>(p: T) => ({
+  ...p,
+  serviceName: p.service.name,
+  singleTotalMinor: p.sessionCount * p.service.priceMinor,
+  savingMinor: packageSaving(p, p.service.priceMinor),
+});
 
 /**
  * Packages: a coach sells N sessions of one service for one price; the client pays once (through
@@ -38,20 +48,43 @@ const withSaving = <T extends PackageRow>(p: T) => ({ ...p, serviceName: p.servi
  */
 export function createPackageService({ db, env }: ServiceDeps) {
   async function ownCoach(actor: Actor) {
-    const profile = await db.coachProfile.findUnique({ where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } }, select: { id: true, status: true } });
-    if (!profile || (profile.status !== "APPROVED" && profile.status !== "SUSPENDED")) throw forbidden("Only approved coaches offer packages.");
+    const profile = await db.coachProfile.findUnique({
+      where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } },
+      select: { id: true, status: true },
+    });
+    if (!profile || (profile.status !== "APPROVED" && profile.status !== "SUSPENDED"))
+      throw forbidden("Only approved coaches offer packages.");
     return profile;
   }
 
   async function validate(actor: Actor, coachProfileId: string, input: PackageInput) {
-    const service = await db.service.findFirst({ where: { id: input.serviceId, coachProfileId, tenantId: actor.tenantId }, select: { id: true, status: true, priceMinor: true, currency: true } });
-    if (!service) throw new AppError("BAD_REQUEST", "Choose one of your services.", { serviceId: ["Choose one of your services."] });
-    if (service.status !== "ACTIVE") throw new AppError("BAD_REQUEST", "Packages are for services you offer now.", { serviceId: ["This service is archived."] });
-    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { minServicePriceMinor: true } });
+    const service = await db.service.findFirst({
+      where: { id: input.serviceId, coachProfileId, tenantId: actor.tenantId },
+      select: { id: true, status: true, priceMinor: true, currency: true },
+    });
+    if (!service)
+      throw new AppError("BAD_REQUEST", "Choose one of your services.", {
+        serviceId: ["Choose one of your services."],
+      });
+    if (service.status !== "ACTIVE")
+      throw new AppError("BAD_REQUEST", "Packages are for services you offer now.", {
+        serviceId: ["This service is archived."],
+      });
+    const tenant = await db.tenant.findUniqueOrThrow({
+      where: { id: actor.tenantId },
+      select: { minServicePriceMinor: true },
+    });
     const fieldErrors: Record<string, string[]> = {};
-    if (input.priceMinor < tenant.minServicePriceMinor) fieldErrors.priceMinor = [`The organisation's minimum price is ${(tenant.minServicePriceMinor / 100).toFixed(2)} ${service.currency}.`];
-    else if (input.priceMinor > input.sessionCount * service.priceMinor) fieldErrors.priceMinor = [`A package cannot cost more than its ${input.sessionCount} sessions booked one by one (${((input.sessionCount * service.priceMinor) / 100).toFixed(2)} ${service.currency}).`];
-    if (Object.keys(fieldErrors).length) throw new AppError("BAD_REQUEST", "Please correct the highlighted fields.", fieldErrors);
+    if (input.priceMinor < tenant.minServicePriceMinor)
+      fieldErrors.priceMinor = [
+        `The organisation's minimum price is ${(tenant.minServicePriceMinor / 100).toFixed(2)} ${service.currency}.`,
+      ];
+    else if (input.priceMinor > input.sessionCount * service.priceMinor)
+      fieldErrors.priceMinor = [
+        `A package cannot cost more than its ${input.sessionCount} sessions booked one by one (${((input.sessionCount * service.priceMinor) / 100).toFixed(2)} ${service.currency}).`,
+      ];
+    if (Object.keys(fieldErrors).length)
+      throw new AppError("BAD_REQUEST", "Please correct the highlighted fields.", fieldErrors);
     return service;
   }
 
@@ -65,7 +98,11 @@ export function createPackageService({ db, env }: ServiceDeps) {
     /** The coach's packages (archived ones too), with what each saves. */
     async listMine(actor: Actor) {
       const profile = await ownCoach(actor);
-      const rows = await db.package.findMany({ where: { coachProfileId: profile.id }, select: packageSelect, orderBy: [{ status: "asc" }, { createdAt: "asc" }] });
+      const rows = await db.package.findMany({
+        where: { coachProfileId: profile.id },
+        select: packageSelect,
+        orderBy: [{ status: "asc" }, { createdAt: "asc" }],
+      });
       return rows.map(withSaving);
     },
 
@@ -73,7 +110,16 @@ export function createPackageService({ db, env }: ServiceDeps) {
       const profile = await ownCoach(actor);
       const service = await validate(actor, profile.id, input);
       const row = await db.package.create({
-        data: { tenantId: actor.tenantId, coachProfileId: profile.id, serviceId: service.id, name: input.name, description: input.description, sessionCount: input.sessionCount, priceMinor: input.priceMinor, currency: service.currency },
+        data: {
+          tenantId: actor.tenantId,
+          coachProfileId: profile.id,
+          serviceId: service.id,
+          name: input.name,
+          description: input.description,
+          sessionCount: input.sessionCount,
+          priceMinor: input.priceMinor,
+          currency: service.currency,
+        },
         select: packageSelect,
       });
       return withSaving(row);
@@ -86,7 +132,14 @@ export function createPackageService({ db, env }: ServiceDeps) {
       const service = await validate(actor, profile.id, input);
       const row = await db.package.update({
         where: { id: packageId },
-        data: { serviceId: service.id, name: input.name, description: input.description, sessionCount: input.sessionCount, priceMinor: input.priceMinor, currency: service.currency },
+        data: {
+          serviceId: service.id,
+          name: input.name,
+          description: input.description,
+          sessionCount: input.sessionCount,
+          priceMinor: input.priceMinor,
+          currency: service.currency,
+        },
         select: packageSelect,
       });
       return withSaving(row);
@@ -96,20 +149,39 @@ export function createPackageService({ db, env }: ServiceDeps) {
     async setArchived(actor: Actor, packageId: string, archived: boolean) {
       const profile = await ownCoach(actor);
       await ownPackage(profile.id, packageId);
-      const row = await db.package.update({ where: { id: packageId }, data: { status: archived ? "ARCHIVED" : "ACTIVE" }, select: packageSelect });
+      const row = await db.package.update({
+        where: { id: packageId },
+        data: { status: archived ? "ARCHIVED" : "ACTIVE" },
+        select: packageSelect,
+      });
       return withSaving(row);
     },
 
     /** What happens to a credit when its session is cancelled or moved, in this tenant's terms. */
     async creditPolicy(actor: Actor) {
-      const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true } });
-      return { policy: describeCreditPolicy({ fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent }), fullRefundHours: tenant.cancellationFullRefundHours };
+      const tenant = await db.tenant.findUniqueOrThrow({
+        where: { id: actor.tenantId },
+        select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true },
+      });
+      return {
+        policy: describeCreditPolicy({
+          fullRefundHours: tenant.cancellationFullRefundHours,
+          lateRefundPercent: tenant.lateCancellationRefundPercent,
+        }),
+        fullRefundHours: tenant.cancellationFullRefundHours,
+      };
     },
 
     /** A coach's packages on sale (active package, active service, approved coach), for clients of the tenant. */
     async forCoach(actor: Actor, coachProfileId: string) {
       const rows = await db.package.findMany({
-        where: { coachProfileId, tenantId: actor.tenantId, status: "ACTIVE", service: { status: "ACTIVE" }, coachProfile: { status: "APPROVED" } },
+        where: {
+          coachProfileId,
+          tenantId: actor.tenantId,
+          status: "ACTIVE",
+          service: { status: "ACTIVE" },
+          coachProfile: { status: "APPROVED" },
+        },
         select: packageSelect,
         orderBy: { priceMinor: "asc" },
       });
@@ -131,10 +203,21 @@ export function createPackageService({ db, env }: ServiceDeps) {
           paidAt: true,
           serviceId: true,
           coachProfileId: true,
-          package: { select: { name: true, service: { select: { name: true } }, coachProfile: { select: { displayName: true } } } },
+          package: {
+            select: {
+              name: true,
+              service: { select: { name: true } },
+              coachProfile: { select: { displayName: true } },
+            },
+          },
         },
       });
-      return rows.map(({ package: p, ...r }) => ({ ...r, packageName: p.name, serviceName: p.service.name, coachName: p.coachProfile.displayName }));
+      return rows.map(({ package: p, ...r }) => ({
+        ...r,
+        packageName: p.name,
+        serviceName: p.service.name,
+        coachName: p.coachProfile.displayName,
+      }));
     },
 
     /**
@@ -152,25 +235,65 @@ export function createPackageService({ db, env }: ServiceDeps) {
           currency: true,
           serviceId: true,
           service: { select: { name: true, premiumOnly: true } },
-          coachProfile: { select: { id: true, status: true, userId: true, displayName: true, platformFeeBpsOverride: true, payoutsEnabled: true, stripeAccountId: true } },
+          coachProfile: {
+            select: {
+              id: true,
+              status: true,
+              userId: true,
+              displayName: true,
+              platformFeeBpsOverride: true,
+              payoutsEnabled: true,
+              stripeAccountId: true,
+            },
+          },
         },
       });
       if (!pkg || pkg.coachProfile.status !== "APPROVED") throw notFound("That package");
       if (pkg.coachProfile.userId === actor.userId) throw forbidden("You cannot buy your own package.");
       // With real payments, a coach sells only once their payouts account can receive money.
       if (env.STRIPE_SECRET_KEY && !pkg.coachProfile.payoutsEnabled) {
-        throw new AppError("CONFLICT", "This coach cannot sell packages yet: their payouts are not set up. Please try again later.");
+        throw new AppError(
+          "CONFLICT",
+          "This coach cannot sell packages yet: their payouts are not set up. Please try again later.",
+        );
       }
       if (pkg.service.premiumOnly) {
-        const membership = await db.membership.findFirst({ where: { tenantId: actor.tenantId, userId: actor.userId }, select: { premium: true } });
+        const membership = await db.membership.findFirst({
+          where: { tenantId: actor.tenantId, userId: actor.userId },
+          select: { premium: true },
+        });
         if (!membership?.premium) throw forbidden("This package is for premium members.");
       }
-      const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { platformFeeBps: true } });
-      const money = splitPayment(pkg.priceMinor, resolveFeeBps(pkg.coachProfile.platformFeeBpsOverride, tenant.platformFeeBps));
-      const terms = { packageId: pkg.id, clientId: actor.userId, status: "PENDING" as const, sessionsTotal: pkg.sessionCount, ...money, currency: pkg.currency };
+      const tenant = await db.tenant.findUniqueOrThrow({
+        where: { id: actor.tenantId },
+        select: { platformFeeBps: true },
+      });
+      const money = splitPayment(
+        pkg.priceMinor,
+        resolveFeeBps(pkg.coachProfile.platformFeeBpsOverride, tenant.platformFeeBps),
+      );
+      const terms = {
+        packageId: pkg.id,
+        clientId: actor.userId,
+        status: "PENDING" as const,
+        sessionsTotal: pkg.sessionCount,
+        ...money,
+        currency: pkg.currency,
+      };
       const purchase =
-        (await db.packagePurchase.findFirst({ where: { tenantId: actor.tenantId, ...terms }, orderBy: { createdAt: "desc" } })) ??
-        (await db.packagePurchase.create({ data: { tenantId: actor.tenantId, coachProfileId: pkg.coachProfile.id, serviceId: pkg.serviceId, creditsRemaining: 0, ...terms } }));
+        (await db.packagePurchase.findFirst({
+          where: { tenantId: actor.tenantId, ...terms },
+          orderBy: { createdAt: "desc" },
+        })) ??
+        (await db.packagePurchase.create({
+          data: {
+            tenantId: actor.tenantId,
+            coachProfileId: pkg.coachProfile.id,
+            serviceId: pkg.serviceId,
+            creditsRemaining: 0,
+            ...terms,
+          },
+        }));
       return { purchase, pkg };
     },
 
@@ -188,7 +311,13 @@ export function createPackageService({ db, env }: ServiceDeps) {
           platformFeeMinor: true,
           currency: true,
           coachProfileId: true,
-          package: { select: { name: true, service: { select: { name: true } }, coachProfile: { select: { displayName: true, payoutsEnabled: true, stripeAccountId: true } } } },
+          package: {
+            select: {
+              name: true,
+              service: { select: { name: true } },
+              coachProfile: { select: { displayName: true, payoutsEnabled: true, stripeAccountId: true } },
+            },
+          },
         },
       });
       if (!row) throw notFound("That package purchase");
@@ -197,12 +326,21 @@ export function createPackageService({ db, env }: ServiceDeps) {
 
     /** Payment arrived (the payments service's confirmation path): credits become usable. Repeating it changes nothing. */
     async confirmPaid(purchaseId: string, paidAt: Date) {
-      const current = await db.packagePurchase.findUnique({ where: { id: purchaseId }, select: { status: true, sessionsTotal: true } });
+      const current = await db.packagePurchase.findUnique({
+        where: { id: purchaseId },
+        select: { status: true, sessionsTotal: true },
+      });
       if (!current) throw notFound("That package purchase");
       if (current.status === "PAID") return { confirmed: false };
-      const { count } = await db.packagePurchase.updateMany({ where: { id: purchaseId, status: "PENDING" }, data: { status: "PAID", creditsRemaining: current.sessionsTotal, paidAt } });
+      const { count } = await db.packagePurchase.updateMany({
+        where: { id: purchaseId, status: "PENDING" },
+        data: { status: "PAID", creditsRemaining: current.sessionsTotal, paidAt },
+      });
       if (count === 0) {
-        const again = await db.packagePurchase.findUniqueOrThrow({ where: { id: purchaseId }, select: { status: true } });
+        const again = await db.packagePurchase.findUniqueOrThrow({
+          where: { id: purchaseId },
+          select: { status: true },
+        });
         if (again.status === "PAID") return { confirmed: false };
         throw new AppError("CONFLICT", "This package purchase was cancelled.");
       }

@@ -1,9 +1,20 @@
 import type { BookingStatus, Prisma } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
-import { createPaymentProvider, localIds, type PaymentEvent, type PaymentProvider } from "../../integrations/payments/index.ts";
+import {
+  createPaymentProvider,
+  localIds,
+  type PaymentEvent,
+  type PaymentProvider,
+} from "../../integrations/payments/index.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import type { BookingService } from "../bookings/service.ts";
-import { type CancelledBy, creditReturnedOnCancel, describePackagePolicy, describePolicy, refundFor } from "../bookings/policy.ts";
+import {
+  type CancelledBy,
+  creditReturnedOnCancel,
+  describePackagePolicy,
+  describePolicy,
+  refundFor,
+} from "../bookings/policy.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { inZone, money } from "../format.ts";
 import type { NotificationService } from "../notifications/service.ts";
@@ -39,41 +50,96 @@ type PayableBooking = { id: string; status: BookingStatus; holdExpiresAt: Date |
  */
 export function createPaymentService(
   { db, env, log, now, jobs }: ServiceDeps,
-  { bookings, notifications, packages }: { bookings: BookingService; notifications: NotificationService; packages?: PackageService },
+  {
+    bookings,
+    notifications,
+    packages,
+  }: { bookings: BookingService; notifications: NotificationService; packages?: PackageService },
   provider: PaymentProvider = createPaymentProvider(env),
 ) {
   if (provider.kind === "local" && env.NODE_ENV === "production") {
-    log.warn("payments use the built-in test checkout (no STRIPE_SECRET_KEY): bookings are confirmed without real money");
+    log.warn(
+      "payments use the built-in test checkout (no STRIPE_SECRET_KEY): bookings are confirmed without real money",
+    );
   }
 
   /** A booking the actor may cancel: its client, its coach, or an admin of its tenant; before it ends. */
   async function cancellable(actor: Actor, bookingId: string) {
     const row = await db.booking.findFirst({
       where: { id: bookingId, tenantId: actor.tenantId },
-      select: { id: true, tenantId: true, status: true, priceMinor: true, currency: true, startsAt: true, endsAt: true, clientId: true, packagePurchaseId: true, coachProfile: { select: { userId: true } } },
+      select: {
+        id: true,
+        tenantId: true,
+        status: true,
+        priceMinor: true,
+        currency: true,
+        startsAt: true,
+        endsAt: true,
+        clientId: true,
+        packagePurchaseId: true,
+        coachProfile: { select: { userId: true } },
+      },
     });
-    const by = !row ? null : row.clientId === actor.userId ? "client" : row.coachProfile.userId === actor.userId ? "coach" : actor.role === "TENANT_ADMIN" ? "admin" : null;
+    const by = !row
+      ? null
+      : row.clientId === actor.userId
+        ? "client"
+        : row.coachProfile.userId === actor.userId
+          ? "coach"
+          : actor.role === "TENANT_ADMIN"
+            ? "admin"
+            : null;
     if (!row || !by) throw new AppError("NOT_FOUND", "That booking was not found.");
-    if (row.status !== "PENDING" && row.status !== "CONFIRMED") throw new AppError("CONFLICT", "Only pending or confirmed bookings can be cancelled.");
+    if (row.status !== "PENDING" && row.status !== "CONFIRMED")
+      throw new AppError("CONFLICT", "Only pending or confirmed bookings can be cancelled.");
     if (row.endsAt <= now()) throw new AppError("CONFLICT", "This session has already taken place.");
     const { coachProfile, ...booking } = row;
     return { booking: { ...booking, coachUserId: coachProfile.userId }, by: by as CancelledBy };
   }
 
   /** Whether cancelling a credit booking now gives the credit back (null: not a credit booking). */
-  async function creditBack(booking: { status: string; packagePurchaseId: string | null; startsAt: Date; tenantId: string }, by: CancelledBy) {
+  async function creditBack(
+    booking: { status: string; packagePurchaseId: string | null; startsAt: Date; tenantId: string },
+    by: CancelledBy,
+  ) {
     if (!booking.packagePurchaseId) return null;
     if (booking.status !== "CONFIRMED") return false;
-    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: booking.tenantId }, select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true } });
-    return creditReturnedOnCancel({ startsAt: booking.startsAt, now: now(), by, policy: { fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent } });
+    const tenant = await db.tenant.findUniqueOrThrow({
+      where: { id: booking.tenantId },
+      select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true },
+    });
+    return creditReturnedOnCancel({
+      startsAt: booking.startsAt,
+      now: now(),
+      by,
+      policy: {
+        fullRefundHours: tenant.cancellationFullRefundHours,
+        lateRefundPercent: tenant.lateCancellationRefundPercent,
+      },
+    });
   }
 
   /** Refunds first (idempotent per booking), then cancels; answers the amount refunded. */
-  async function refundAndCancel(booking: { id: string; tenantId: string; status: string; priceMinor: number; currency: string; startsAt: Date; packagePurchaseId: string | null }, by: CancelledBy, who: { userId: string; reason: string }) {
+  async function refundAndCancel(
+    booking: {
+      id: string;
+      tenantId: string;
+      status: string;
+      priceMinor: number;
+      currency: string;
+      startsAt: Date;
+      packagePurchaseId: string | null;
+    },
+    by: CancelledBy,
+    who: { userId: string; reason: string },
+  ) {
     const credit = await creditBack(booking, by);
     if (credit !== null) {
       // Paid with a package credit: no money moves; the credit returns inside the free window.
-      await bookings.cancel(booking.id, booking.status === "CONFIRMED" ? "CONFIRMED" : "PENDING", { ...who, returnCredit: credit });
+      await bookings.cancel(booking.id, booking.status === "CONFIRMED" ? "CONFIRMED" : "PENDING", {
+        ...who,
+        returnCredit: credit,
+      });
       return 0;
     }
     if (booking.status !== "CONFIRMED") {
@@ -82,12 +148,33 @@ export function createPaymentService(
     }
     const refundMinor = await refundAmount(booking, by);
     if (refundMinor > 0) {
-      const charge = await db.ledgerEntry.findFirst({ where: { bookingId: booking.id, kind: "CHARGE" }, select: { reference: true, provider: true } });
-      if (!charge) throw new AppError("CONFLICT", "No payment was found for this booking, so it cannot be refunded automatically. Please contact the organisation.");
-      const { refundId } = await provider.refund({ paymentIntentId: charge.reference, bookingId: booking.id, amountMinor: refundMinor });
+      const charge = await db.ledgerEntry.findFirst({
+        where: { bookingId: booking.id, kind: "CHARGE" },
+        select: { reference: true, provider: true },
+      });
+      if (!charge)
+        throw new AppError(
+          "CONFLICT",
+          "No payment was found for this booking, so it cannot be refunded automatically. Please contact the organisation.",
+        );
+      const { refundId } = await provider.refund({
+        paymentIntentId: charge.reference,
+        bookingId: booking.id,
+        amountMinor: refundMinor,
+      });
       await bookings.cancel(booking.id, "CONFIRMED", who);
       await db.ledgerEntry.createMany({
-        data: [{ tenantId: booking.tenantId, bookingId: booking.id, kind: "REFUND", amountMinor: refundMinor, currency: booking.currency, provider: charge.provider, reference: refundId }],
+        data: [
+          {
+            tenantId: booking.tenantId,
+            bookingId: booking.id,
+            kind: "REFUND",
+            amountMinor: refundMinor,
+            currency: booking.currency,
+            provider: charge.provider,
+            reference: refundId,
+          },
+        ],
         skipDuplicates: true,
       });
     } else {
@@ -96,10 +183,25 @@ export function createPaymentService(
     return refundMinor;
   }
 
-  async function refundAmount(booking: { status: string; priceMinor: number; startsAt: Date; tenantId: string }, by: CancelledBy) {
+  async function refundAmount(
+    booking: { status: string; priceMinor: number; startsAt: Date; tenantId: string },
+    by: CancelledBy,
+  ) {
     if (booking.status !== "CONFIRMED") return 0;
-    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: booking.tenantId }, select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true } });
-    return refundFor({ paidMinor: booking.priceMinor, startsAt: booking.startsAt, now: now(), by, policy: { fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent } }).refundMinor;
+    const tenant = await db.tenant.findUniqueOrThrow({
+      where: { id: booking.tenantId },
+      select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true },
+    });
+    return refundFor({
+      paidMinor: booking.priceMinor,
+      startsAt: booking.startsAt,
+      now: now(),
+      by,
+      policy: {
+        fullRefundHours: tenant.cancellationFullRefundHours,
+        lateRefundPercent: tenant.lateCancellationRefundPercent,
+      },
+    }).refundMinor;
   }
 
   /** A booking of the actor as its client, in the actor's tenant; anything else is "not found". */
@@ -129,7 +231,8 @@ export function createPaymentService(
   function unpayableReason(booking: PayableBooking): string | null {
     switch (booking.status) {
       case "PENDING":
-        if (booking.holdExpiresAt && booking.holdExpiresAt <= now()) return "The hold on this time ran out before payment. Please choose a time again.";
+        if (booking.holdExpiresAt && booking.holdExpiresAt <= now())
+          return "The hold on this time ran out before payment. Please choose a time again.";
         return null;
       case "CONFIRMED":
         return "This booking is already paid.";
@@ -148,42 +251,105 @@ export function createPaymentService(
   async function ownCoachProfile(actor: Actor) {
     const profile = await db.coachProfile.findUnique({
       where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } },
-      select: { id: true, status: true, stripeAccountId: true, payoutsEnabled: true, user: { select: { email: true } } },
+      select: {
+        id: true,
+        status: true,
+        stripeAccountId: true,
+        payoutsEnabled: true,
+        user: { select: { email: true } },
+      },
     });
-    if (!profile || (profile.status !== "APPROVED" && profile.status !== "SUSPENDED")) throw forbidden("Only approved coaches set up payouts.");
+    if (!profile || (profile.status !== "APPROVED" && profile.status !== "SUSPENDED"))
+      throw forbidden("Only approved coaches set up payouts.");
     return profile;
   }
 
   /** Charge, fee and transfer of a confirmed booking; written once (unique per booking and kind). */
   async function writeLedger(
-    booking: { id: string; tenantId: string; priceMinor: number; platformFeeMinor: number; coachPayoutMinor: number; currency: string },
+    booking: {
+      id: string;
+      tenantId: string;
+      priceMinor: number;
+      platformFeeMinor: number;
+      coachPayoutMinor: number;
+      currency: string;
+    },
     provider: string,
     reference: string,
   ) {
     if (booking.platformFeeMinor + booking.coachPayoutMinor !== booking.priceMinor) {
-      throw new Error(`Booking ${booking.id} does not add up: fee ${booking.platformFeeMinor} + payout ${booking.coachPayoutMinor} ≠ price ${booking.priceMinor}`);
+      throw new Error(
+        `Booking ${booking.id} does not add up: fee ${booking.platformFeeMinor} + payout ${booking.coachPayoutMinor} ≠ price ${booking.priceMinor}`,
+      );
     }
-    const row = (kind: "CHARGE" | "PLATFORM_FEE" | "COACH_TRANSFER", amountMinor: number) => ({ tenantId: booking.tenantId, bookingId: booking.id, kind, amountMinor, currency: booking.currency, provider, reference });
+    const row = (kind: "CHARGE" | "PLATFORM_FEE" | "COACH_TRANSFER", amountMinor: number) => ({
+      tenantId: booking.tenantId,
+      bookingId: booking.id,
+      kind,
+      amountMinor,
+      currency: booking.currency,
+      provider,
+      reference,
+    });
     await db.ledgerEntry.createMany({
-      data: [row("CHARGE", booking.priceMinor), row("PLATFORM_FEE", booking.platformFeeMinor), row("COACH_TRANSFER", booking.coachPayoutMinor)],
+      data: [
+        row("CHARGE", booking.priceMinor),
+        row("PLATFORM_FEE", booking.platformFeeMinor),
+        row("COACH_TRANSFER", booking.coachPayoutMinor),
+      ],
       skipDuplicates: true,
     });
   }
 
-  async function handlePaid(event: Extract<PaymentEvent, { kind: "checkout.paid" }>, eventRowId: string): Promise<{ outcome: PaymentOutcome; error?: string; refundId?: string; tenantId?: string; bookingId?: string; refunded?: { tenantId: string; clientId: string; bookingId: string } }> {
+  async function handlePaid(
+    event: Extract<PaymentEvent, { kind: "checkout.paid" }>,
+    eventRowId: string,
+  ): Promise<{
+    outcome: PaymentOutcome;
+    error?: string;
+    refundId?: string;
+    tenantId?: string;
+    bookingId?: string;
+    refunded?: { tenantId: string; clientId: string; bookingId: string };
+  }> {
     if (!event.bookingId) return { outcome: "IGNORED", error: "The event names no booking." };
     const booking = await db.booking.findUnique({
       where: { id: event.bookingId },
-      select: { id: true, tenantId: true, clientId: true, status: true, priceMinor: true, platformFeeMinor: true, coachPayoutMinor: true, currency: true },
+      select: {
+        id: true,
+        tenantId: true,
+        clientId: true,
+        status: true,
+        priceMinor: true,
+        platformFeeMinor: true,
+        coachPayoutMinor: true,
+        currency: true,
+      },
     });
     if (!booking) {
-      log.error("payment for an unknown booking", { provider: event.provider, eventId: event.eventId, bookingId: event.bookingId });
+      log.error("payment for an unknown booking", {
+        provider: event.provider,
+        eventId: event.eventId,
+        bookingId: event.bookingId,
+      });
       return { outcome: "UNKNOWN_BOOKING", error: "No such booking." };
     }
     const where = { tenantId: booking.tenantId, bookingId: booking.id };
-    if ((event.amountMinor !== null && event.amountMinor !== booking.priceMinor) || (event.currency !== null && event.currency.toUpperCase() !== booking.currency.toUpperCase())) {
-      log.error("payment amount differs from the booking", { eventId: event.eventId, bookingId: booking.id, paid: `${event.amountMinor} ${event.currency}`, price: `${booking.priceMinor} ${booking.currency}` });
-      return { ...where, outcome: "AMOUNT_MISMATCH", error: `Paid ${event.amountMinor} ${event.currency}, price ${booking.priceMinor} ${booking.currency}.` };
+    if (
+      (event.amountMinor !== null && event.amountMinor !== booking.priceMinor) ||
+      (event.currency !== null && event.currency.toUpperCase() !== booking.currency.toUpperCase())
+    ) {
+      log.error("payment amount differs from the booking", {
+        eventId: event.eventId,
+        bookingId: booking.id,
+        paid: `${event.amountMinor} ${event.currency}`,
+        price: `${booking.priceMinor} ${booking.currency}`,
+      });
+      return {
+        ...where,
+        outcome: "AMOUNT_MISMATCH",
+        error: `Paid ${event.amountMinor} ${event.currency}, price ${booking.priceMinor} ${booking.currency}.`,
+      };
     }
     const reference = event.paymentIntentId ?? event.eventId;
 
@@ -206,48 +372,120 @@ export function createPaymentService(
       return { ...where, outcome: "ALREADY_CONFIRMED" };
     }
     // Paid before (completed, or cancelled after payment, which the cancellation flow refunds).
-    const charged = await db.ledgerEntry.findUnique({ where: { bookingId_kind: { bookingId: booking.id, kind: "CHARGE" } } });
+    const charged = await db.ledgerEntry.findUnique({
+      where: { bookingId_kind: { bookingId: booking.id, kind: "CHARGE" } },
+    });
     if (charged || current.status !== "CANCELLED") return { ...where, outcome: "ALREADY_SETTLED" };
 
     // The hold expired and its time was released before the money arrived: give it all back.
     await db.webhookEvent.update({ where: { id: eventRowId }, data: { ...where, outcome: "REFUND_NEEDED" } });
     if (!event.paymentIntentId) {
-      log.error("a payment for a released hold needs a manual refund (no payment reference)", { eventId: event.eventId, bookingId: booking.id });
+      log.error("a payment for a released hold needs a manual refund (no payment reference)", {
+        eventId: event.eventId,
+        bookingId: booking.id,
+      });
       return { ...where, outcome: "REFUND_NEEDED", error: "No payment reference to refund." };
     }
     const { refundId } = await provider.refund({ paymentIntentId: event.paymentIntentId, bookingId: booking.id });
-    const row = (kind: "CHARGE" | "REFUND", ref: string) => ({ ...where, kind, amountMinor: booking.priceMinor, currency: booking.currency, provider: event.provider, reference: ref });
-    await db.ledgerEntry.createMany({ data: [row("CHARGE", reference), row("REFUND", refundId)], skipDuplicates: true });
+    const row = (kind: "CHARGE" | "REFUND", ref: string) => ({
+      ...where,
+      kind,
+      amountMinor: booking.priceMinor,
+      currency: booking.currency,
+      provider: event.provider,
+      reference: ref,
+    });
+    await db.ledgerEntry.createMany({
+      data: [row("CHARGE", reference), row("REFUND", refundId)],
+      skipDuplicates: true,
+    });
     log.info("refunded a payment for an expired hold", { bookingId: booking.id, refundId });
-    return { ...where, outcome: "REFUNDED", refundId, refunded: { tenantId: booking.tenantId, clientId: booking.clientId, bookingId: booking.id } };
+    return {
+      ...where,
+      outcome: "REFUNDED",
+      refundId,
+      refunded: { tenantId: booking.tenantId, clientId: booking.clientId, bookingId: booking.id },
+    };
   }
 
   /** A paid package checkout: the purchase becomes PAID with its credits, and its ledger is written once. */
-  async function handlePackagePaid(event: Extract<PaymentEvent, { kind: "checkout.paid" }>, purchaseId: string): Promise<Awaited<ReturnType<typeof handlePaid>>> {
-    const purchase = await db.packagePurchase.findUnique({ where: { id: purchaseId }, select: { id: true, tenantId: true, status: true, priceMinor: true, platformFeeMinor: true, coachPayoutMinor: true, currency: true } });
+  async function handlePackagePaid(
+    event: Extract<PaymentEvent, { kind: "checkout.paid" }>,
+    purchaseId: string,
+  ): Promise<Awaited<ReturnType<typeof handlePaid>>> {
+    const purchase = await db.packagePurchase.findUnique({
+      where: { id: purchaseId },
+      select: {
+        id: true,
+        tenantId: true,
+        status: true,
+        priceMinor: true,
+        platformFeeMinor: true,
+        coachPayoutMinor: true,
+        currency: true,
+      },
+    });
     if (!purchase || !packages) {
-      log.error("payment for an unknown package purchase", { provider: event.provider, eventId: event.eventId, packagePurchaseId: purchaseId });
+      log.error("payment for an unknown package purchase", {
+        provider: event.provider,
+        eventId: event.eventId,
+        packagePurchaseId: purchaseId,
+      });
       return { outcome: "UNKNOWN_PURCHASE", error: "No such package purchase." };
     }
     const where = { tenantId: purchase.tenantId };
-    if ((event.amountMinor !== null && event.amountMinor !== purchase.priceMinor) || (event.currency !== null && event.currency.toUpperCase() !== purchase.currency.toUpperCase())) {
-      log.error("payment amount differs from the package purchase", { eventId: event.eventId, packagePurchaseId: purchase.id, paid: `${event.amountMinor} ${event.currency}`, price: `${purchase.priceMinor} ${purchase.currency}` });
-      return { ...where, outcome: "AMOUNT_MISMATCH", error: `Paid ${event.amountMinor} ${event.currency}, price ${purchase.priceMinor} ${purchase.currency}.` };
+    if (
+      (event.amountMinor !== null && event.amountMinor !== purchase.priceMinor) ||
+      (event.currency !== null && event.currency.toUpperCase() !== purchase.currency.toUpperCase())
+    ) {
+      log.error("payment amount differs from the package purchase", {
+        eventId: event.eventId,
+        packagePurchaseId: purchase.id,
+        paid: `${event.amountMinor} ${event.currency}`,
+        price: `${purchase.priceMinor} ${purchase.currency}`,
+      });
+      return {
+        ...where,
+        outcome: "AMOUNT_MISMATCH",
+        error: `Paid ${event.amountMinor} ${event.currency}, price ${purchase.priceMinor} ${purchase.currency}.`,
+      };
     }
-    if (purchase.platformFeeMinor + purchase.coachPayoutMinor !== purchase.priceMinor) throw new Error(`Package purchase ${purchase.id} does not add up.`);
+    if (purchase.platformFeeMinor + purchase.coachPayoutMinor !== purchase.priceMinor)
+      throw new Error(`Package purchase ${purchase.id} does not add up.`);
     const { confirmed } = await packages.confirmPaid(purchase.id, now());
     const reference = event.paymentIntentId ?? event.eventId;
-    const row = (kind: "CHARGE" | "PLATFORM_FEE" | "COACH_TRANSFER", amountMinor: number) => ({ tenantId: purchase.tenantId, packagePurchaseId: purchase.id, kind, amountMinor, currency: purchase.currency, provider: event.provider, reference });
-    await db.ledgerEntry.createMany({ data: [row("CHARGE", purchase.priceMinor), row("PLATFORM_FEE", purchase.platformFeeMinor), row("COACH_TRANSFER", purchase.coachPayoutMinor)], skipDuplicates: true });
+    const row = (kind: "CHARGE" | "PLATFORM_FEE" | "COACH_TRANSFER", amountMinor: number) => ({
+      tenantId: purchase.tenantId,
+      packagePurchaseId: purchase.id,
+      kind,
+      amountMinor,
+      currency: purchase.currency,
+      provider: event.provider,
+      reference,
+    });
+    await db.ledgerEntry.createMany({
+      data: [
+        row("CHARGE", purchase.priceMinor),
+        row("PLATFORM_FEE", purchase.platformFeeMinor),
+        row("COACH_TRANSFER", purchase.coachPayoutMinor),
+      ],
+      skipDuplicates: true,
+    });
     return { ...where, outcome: confirmed ? "CONFIRMED" : "ALREADY_CONFIRMED" };
   }
 
   /** Applies the tenant's payout schedule to one coach's connected account (Stripe; nothing locally). */
   async function applyPayoutSchedule(coachProfileId: string) {
-    const coach = await db.coachProfile.findUnique({ where: { id: coachProfileId }, select: { id: true, stripeAccountId: true, tenantId: true } });
+    const coach = await db.coachProfile.findUnique({
+      where: { id: coachProfileId },
+      select: { id: true, stripeAccountId: true, tenantId: true },
+    });
     if (!coach?.stripeAccountId || provider.kind !== "stripe") return { applied: false };
     // Always the tenant's current setting, so that jobs running late or out of order end right.
-    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: coach.tenantId }, select: { payoutSchedule: true, payoutMonthlyAnchor: true, updatedAt: true } });
+    const tenant = await db.tenant.findUniqueOrThrow({
+      where: { id: coach.tenantId },
+      select: { payoutSchedule: true, payoutMonthlyAnchor: true, updatedAt: true },
+    });
     await provider.setPayoutSchedule({
       accountId: coach.stripeAccountId,
       coachProfileId: coach.id,
@@ -265,10 +503,20 @@ export function createPaymentService(
    */
   async function handleEvent(event: PaymentEvent): Promise<HandledEvent> {
     await db.webhookEvent.createMany({
-      data: [{ provider: event.provider, eventId: event.eventId, type: event.type, bookingId: event.kind === "checkout.paid" ? event.bookingId : null, payload: (event.payload ?? {}) as Prisma.InputJsonValue }],
+      data: [
+        {
+          provider: event.provider,
+          eventId: event.eventId,
+          type: event.type,
+          bookingId: event.kind === "checkout.paid" ? event.bookingId : null,
+          payload: (event.payload ?? {}) as Prisma.InputJsonValue,
+        },
+      ],
       skipDuplicates: true,
     });
-    const first = await db.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: event.provider, eventId: event.eventId } } });
+    const first = await db.webhookEvent.findUniqueOrThrow({
+      where: { provider_eventId: { provider: event.provider, eventId: event.eventId } },
+    });
     if (first.processedAt) return { duplicate: true, outcome: first.outcome as PaymentOutcome | null };
     // Concurrent deliveries of one event queue on a transaction-scoped advisory lock, so that the
     // delivery that does the work is the one that records its outcome (the lock's connection only
@@ -284,7 +532,10 @@ export function createPaymentService(
     );
   }
 
-  async function processEvent(event: PaymentEvent, stored: { id: string; bookingId: string | null }): Promise<HandledEvent> {
+  async function processEvent(
+    event: PaymentEvent,
+    stored: { id: string; bookingId: string | null },
+  ): Promise<HandledEvent> {
     let handled: Awaited<ReturnType<typeof handlePaid>>;
     try {
       if (event.kind === "checkout.paid" && event.packagePurchaseId) {
@@ -292,7 +543,10 @@ export function createPaymentService(
       } else if (event.kind === "checkout.paid") {
         handled = await handlePaid(event, stored.id);
       } else if (event.kind === "account.updated") {
-        const coach = await db.coachProfile.findUnique({ where: { stripeAccountId: event.accountId }, select: { id: true, tenantId: true } });
+        const coach = await db.coachProfile.findUnique({
+          where: { stripeAccountId: event.accountId },
+          select: { id: true, tenantId: true },
+        });
         if (!coach) {
           handled = { outcome: "IGNORED", error: "No coach has this account." };
         } else {
@@ -305,13 +559,22 @@ export function createPaymentService(
         handled = { outcome: "IGNORED" };
       }
     } catch (error) {
-      await db.webhookEvent.update({ where: { id: stored.id }, data: { error: error instanceof Error ? error.message : String(error) } }).catch(() => undefined);
+      await db.webhookEvent
+        .update({ where: { id: stored.id }, data: { error: error instanceof Error ? error.message : String(error) } })
+        .catch(() => undefined);
       throw error;
     }
     // Only the delivery that marks the event processed tells anyone about it.
     const { count } = await db.webhookEvent.updateMany({
       where: { id: stored.id, processedAt: null },
-      data: { processedAt: now(), outcome: handled.outcome, refundId: handled.refundId ?? null, error: handled.error ?? null, tenantId: handled.tenantId ?? null, bookingId: handled.bookingId ?? stored.bookingId },
+      data: {
+        processedAt: now(),
+        outcome: handled.outcome,
+        refundId: handled.refundId ?? null,
+        error: handled.error ?? null,
+        tenantId: handled.tenantId ?? null,
+        bookingId: handled.bookingId ?? stored.bookingId,
+      },
     });
     if (count === 0) {
       // A concurrent delivery of the same event finished first.
@@ -347,7 +610,10 @@ export function createPaymentService(
      */
     async fanOutPayoutSchedule(tenantId: string) {
       if (provider.kind !== "stripe") return { coaches: 0 };
-      const coaches = await db.coachProfile.findMany({ where: { tenantId, stripeAccountId: { not: null } }, select: { id: true } });
+      const coaches = await db.coachProfile.findMany({
+        where: { tenantId, stripeAccountId: { not: null } },
+        select: { id: true },
+      });
       for (const c of coaches) {
         if (jobs) await jobs.send("payouts.apply-schedule", { coachProfileId: c.id });
         else await applyPayoutSchedule(c.id);
@@ -359,12 +625,29 @@ export function createPaymentService(
     async packageCheckoutSummary(actor: Actor, purchaseId: string) {
       if (!packages) throw new Error("Package checkout needs the package service.");
       const p = await packages.ownPurchase(actor, purchaseId);
-      const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true } });
+      const tenant = await db.tenant.findUniqueOrThrow({
+        where: { id: actor.tenantId },
+        select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true },
+      });
       return {
         provider: provider.kind,
-        purchase: { id: p.id, status: p.status, sessionsTotal: p.sessionsTotal, creditsRemaining: p.creditsRemaining, priceMinor: p.priceMinor, currency: p.currency, coachProfileId: p.coachProfileId, packageName: p.package.name, serviceName: p.package.service.name, coachName: p.package.coachProfile.displayName },
+        purchase: {
+          id: p.id,
+          status: p.status,
+          sessionsTotal: p.sessionsTotal,
+          creditsRemaining: p.creditsRemaining,
+          priceMinor: p.priceMinor,
+          currency: p.currency,
+          coachProfileId: p.coachProfileId,
+          packageName: p.package.name,
+          serviceName: p.package.service.name,
+          coachName: p.package.coachProfile.displayName,
+        },
         payable: p.status === "PENDING",
-        policy: describePackagePolicy({ fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent }),
+        policy: describePackagePolicy({
+          fullRefundHours: tenant.cancellationFullRefundHours,
+          lateRefundPercent: tenant.lateCancellationRefundPercent,
+        }),
       };
     },
 
@@ -376,7 +659,10 @@ export function createPaymentService(
       if (!packages) throw new Error("Package checkout needs the package service.");
       const { purchase, pkg } = await packages.startPurchase(actor, packageId);
       if (provider.kind === "stripe" && (!pkg.coachProfile.payoutsEnabled || !pkg.coachProfile.stripeAccountId)) {
-        throw new AppError("CONFLICT", "This coach has not finished setting up payouts yet, so this package cannot be bought for now. Please try again later.");
+        throw new AppError(
+          "CONFLICT",
+          "This coach has not finished setting up payouts yet, so this package cannot be bought for now. Please try again later.",
+        );
       }
       const client = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
       const { url } = await provider.createPackageCheckout({
@@ -411,9 +697,17 @@ export function createPaymentService(
         paymentIntentId: `local_pi_package_${purchase.id}`,
         amountMinor: purchase.priceMinor,
         currency: purchase.currency,
-        payload: { packagePurchaseId: purchase.id, amountMinor: purchase.priceMinor, currency: purchase.currency, paidBy: actor.userId },
+        payload: {
+          packagePurchaseId: purchase.id,
+          amountMinor: purchase.priceMinor,
+          currency: purchase.currency,
+          paidBy: actor.userId,
+        },
       });
-      const after = await db.packagePurchase.findUniqueOrThrow({ where: { id: purchase.id }, select: { status: true, creditsRemaining: true } });
+      const after = await db.packagePurchase.findUniqueOrThrow({
+        where: { id: purchase.id },
+        select: { status: true, creditsRemaining: true },
+      });
       return { ...handled, ...after };
     },
 
@@ -426,7 +720,10 @@ export function createPaymentService(
     /** What the client sees before paying: amount (no fee split), state and the cancellation policy. */
     async checkoutSummary(actor: Actor, bookingId: string) {
       const booking = await ownBooking(actor, bookingId);
-      const tenant = await db.tenant.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true } });
+      const tenant = await db.tenant.findUniqueOrThrow({
+        where: { id: actor.tenantId },
+        select: { cancellationFullRefundHours: true, lateCancellationRefundPercent: true },
+      });
       return {
         provider: provider.kind,
         booking: {
@@ -443,7 +740,10 @@ export function createPaymentService(
         },
         payable: unpayableReason(booking) === null,
         reason: unpayableReason(booking),
-        policy: describePolicy({ fullRefundHours: tenant.cancellationFullRefundHours, lateRefundPercent: tenant.lateCancellationRefundPercent }),
+        policy: describePolicy({
+          fullRefundHours: tenant.cancellationFullRefundHours,
+          lateRefundPercent: tenant.lateCancellationRefundPercent,
+        }),
       };
     },
 
@@ -456,11 +756,27 @@ export function createPaymentService(
       assertPayable(booking);
       if (booking.priceMinor === 0) {
         // Nothing to pay: confirm through the same path, with a zero ledger.
-        await handleEvent({ kind: "checkout.paid", provider: "local", eventId: `free_${booking.id}`, type: "free", bookingId: booking.id, paymentIntentId: null, amountMinor: 0, currency: booking.currency, payload: { free: true } });
+        await handleEvent({
+          kind: "checkout.paid",
+          provider: "local",
+          eventId: `free_${booking.id}`,
+          type: "free",
+          bookingId: booking.id,
+          paymentIntentId: null,
+          amountMinor: 0,
+          currency: booking.currency,
+          payload: { free: true },
+        });
         return { url: `${origin}/bookings/${booking.id}` };
       }
-      if (provider.kind === "stripe" && (!booking.coachProfile.payoutsEnabled || !booking.coachProfile.stripeAccountId)) {
-        throw new AppError("CONFLICT", "This coach has not finished setting up payouts yet, so this session cannot be paid for now. Please try again later.");
+      if (
+        provider.kind === "stripe" &&
+        (!booking.coachProfile.payoutsEnabled || !booking.coachProfile.stripeAccountId)
+      ) {
+        throw new AppError(
+          "CONFLICT",
+          "This coach has not finished setting up payouts yet, so this session cannot be paid for now. Please try again later.",
+        );
       }
       const client = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { email: true } });
       const { url } = await provider.createCheckout({
@@ -484,7 +800,9 @@ export function createPaymentService(
       if (provider.kind !== "local") throw forbidden("Test payments are switched off: this site takes real payments.");
       const booking = await ownBooking(actor, bookingId);
       const ids = localIds(booking.id);
-      const previous = await db.webhookEvent.findUnique({ where: { provider_eventId: { provider: "local", eventId: ids.eventId } } });
+      const previous = await db.webhookEvent.findUnique({
+        where: { provider_eventId: { provider: "local", eventId: ids.eventId } },
+      });
       if (previous?.processedAt) {
         // Paid already (perhaps by a concurrent click): report the booking as it is now.
         const current = await db.booking.findUniqueOrThrow({ where: { id: booking.id }, select: { status: true } });
@@ -500,7 +818,12 @@ export function createPaymentService(
         paymentIntentId: ids.paymentIntentId,
         amountMinor: booking.priceMinor,
         currency: booking.currency,
-        payload: { bookingId: booking.id, amountMinor: booking.priceMinor, currency: booking.currency, paidBy: actor.userId },
+        payload: {
+          bookingId: booking.id,
+          amountMinor: booking.priceMinor,
+          currency: booking.currency,
+          paidBy: actor.userId,
+        },
       });
       const after = await db.booking.findUniqueOrThrow({ where: { id: booking.id }, select: { status: true } });
       return { ...handled, status: after.status };
@@ -520,15 +843,33 @@ export function createPaymentService(
       let accountId = profile.stripeAccountId;
       if (!accountId) {
         // The idempotency key makes a concurrent or retried creation return the same account.
-        accountId = (await provider.createCoachAccount({ coachProfileId: profile.id, tenantId: actor.tenantId, email: profile.user.email })).accountId;
-        await db.coachProfile.updateMany({ where: { id: profile.id, stripeAccountId: null }, data: { stripeAccountId: accountId } });
+        accountId = (
+          await provider.createCoachAccount({
+            coachProfileId: profile.id,
+            tenantId: actor.tenantId,
+            email: profile.user.email,
+          })
+        ).accountId;
+        await db.coachProfile.updateMany({
+          where: { id: profile.id, stripeAccountId: null },
+          data: { stripeAccountId: accountId },
+        });
         // The new account is paid out on the tenant's schedule; a failure here is retried by a job.
         await applyPayoutSchedule(profile.id).catch(async (e: unknown) => {
-          log.error("could not set the payout schedule of a new account", { coachProfileId: profile.id, error: String(e) });
+          log.error("could not set the payout schedule of a new account", {
+            coachProfileId: profile.id,
+            error: String(e),
+          });
           if (jobs) await jobs.send("payouts.apply-schedule", { coachProfileId: profile.id });
         });
       }
-      return provider.createOnboardingLink({ accountId, coachProfileId: profile.id, refreshUrl: back, returnUrl: back, now: now() });
+      return provider.createOnboardingLink({
+        accountId,
+        coachProfileId: profile.id,
+        refreshUrl: back,
+        returnUrl: back,
+        now: now(),
+      });
     },
 
     /** Whether the coach can be paid (and so can sell when Stripe is configured). */
@@ -551,7 +892,12 @@ export function createPaymentService(
     async cancellationPreview(actor: Actor, bookingId: string) {
       const { booking, by } = await cancellable(actor, bookingId);
       const credit = await creditBack(booking, by);
-      return { refundMinor: credit === null ? await refundAmount(booking, by) : 0, currency: booking.currency, paid: booking.status === "CONFIRMED" && credit === null, creditReturned: credit };
+      return {
+        refundMinor: credit === null ? await refundAmount(booking, by) : 0,
+        currency: booking.currency,
+        paid: booking.status === "CONFIRMED" && credit === null,
+        creditReturned: credit,
+      };
     },
 
     /**
@@ -564,7 +910,12 @@ export function createPaymentService(
       const credit = await creditBack(booking, by);
       const refundMinor = await refundAndCancel(booking, by, { userId: actor.userId, reason });
       const other = by === "client" ? booking.coachUserId : booking.clientId;
-      const back = refundMinor > 0 ? ` ${money(refundMinor, booking.currency)} is refunded.` : credit ? " The package credit is returned." : "";
+      const back =
+        refundMinor > 0
+          ? ` ${money(refundMinor, booking.currency)} is refunded.`
+          : credit
+            ? " The package credit is returned."
+            : "";
       await notifications.notify({
         tenantId: booking.tenantId,
         userId: other,
@@ -585,13 +936,28 @@ export function createPaymentService(
     async cancelForCoachAbsence(bookingId: string, reason: string) {
       const row = await db.booking.findUniqueOrThrow({
         where: { id: bookingId },
-        select: { id: true, tenantId: true, status: true, priceMinor: true, currency: true, startsAt: true, clientId: true, packagePurchaseId: true, coachProfile: { select: { userId: true, displayName: true } } },
+        select: {
+          id: true,
+          tenantId: true,
+          status: true,
+          priceMinor: true,
+          currency: true,
+          startsAt: true,
+          clientId: true,
+          packagePurchaseId: true,
+          coachProfile: { select: { userId: true, displayName: true } },
+        },
       });
       if (row.status !== "CONFIRMED") return { refundMinor: 0, currency: row.currency };
       const credit = await creditBack(row, "coach");
       const refundMinor = await refundAndCancel(row, "coach", { userId: row.coachProfile.userId, reason });
       const client = await db.user.findUniqueOrThrow({ where: { id: row.clientId }, select: { timeZone: true } });
-      const back = refundMinor > 0 ? ` You are refunded in full: ${money(refundMinor, row.currency)}.` : credit ? " Your package credit is returned, so you can book another session with it." : "";
+      const back =
+        refundMinor > 0
+          ? ` You are refunded in full: ${money(refundMinor, row.currency)}.`
+          : credit
+            ? " Your package credit is returned, so you can book another session with it."
+            : "";
       await notifications.notify({
         tenantId: row.tenantId,
         userId: row.clientId,

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { type Availability, availabilitySchema, computeSlots, type ComputeSlotsInput, formatSlotForViewer, groupSlotsByLocalDate, type Slot, type TimeInterval, type TimeRange } from "./slots.ts";
+import {
+  type Availability,
+  availabilitySchema,
+  computeSlots,
+  type ComputeSlotsInput,
+  formatSlotForViewer,
+  groupSlotsByLocalDate,
+  type Slot,
+  type TimeInterval,
+  type TimeRange,
+} from "./slots.ts";
 
 // Expected values are worked out by hand (and local readings checked with Intl, independently
 // of Luxon), never copied from the implementation's output.
@@ -28,11 +38,18 @@ function availability(p: Partial<Availability> = {}): Availability {
   };
 }
 
-const hours = (days: readonly number[], ...intervals: [string, string][]) => days.flatMap((weekday) => intervals.map(([start, end]) => ({ weekday: weekday as 1, start, end })));
+const hours = (days: readonly number[], ...intervals: [string, string][]) =>
+  days.flatMap((weekday) => intervals.map(([start, end]) => ({ weekday: weekday as 1, start, end })));
 
 // Monday 2026-01-05; "now" defaults to the Sunday before, noon UTC.
 function slots(p: Partial<Availability>, q: Partial<Omit<ComputeSlotsInput, "availability">> = {}): Slot[] {
-  return computeSlots({ availability: availability(p), durationMinutes: 60, busy: [], now: at("2026-01-04T12:00:00Z"), ...q });
+  return computeSlots({
+    availability: availability(p),
+    durationMinutes: 60,
+    busy: [],
+    now: at("2026-01-04T12:00:00Z"),
+    ...q,
+  });
 }
 
 /** "2026-01-05T09:00Z" per slot start. */
@@ -42,7 +59,19 @@ const starts = (s: Slot[]) => s.map((x) => x.start.toISOString().replace(":00.00
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function wall(d: Date, timeZone: string): string {
   let f = formatters.get(timeZone);
-  if (!f) formatters.set(timeZone, (f = new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })));
+  if (!f)
+    formatters.set(
+      timeZone,
+      (f = new Intl.DateTimeFormat("en-GB", {
+        timeZone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      })),
+    );
   const parts = f.formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
@@ -52,7 +81,13 @@ const localStarts = (s: Slot[], zone: string) => s.map((x) => wall(x.start, zone
 describe("computeSlots: weekly hours", () => {
   it("lists the slots that fit inside a weekday's hours, and only on that weekday", () => {
     const s = slots({ weekly: hours([1], ["09:00", "12:00"]) }, { to: at("2026-01-12T00:00:00Z") });
-    expect(starts(s)).toEqual(["2026-01-05T09:00Z", "2026-01-05T09:30Z", "2026-01-05T10:00Z", "2026-01-05T10:30Z", "2026-01-05T11:00Z"]);
+    expect(starts(s)).toEqual([
+      "2026-01-05T09:00Z",
+      "2026-01-05T09:30Z",
+      "2026-01-05T10:00Z",
+      "2026-01-05T10:30Z",
+      "2026-01-05T11:00Z",
+    ]);
     for (const x of s) expect(x.end.getTime() - x.start.getTime()).toBe(60 * M);
   });
 
@@ -79,20 +114,32 @@ describe("computeSlots: weekly hours", () => {
 
 describe("computeSlots: step alignment", () => {
   it("aligns starts to the step from the start of each interval, not the hour", () => {
-    const s = slots({ weekly: hours([1], ["09:10", "11:00"], ["13:05", "14:00"]) }, { durationMinutes: 30, to: at("2026-01-06T00:00:00Z") });
+    const s = slots(
+      { weekly: hours([1], ["09:10", "11:00"], ["13:05", "14:00"]) },
+      { durationMinutes: 30, to: at("2026-01-06T00:00:00Z") },
+    );
     // 10:40 + 30 min runs past 11:00; 13:35 + 30 min past 14:00.
     expect(starts(s)).toEqual(["2026-01-05T09:10Z", "2026-01-05T09:40Z", "2026-01-05T10:10Z", "2026-01-05T13:05Z"]);
   });
 
   it("uses a step different from the duration", () => {
-    const s = slots({ weekly: hours([1], ["09:00", "10:30"]), slotStepMinutes: 20 }, { durationMinutes: 45, to: at("2026-01-06T00:00:00Z") });
+    const s = slots(
+      { weekly: hours([1], ["09:00", "10:30"]), slotStepMinutes: 20 },
+      { durationMinutes: 45, to: at("2026-01-06T00:00:00Z") },
+    );
     expect(starts(s)).toEqual(["2026-01-05T09:00Z", "2026-01-05T09:20Z", "2026-01-05T09:40Z"]);
   });
 
   it("defaults the step to 15 minutes", () => {
     const a = availability({ weekly: hours([1], ["09:00", "10:00"]) });
     delete a.slotStepMinutes;
-    const s = computeSlots({ availability: a, durationMinutes: 30, busy: [], now: at("2026-01-04T12:00:00Z"), to: at("2026-01-06T00:00:00Z") });
+    const s = computeSlots({
+      availability: a,
+      durationMinutes: 30,
+      busy: [],
+      now: at("2026-01-04T12:00:00Z"),
+      to: at("2026-01-06T00:00:00Z"),
+    });
     expect(starts(s)).toEqual(["2026-01-05T09:00Z", "2026-01-05T09:15Z", "2026-01-05T09:30Z"]);
   });
 });
@@ -128,19 +175,37 @@ describe("computeSlots: overrides and days off", () => {
 
   it("reads an override's date in the coach's zone", () => {
     // Kolkata is UTC+05:30: 2026-01-06 00:30–01:30 local is 2026-01-05 19:00–20:00Z.
-    const k = slots({ timeZone: "Asia/Kolkata", overrides: [{ date: "2026-01-06", intervals: [{ start: "00:30", end: "01:30" }] }] }, { to: at("2026-01-08T00:00:00Z") });
+    const k = slots(
+      { timeZone: "Asia/Kolkata", overrides: [{ date: "2026-01-06", intervals: [{ start: "00:30", end: "01:30" }] }] },
+      { to: at("2026-01-08T00:00:00Z") },
+    );
     expect(starts(k)).toEqual(["2026-01-05T19:00Z"]);
   });
 });
 
 describe("computeSlots: time off", () => {
   it("drops slots overlapping time off; touching is fine", () => {
-    const s = slots({ weekly: hours([1], ["09:00", "13:00"]), timeOff: [range("2026-01-05T10:30:00Z", "2026-01-05T11:00:00Z")] }, { to: at("2026-01-06T00:00:00Z") });
-    expect(starts(s)).toEqual(["2026-01-05T09:00Z", "2026-01-05T09:30Z", "2026-01-05T11:00Z", "2026-01-05T11:30Z", "2026-01-05T12:00Z"]);
+    const s = slots(
+      { weekly: hours([1], ["09:00", "13:00"]), timeOff: [range("2026-01-05T10:30:00Z", "2026-01-05T11:00:00Z")] },
+      { to: at("2026-01-06T00:00:00Z") },
+    );
+    expect(starts(s)).toEqual([
+      "2026-01-05T09:00Z",
+      "2026-01-05T09:30Z",
+      "2026-01-05T11:00Z",
+      "2026-01-05T11:30Z",
+      "2026-01-05T12:00Z",
+    ]);
   });
 
   it("removes whole days for a multi-day holiday", () => {
-    const s = slots({ weekly: hours([1, 2, 3], ["09:00", "10:00"]), timeOff: [range("2026-01-05T00:00:00Z", "2026-01-07T00:00:00Z")] }, { to: at("2026-01-08T00:00:00Z") });
+    const s = slots(
+      {
+        weekly: hours([1, 2, 3], ["09:00", "10:00"]),
+        timeOff: [range("2026-01-05T00:00:00Z", "2026-01-07T00:00:00Z")],
+      },
+      { to: at("2026-01-08T00:00:00Z") },
+    );
     expect(starts(s)).toEqual(["2026-01-07T09:00Z"]);
   });
 });
@@ -149,16 +214,26 @@ describe("computeSlots: buffers around busy bookings", () => {
   const busy = [range("2026-01-05T10:00:00Z", "2026-01-05T11:00:00Z")];
 
   it("keeps bufferAfter(busy) + bufferBefore(slot) free after, and bufferAfter(slot) + bufferBefore(busy) before", () => {
-    const s = slots({ weekly: hours([1], ["08:00", "14:00"]), bufferBeforeMinutes: 15, bufferAfterMinutes: 15, slotStepMinutes: 15 }, { busy, to: at("2026-01-06T00:00:00Z") });
+    const s = slots(
+      { weekly: hours([1], ["08:00", "14:00"]), bufferBeforeMinutes: 15, bufferAfterMinutes: 15, slotStepMinutes: 15 },
+      { busy, to: at("2026-01-06T00:00:00Z") },
+    );
     const list = starts(s);
     // Widened busy: 09:45–11:15; widened slot: start−15 … end+15.
-    expect(list).toEqual(["08:00", "08:15", "08:30", "11:30", "11:45", "12:00", "12:15", "12:30", "12:45", "13:00"].map((t) => `2026-01-05T${t}Z`));
+    expect(list).toEqual(
+      ["08:00", "08:15", "08:30", "11:30", "11:45", "12:00", "12:15", "12:30", "12:45", "13:00"].map(
+        (t) => `2026-01-05T${t}Z`,
+      ),
+    );
     expect(list).not.toContain("2026-01-05T08:45Z");
     expect(list).not.toContain("2026-01-05T11:15Z");
   });
 
   it("offers the slot right after a busy booking plus its buffer (asymmetric buffers)", () => {
-    const s = slots({ weekly: hours([1], ["09:00", "12:00"]), bufferBeforeMinutes: 0, bufferAfterMinutes: 10, slotStepMinutes: 5 }, { busy, durationMinutes: 30, to: at("2026-01-06T00:00:00Z") });
+    const s = slots(
+      { weekly: hours([1], ["09:00", "12:00"]), bufferBeforeMinutes: 0, bufferAfterMinutes: 10, slotStepMinutes: 5 },
+      { busy, durationMinutes: 30, to: at("2026-01-06T00:00:00Z") },
+    );
     const list = starts(s);
     expect(list).toContain("2026-01-05T11:10Z"); // busy ends 11:00 + 10 after
     expect(list).not.toContain("2026-01-05T11:05Z");
@@ -173,7 +248,17 @@ describe("computeSlots: buffers around busy bookings", () => {
   });
 
   it("handles overlapping busy ranges (a booking and a hold)", () => {
-    const s = slots({ weekly: hours([1], ["09:00", "14:00"]), slotStepMinutes: 60 }, { busy: [range("2026-01-05T10:00:00Z", "2026-01-05T11:30:00Z"), range("2026-01-05T09:30:00Z", "2026-01-05T10:15:00Z"), range("2026-01-05T11:00:00Z", "2026-01-05T12:00:00Z")], to: at("2026-01-06T00:00:00Z") });
+    const s = slots(
+      { weekly: hours([1], ["09:00", "14:00"]), slotStepMinutes: 60 },
+      {
+        busy: [
+          range("2026-01-05T10:00:00Z", "2026-01-05T11:30:00Z"),
+          range("2026-01-05T09:30:00Z", "2026-01-05T10:15:00Z"),
+          range("2026-01-05T11:00:00Z", "2026-01-05T12:00:00Z"),
+        ],
+        to: at("2026-01-06T00:00:00Z"),
+      },
+    );
     expect(starts(s)).toEqual(["2026-01-05T12:00Z", "2026-01-05T13:00Z"]);
   });
 });
@@ -185,7 +270,9 @@ describe("computeSlots: minimum notice, horizon and window", () => {
     const s = slots({ ...a, minNoticeMinutes: 60 }, { now: at("2026-01-05T08:50:00Z") });
     expect(starts(s)[0]).toBe("2026-01-05T10:00Z");
     expect(starts(slots(a, { now: at("2026-01-05T09:00:00Z") }))[0]).toBe("2026-01-05T09:00Z");
-    expect(starts(slots({ ...a, minNoticeMinutes: 2 * 24 * 60 }, { now: at("2026-01-05T09:00:00Z") }))[0]).toBe("2026-01-07T09:00Z");
+    expect(starts(slots({ ...a, minNoticeMinutes: 2 * 24 * 60 }, { now: at("2026-01-05T09:00:00Z") }))[0]).toBe(
+      "2026-01-07T09:00Z",
+    );
   });
 
   it("ends at now + horizonDays (exclusive)", () => {
@@ -198,13 +285,24 @@ describe("computeSlots: minimum notice, horizon and window", () => {
 
   it("counts the horizon in the coach's calendar days across a DST change", () => {
     // Amsterdam, Sat 2026-03-28 09:10 CET; one day later is Sun 09:10 CEST = 07:10Z (not 08:10Z).
-    const s = slots({ timeZone: "Europe/Amsterdam", weekly: hours(ALL_DAYS, ["09:00", "10:00"]), horizonDays: 1 }, { durationMinutes: 30, now: at("2026-03-28T08:10:00Z") });
+    const s = slots(
+      { timeZone: "Europe/Amsterdam", weekly: hours(ALL_DAYS, ["09:00", "10:00"]), horizonDays: 1 },
+      { durationMinutes: 30, now: at("2026-03-28T08:10:00Z") },
+    );
     expect(starts(s)).toEqual(["2026-03-28T08:30Z", "2026-03-29T07:00Z"]);
   });
 
   it("lists only starts inside [from, to), clipped to notice and horizon", () => {
-    expect(starts(slots(a, { from: at("2026-01-06T12:00:00Z"), to: at("2026-01-06T14:00:00Z") }))).toEqual(["2026-01-06T12:00Z", "2026-01-06T12:30Z", "2026-01-06T13:00Z", "2026-01-06T13:30Z"]);
-    const clipped = slots({ ...a, horizonDays: 1, minNoticeMinutes: 30 }, { now: at("2026-01-05T12:00:00Z"), from: at("2026-01-01T00:00:00Z"), to: at("2026-03-01T00:00:00Z") });
+    expect(starts(slots(a, { from: at("2026-01-06T12:00:00Z"), to: at("2026-01-06T14:00:00Z") }))).toEqual([
+      "2026-01-06T12:00Z",
+      "2026-01-06T12:30Z",
+      "2026-01-06T13:00Z",
+      "2026-01-06T13:30Z",
+    ]);
+    const clipped = slots(
+      { ...a, horizonDays: 1, minNoticeMinutes: 30 },
+      { now: at("2026-01-05T12:00:00Z"), from: at("2026-01-01T00:00:00Z"), to: at("2026-03-01T00:00:00Z") },
+    );
     expect(starts(clipped)[0]).toBe("2026-01-05T12:30Z");
     expect(starts(clipped).at(-1)).toBe("2026-01-06T11:30Z");
     expect(slots(a, { from: at("2026-01-06T12:00:00Z"), to: at("2026-01-06T12:00:00Z") })).toEqual([]);
@@ -212,17 +310,31 @@ describe("computeSlots: minimum notice, horizon and window", () => {
 });
 
 describe("computeSlots: daily cap", () => {
-  const a = { timeZone: "Europe/Amsterdam", weekly: hours([1, 2], ["09:00", "12:00"]), slotStepMinutes: 60, dailyCap: 2 };
+  const a = {
+    timeZone: "Europe/Amsterdam",
+    weekly: hours([1, 2], ["09:00", "12:00"]),
+    slotStepMinutes: 60,
+    dailyCap: 2,
+  };
   const to = at("2026-01-07T00:00:00Z");
 
   it("still offers a day below the cap", () => {
     const s = slots(a, { busy: [range("2026-01-05T09:00:00Z", "2026-01-05T10:00:00Z")], to }); // Mon 10:00–11:00 CET
-    expect(localStarts(s, a.timeZone)).toEqual(["2026-01-05 09:00", "2026-01-05 11:00", "2026-01-06 09:00", "2026-01-06 10:00", "2026-01-06 11:00"]);
+    expect(localStarts(s, a.timeZone)).toEqual([
+      "2026-01-05 09:00",
+      "2026-01-05 11:00",
+      "2026-01-06 09:00",
+      "2026-01-06 10:00",
+      "2026-01-06 11:00",
+    ]);
   });
 
   it("closes a day that has reached the cap, counting bookings by the coach's local date", () => {
     // Sunday 23:30Z is Monday 00:30 in Amsterdam: it counts for Monday.
-    const busy = [range("2026-01-04T23:30:00Z", "2026-01-05T00:00:00Z"), range("2026-01-05T12:00:00Z", "2026-01-05T13:00:00Z")];
+    const busy = [
+      range("2026-01-04T23:30:00Z", "2026-01-05T00:00:00Z"),
+      range("2026-01-05T12:00:00Z", "2026-01-05T13:00:00Z"),
+    ];
     const s = slots(a, { busy, to });
     expect(localStarts(s, a.timeZone)).toEqual(["2026-01-06 09:00", "2026-01-06 10:00", "2026-01-06 11:00"]);
     expect(slots({ ...a, dailyCap: 3 }, { busy, to })).toHaveLength(6);
@@ -241,7 +353,11 @@ describe("computeSlots: Europe/Amsterdam around DST", () => {
   const daily = { timeZone: zone, weekly: hours(ALL_DAYS, ["09:00", "17:00"]), slotStepMinutes: 60 };
 
   it("keeps 09:00–17:00 local across the 2026-03-29 spring-forward (08:00Z before, 07:00Z after)", () => {
-    const s = slots(daily, { now: at("2026-03-27T00:00:00Z"), from: at("2026-03-28T00:00:00Z"), to: at("2026-03-31T00:00:00Z") });
+    const s = slots(daily, {
+      now: at("2026-03-27T00:00:00Z"),
+      from: at("2026-03-28T00:00:00Z"),
+      to: at("2026-03-31T00:00:00Z"),
+    });
     const byDay = groupSlotsByLocalDate(s, zone);
     expect(byDay.map((g) => g.date)).toEqual(["2026-03-28", "2026-03-29", "2026-03-30"]);
     for (const g of byDay) expect(g.slots).toHaveLength(8);
@@ -251,12 +367,24 @@ describe("computeSlots: Europe/Amsterdam around DST", () => {
     expect(starts(byDay[2]!.slots)[0]).toBe("2026-03-30T07:00Z");
     expect(starts(byDay[2]!.slots).at(-1)).toBe("2026-03-30T14:00Z");
     for (const x of s) expect(wall(x.start, zone).slice(11)).toMatch(/^(09|1[0-6]):00$/);
-    expect(formatSlotForViewer(byDay[2]!.slots[0]!, zone)).toEqual({ date: "Mon 30 Mar", time: "09:00–10:00", zoneLabel: "CEST" });
-    expect(formatSlotForViewer(byDay[0]!.slots[0]!, zone)).toEqual({ date: "Sat 28 Mar", time: "09:00–10:00", zoneLabel: "CET" });
+    expect(formatSlotForViewer(byDay[2]!.slots[0]!, zone)).toEqual({
+      date: "Mon 30 Mar",
+      time: "09:00–10:00",
+      zoneLabel: "CEST",
+    });
+    expect(formatSlotForViewer(byDay[0]!.slots[0]!, zone)).toEqual({
+      date: "Sat 28 Mar",
+      time: "09:00–10:00",
+      zoneLabel: "CET",
+    });
   });
 
   it("keeps 09:00–17:00 local across the 2026-10-25 fall-back (07:00Z before, 08:00Z after)", () => {
-    const s = slots(daily, { now: at("2026-10-23T00:00:00Z"), from: at("2026-10-24T00:00:00Z"), to: at("2026-10-27T00:00:00Z") });
+    const s = slots(daily, {
+      now: at("2026-10-23T00:00:00Z"),
+      from: at("2026-10-24T00:00:00Z"),
+      to: at("2026-10-27T00:00:00Z"),
+    });
     const byDay = groupSlotsByLocalDate(s, zone);
     expect(byDay.map((g) => [g.date, g.slots.length, starts(g.slots)[0]])).toEqual([
       ["2026-10-24", 8, "2026-10-24T07:00Z"],
@@ -265,14 +393,32 @@ describe("computeSlots: Europe/Amsterdam around DST", () => {
     ]);
   });
 
-  const night = (start: string, end: string, step = 30) => ({ timeZone: zone, weekly: hours([7], [start, end]), slotStepMinutes: step });
+  const night = (start: string, end: string, step = 30) => ({
+    timeZone: zone,
+    weekly: hours([7], [start, end]),
+    slotStepMinutes: step,
+  });
   const springDay = { durationMinutes: 30, now: at("2026-03-27T00:00:00Z"), to: at("2026-03-30T00:00:00Z") };
   const fallDay = { durationMinutes: 30, now: at("2026-10-23T00:00:00Z"), to: at("2026-10-26T00:00:00Z") };
 
   it("skips the nonexistent 02:00–03:00 on 2026-03-29 instead of shifting it", () => {
     const s = slots(night("01:00", "05:00"), springDay);
-    expect(starts(s)).toEqual(["2026-03-29T00:00Z", "2026-03-29T00:30Z", "2026-03-29T01:00Z", "2026-03-29T01:30Z", "2026-03-29T02:00Z", "2026-03-29T02:30Z"]);
-    expect(localStarts(s, zone).map((w) => w.slice(11))).toEqual(["01:00", "01:30", "03:00", "03:30", "04:00", "04:30"]);
+    expect(starts(s)).toEqual([
+      "2026-03-29T00:00Z",
+      "2026-03-29T00:30Z",
+      "2026-03-29T01:00Z",
+      "2026-03-29T01:30Z",
+      "2026-03-29T02:00Z",
+      "2026-03-29T02:30Z",
+    ]);
+    expect(localStarts(s, zone).map((w) => w.slice(11))).toEqual([
+      "01:00",
+      "01:30",
+      "03:00",
+      "03:30",
+      "04:00",
+      "04:30",
+    ]);
   });
 
   it("keeps the grid anchored in local time across the gap (02:30 skipped with a 45-minute step)", () => {
@@ -283,15 +429,37 @@ describe("computeSlots: Europe/Amsterdam around DST", () => {
   });
 
   it("starts an interval whose start is in the gap when the clocks jump, ends one whose end is there at the jump", () => {
-    expect(localStarts(slots(night("02:30", "04:00"), springDay), zone).map((w) => w.slice(11))).toEqual(["03:00", "03:30"]);
-    expect(localStarts(slots(night("00:00", "02:30"), springDay), zone).map((w) => w.slice(11))).toEqual(["00:00", "00:30", "01:00", "01:30"]);
+    expect(localStarts(slots(night("02:30", "04:00"), springDay), zone).map((w) => w.slice(11))).toEqual([
+      "03:00",
+      "03:30",
+    ]);
+    expect(localStarts(slots(night("00:00", "02:30"), springDay), zone).map((w) => w.slice(11))).toEqual([
+      "00:00",
+      "00:30",
+      "01:00",
+      "01:30",
+    ]);
     expect(slots(night("02:15", "02:45", 15), springDay)).toEqual([]);
   });
 
   it("offers both occurrences of a repeated time inside an interval on 2026-10-25", () => {
     const s = slots(night("01:00", "04:00"), fallDay);
-    expect(starts(s)).toEqual(["2026-10-24T23:00Z", "2026-10-24T23:30Z", "2026-10-25T00:00Z", "2026-10-25T00:30Z", "2026-10-25T01:00Z", "2026-10-25T01:30Z", "2026-10-25T02:00Z", "2026-10-25T02:30Z"]);
-    expect(s.map((x) => { const f = formatSlotForViewer(x, zone); return `${f.time} ${f.zoneLabel}`; })).toEqual([
+    expect(starts(s)).toEqual([
+      "2026-10-24T23:00Z",
+      "2026-10-24T23:30Z",
+      "2026-10-25T00:00Z",
+      "2026-10-25T00:30Z",
+      "2026-10-25T01:00Z",
+      "2026-10-25T01:30Z",
+      "2026-10-25T02:00Z",
+      "2026-10-25T02:30Z",
+    ]);
+    expect(
+      s.map((x) => {
+        const f = formatSlotForViewer(x, zone);
+        return `${f.time} ${f.zoneLabel}`;
+      }),
+    ).toEqual([
       "01:00–01:30 CEST",
       "01:30–02:00 CEST",
       "02:00–02:30 CEST",
@@ -305,9 +473,21 @@ describe("computeSlots: Europe/Amsterdam around DST", () => {
 
   it("resolves an ambiguous interval bound to its first occurrence", () => {
     // End 02:30 = 02:30 CEST (00:30Z): the repeated 02:00 CET is not working time.
-    expect(starts(slots(night("00:00", "02:30"), fallDay))).toEqual(["2026-10-24T22:00Z", "2026-10-24T22:30Z", "2026-10-24T23:00Z", "2026-10-24T23:30Z", "2026-10-25T00:00Z"]);
+    expect(starts(slots(night("00:00", "02:30"), fallDay))).toEqual([
+      "2026-10-24T22:00Z",
+      "2026-10-24T22:30Z",
+      "2026-10-24T23:00Z",
+      "2026-10-24T23:30Z",
+      "2026-10-25T00:00Z",
+    ]);
     // Start 02:30 = 02:30 CEST (00:30Z): real time from there to 04:00 CET, on the 02:30 grid.
-    expect(starts(slots(night("02:30", "04:00"), fallDay))).toEqual(["2026-10-25T00:30Z", "2026-10-25T01:00Z", "2026-10-25T01:30Z", "2026-10-25T02:00Z", "2026-10-25T02:30Z"]);
+    expect(starts(slots(night("02:30", "04:00"), fallDay))).toEqual([
+      "2026-10-25T00:30Z",
+      "2026-10-25T01:00Z",
+      "2026-10-25T01:30Z",
+      "2026-10-25T02:00Z",
+      "2026-10-25T02:30Z",
+    ]);
   });
 });
 
@@ -324,16 +504,31 @@ describe("computeSlots: America/New_York (DST on 2026-03-08) seen from Europe/Lo
   });
 
   it("shows a London viewer the right local times and zone names in both DST gaps", () => {
-    expect(formatSlotForViewer(first("2026-03-06"), "Europe/London")).toEqual({ date: "Fri 6 Mar", time: "14:00–15:00", zoneLabel: "GMT" });
+    expect(formatSlotForViewer(first("2026-03-06"), "Europe/London")).toEqual({
+      date: "Fri 6 Mar",
+      time: "14:00–15:00",
+      zoneLabel: "GMT",
+    });
     // US already on summer time, UK not yet: only four hours apart.
-    expect(formatSlotForViewer(first("2026-03-09"), "Europe/London")).toEqual({ date: "Mon 9 Mar", time: "13:00–14:00", zoneLabel: "GMT" });
-    expect(formatSlotForViewer(first("2026-03-30"), "Europe/London")).toEqual({ date: "Mon 30 Mar", time: "14:00–15:00", zoneLabel: "BST" });
+    expect(formatSlotForViewer(first("2026-03-09"), "Europe/London")).toEqual({
+      date: "Mon 9 Mar",
+      time: "13:00–14:00",
+      zoneLabel: "GMT",
+    });
+    expect(formatSlotForViewer(first("2026-03-30"), "Europe/London")).toEqual({
+      date: "Mon 30 Mar",
+      time: "14:00–15:00",
+      zoneLabel: "BST",
+    });
     expect(formatSlotForViewer(first("2026-03-06"), zone, "en-US").zoneLabel).toBe("EST");
     expect(formatSlotForViewer(first("2026-03-09"), zone, "en-US").zoneLabel).toBe("EDT");
   });
 
   it("groups by the viewer's local date", () => {
-    const late = slots({ timeZone: zone, weekly: hours([1], ["19:00", "21:00"]), slotStepMinutes: 60 }, { now: at("2026-03-05T00:00:00Z"), to: at("2026-03-10T12:00:00Z") });
+    const late = slots(
+      { timeZone: zone, weekly: hours([1], ["19:00", "21:00"]), slotStepMinutes: 60 },
+      { now: at("2026-03-05T00:00:00Z"), to: at("2026-03-10T12:00:00Z") },
+    );
     // Mon 19:00 and 20:00 EDT are 23:00Z Monday and 00:00Z Tuesday in London.
     const g = groupSlotsByLocalDate(late, "Europe/London");
     expect(g.map((x) => [x.date, starts(x.slots)])).toEqual([
@@ -348,14 +543,30 @@ describe("computeSlots: Asia/Kolkata (+05:30)", () => {
   const zone = "Asia/Kolkata";
 
   it("maps local hours through the half-hour offset", () => {
-    const s = slots({ timeZone: zone, weekly: hours([1], ["09:00", "12:00"]) }, { now: at("2026-01-04T00:00:00Z"), to: at("2026-01-06T00:00:00Z") });
-    expect(starts(s)).toEqual(["2026-01-05T03:30Z", "2026-01-05T04:00Z", "2026-01-05T04:30Z", "2026-01-05T05:00Z", "2026-01-05T05:30Z"]);
+    const s = slots(
+      { timeZone: zone, weekly: hours([1], ["09:00", "12:00"]) },
+      { now: at("2026-01-04T00:00:00Z"), to: at("2026-01-06T00:00:00Z") },
+    );
+    expect(starts(s)).toEqual([
+      "2026-01-05T03:30Z",
+      "2026-01-05T04:00Z",
+      "2026-01-05T04:30Z",
+      "2026-01-05T05:00Z",
+      "2026-01-05T05:30Z",
+    ]);
     expect(formatSlotForViewer(s[0]!, zone).time).toBe("09:00–10:00");
-    expect(formatSlotForViewer(s[0]!, "Europe/London")).toEqual({ date: "Mon 5 Jan", time: "03:30–04:30", zoneLabel: "GMT" });
+    expect(formatSlotForViewer(s[0]!, "Europe/London")).toEqual({
+      date: "Mon 5 Jan",
+      time: "03:30–04:30",
+      zoneLabel: "GMT",
+    });
   });
 
   it("puts an early-morning Kolkata slot on the previous day for a UTC viewer", () => {
-    const s = slots({ timeZone: zone, weekly: hours([1], ["00:30", "02:00"]) }, { now: at("2026-01-03T00:00:00Z"), to: at("2026-01-06T00:00:00Z") });
+    const s = slots(
+      { timeZone: zone, weekly: hours([1], ["00:30", "02:00"]) },
+      { now: at("2026-01-03T00:00:00Z"), to: at("2026-01-06T00:00:00Z") },
+    );
     expect(starts(s)).toEqual(["2026-01-04T19:00Z", "2026-01-04T19:30Z"]);
     expect(groupSlotsByLocalDate(s, "UTC").map((g) => g.date)).toEqual(["2026-01-04"]);
     expect(groupSlotsByLocalDate(s, zone).map((g) => g.date)).toEqual(["2026-01-05"]);
@@ -371,15 +582,36 @@ describe("computeSlots: midnight", () => {
   });
 
   it("joins an interval written as two across midnight", () => {
-    const s = slots({ weekly: [...hours([1], ["22:00", "24:00"]), ...hours([2], ["00:00", "02:00"])] }, { to: at("2026-01-07T00:00:00Z") });
-    expect(starts(s)).toEqual(["2026-01-05T22:00Z", "2026-01-05T22:30Z", "2026-01-05T23:00Z", "2026-01-05T23:30Z", "2026-01-06T00:00Z", "2026-01-06T00:30Z", "2026-01-06T01:00Z"]);
+    const s = slots(
+      { weekly: [...hours([1], ["22:00", "24:00"]), ...hours([2], ["00:00", "02:00"])] },
+      { to: at("2026-01-07T00:00:00Z") },
+    );
+    expect(starts(s)).toEqual([
+      "2026-01-05T22:00Z",
+      "2026-01-05T22:30Z",
+      "2026-01-05T23:00Z",
+      "2026-01-05T23:30Z",
+      "2026-01-06T00:00Z",
+      "2026-01-06T00:30Z",
+      "2026-01-06T01:00Z",
+    ]);
     // The window ends on Monday, but the last slot still runs on into Tuesday's hours.
-    expect(starts(slots({ weekly: [...hours([1], ["22:00", "24:00"]), ...hours([2], ["00:00", "02:00"])] }, { to: at("2026-01-05T23:45:00Z") })).at(-1)).toBe("2026-01-05T23:30Z");
+    expect(
+      starts(
+        slots(
+          { weekly: [...hours([1], ["22:00", "24:00"]), ...hours([2], ["00:00", "02:00"])] },
+          { to: at("2026-01-05T23:45:00Z") },
+        ),
+      ).at(-1),
+    ).toBe("2026-01-05T23:30Z");
   });
 
   it("ends 24:00 at local midnight in the coach's zone", () => {
     // Amsterdam Saturday 2026-03-28 is still CET: 24:00 = 23:00Z.
-    const s = slots({ timeZone: "Europe/Amsterdam", weekly: hours([6], ["22:00", "24:00"]) }, { now: at("2026-03-27T00:00:00Z"), to: at("2026-03-30T00:00:00Z") });
+    const s = slots(
+      { timeZone: "Europe/Amsterdam", weekly: hours([6], ["22:00", "24:00"]) },
+      { now: at("2026-03-27T00:00:00Z"), to: at("2026-03-30T00:00:00Z") },
+    );
     expect(starts(s)).toEqual(["2026-03-28T21:00Z", "2026-03-28T21:30Z", "2026-03-28T22:00Z"]);
   });
 });
@@ -388,7 +620,11 @@ describe("formatSlotForViewer and groupSlotsByLocalDate", () => {
   const slot = { start: at("2026-03-30T07:00:00Z"), end: at("2026-03-30T08:00:00Z") };
 
   it("formats the example from the spec", () => {
-    expect(formatSlotForViewer(slot, "Europe/Amsterdam")).toEqual({ date: "Mon 30 Mar", time: "09:00–10:00", zoneLabel: "CEST" });
+    expect(formatSlotForViewer(slot, "Europe/Amsterdam")).toEqual({
+      date: "Mon 30 Mar",
+      time: "09:00–10:00",
+      zoneLabel: "CEST",
+    });
   });
 
   it("uses the viewer's locale", () => {
@@ -413,7 +649,11 @@ describe("formatSlotForViewer and groupSlotsByLocalDate", () => {
 });
 
 describe("availabilitySchema", () => {
-  const valid = availability({ timeZone: "Europe/Amsterdam", weekly: hours([1, 2], ["09:00", "12:00"], ["13:00", "17:00"]), dailyCap: 4 });
+  const valid = availability({
+    timeZone: "Europe/Amsterdam",
+    weekly: hours([1, 2], ["09:00", "12:00"], ["13:00", "17:00"]),
+    dailyCap: 4,
+  });
 
   function issues(p: Partial<Availability> | Record<string, unknown>) {
     const r = availabilitySchema.safeParse({ ...valid, ...p });
@@ -433,19 +673,43 @@ describe("availabilitySchema", () => {
     expect(issue!.path).toBe("weekly.0.start");
     expect(issue!.message).toMatch(/^start must be a time "HH:MM"/);
     expect(issues({ weekly: [{ weekday: 1, start: "09:00", end: "24:30" }] })[0]!.path).toBe("weekly.0.end");
-    expect(issues({ weekly: [{ weekday: 1, start: "24:00", end: "24:00" }] })[0]!.message).toMatch(/end \(24:00\) must be after start/);
+    expect(issues({ weekly: [{ weekday: 1, start: "24:00", end: "24:00" }] })[0]!.message).toMatch(
+      /end \(24:00\) must be after start/,
+    );
   });
 
   it("rejects start >= end", () => {
-    expect(issues({ weekly: [{ weekday: 3, start: "12:00", end: "12:00" }] })).toEqual([{ path: "weekly.0.end", message: "end (12:00) must be after start (12:00)." }]);
-    expect(issues({ overrides: [{ date: "2026-01-05", intervals: [{ start: "17:00", end: "09:00" }] }] })[0]!.path).toBe("overrides.0.intervals.0.end");
+    expect(issues({ weekly: [{ weekday: 3, start: "12:00", end: "12:00" }] })).toEqual([
+      { path: "weekly.0.end", message: "end (12:00) must be after start (12:00)." },
+    ]);
+    expect(
+      issues({ overrides: [{ date: "2026-01-05", intervals: [{ start: "17:00", end: "09:00" }] }] })[0]!.path,
+    ).toBe("overrides.0.intervals.0.end");
   });
 
   it("rejects overlapping intervals on the same weekday, not on different ones", () => {
-    expect(issues({ weekly: [...hours([1], ["09:00", "12:00"]), ...hours([2], ["11:00", "13:00"]), ...hours([1], ["11:00", "13:00"])] })).toEqual([
-      { path: "weekly.2", message: "weekly intervals overlap on Monday: 09:00–12:00 and 11:00–13:00." },
-    ]);
-    expect(issues({ overrides: [{ date: "2026-01-05", intervals: [{ start: "09:00", end: "10:00" }, { start: "09:30", end: "11:00" }] }] })[0]!.path).toBe("overrides.0.intervals.1");
+    expect(
+      issues({
+        weekly: [
+          ...hours([1], ["09:00", "12:00"]),
+          ...hours([2], ["11:00", "13:00"]),
+          ...hours([1], ["11:00", "13:00"]),
+        ],
+      }),
+    ).toEqual([{ path: "weekly.2", message: "weekly intervals overlap on Monday: 09:00–12:00 and 11:00–13:00." }]);
+    expect(
+      issues({
+        overrides: [
+          {
+            date: "2026-01-05",
+            intervals: [
+              { start: "09:00", end: "10:00" },
+              { start: "09:30", end: "11:00" },
+            ],
+          },
+        ],
+      })[0]!.path,
+    ).toBe("overrides.0.intervals.1");
   });
 
   it("requires a real IANA zone", () => {
@@ -454,7 +718,8 @@ describe("availabilitySchema", () => {
       expect(issue!.path).toBe("timeZone");
       expect(issue!.message).toContain("timeZone");
     }
-    for (const tz of ["UTC", "Asia/Kolkata", "America/Argentina/Buenos_Aires", "Etc/GMT+5"]) expect(availabilitySchema.safeParse({ ...valid, timeZone: tz }).success).toBe(true);
+    for (const tz of ["UTC", "Asia/Kolkata", "America/Argentina/Buenos_Aires", "Etc/GMT+5"])
+      expect(availabilitySchema.safeParse({ ...valid, timeZone: tz }).success).toBe(true);
   });
 
   it("checks numeric ranges and names the field", () => {
@@ -491,19 +756,38 @@ describe("availabilitySchema", () => {
   });
 
   it("checks override dates and time off", () => {
-    expect(issues({ overrides: [{ date: "2026-02-30", intervals: [] }] })[0]).toEqual({ path: "overrides.0.date", message: "date must be a real calendar date." });
-    expect(issues({ overrides: [{ date: "2026-02-03", intervals: [] }, { date: "2026-02-03", intervals: [] }] })[0]!.path).toBe("overrides.1.date");
+    expect(issues({ overrides: [{ date: "2026-02-30", intervals: [] }] })[0]).toEqual({
+      path: "overrides.0.date",
+      message: "date must be a real calendar date.",
+    });
+    expect(
+      issues({
+        overrides: [
+          { date: "2026-02-03", intervals: [] },
+          { date: "2026-02-03", intervals: [] },
+        ],
+      })[0]!.path,
+    ).toBe("overrides.1.date");
     expect(issues({ timeOff: [range("2026-01-02T00:00:00Z", "2026-01-01T00:00:00Z")] })[0]!.path).toBe("timeOff.0.end");
-    expect(issues({ timeOff: [{ start: new Date(Number.NaN), end: at("2026-01-01T00:00:00Z") }] })[0]!.path).toBe("timeOff.0.start");
+    expect(issues({ timeOff: [{ start: new Date(Number.NaN), end: at("2026-01-01T00:00:00Z") }] })[0]!.path).toBe(
+      "timeOff.0.start",
+    );
   });
 
   it("makes computeSlots throw a ZodError that names the field", () => {
-    const call = (p: Partial<ComputeSlotsInput>) => () => computeSlots({ availability: valid, durationMinutes: 60, busy: [], now: at("2026-01-01T00:00:00Z"), ...p });
+    const call = (p: Partial<ComputeSlotsInput>) => () =>
+      computeSlots({ availability: valid, durationMinutes: 60, busy: [], now: at("2026-01-01T00:00:00Z"), ...p });
     expect(call({ durationMinutes: 0 })).toThrow(ZodError);
     expect(call({ durationMinutes: 0 })).toThrow(/durationMinutes/);
-    expect(call({ availability: { ...valid, bufferAfterMinutes: 500 } })).toThrow(/bufferAfterMinutes must be between 0 and 240/);
-    expect(call({ busy: [range("2026-01-02T10:00:00Z", "2026-01-02T09:00:00Z")] })).toThrow(/end must be after start in busy/);
-    expect(call({ from: at("2026-01-03T00:00:00Z"), to: at("2026-01-02T00:00:00Z") })).toThrow(/to must not be before from/);
+    expect(call({ availability: { ...valid, bufferAfterMinutes: 500 } })).toThrow(
+      /bufferAfterMinutes must be between 0 and 240/,
+    );
+    expect(call({ busy: [range("2026-01-02T10:00:00Z", "2026-01-02T09:00:00Z")] })).toThrow(
+      /end must be after start in busy/,
+    );
+    expect(call({ from: at("2026-01-03T00:00:00Z"), to: at("2026-01-02T00:00:00Z") })).toThrow(
+      /to must not be before from/,
+    );
   });
 });
 
@@ -568,7 +852,12 @@ function oracle(input: ComputeSlotsInput): string[] {
   const out: string[] = [];
   for (let t = Math.ceil(lower / five) * five; t < upper; t += five) {
     const l = local(t);
-    if (!intervalsOn(l.date).some((iv) => mins(iv.start) <= l.minute && l.minute < mins(iv.end) && (l.minute - mins(iv.start)) % step === 0)) continue;
+    if (
+      !intervalsOn(l.date).some(
+        (iv) => mins(iv.start) <= l.minute && l.minute < mins(iv.end) && (l.minute - mins(iv.start)) % step === 0,
+      )
+    )
+      continue;
     let ok = true;
     for (let u = t; u < t + dur && ok; u += five) ok = working(u);
     if (!ok) continue;
@@ -576,7 +865,11 @@ function oracle(input: ComputeSlotsInput): string[] {
     const bb = a.bufferBeforeMinutes * M;
     const ba = a.bufferAfterMinutes * M;
     if (input.busy.some((b) => overlaps(t - bb, t + dur + ba, b.start.getTime() - bb, b.end.getTime() + ba))) continue;
-    if (a.dailyCap != null && input.busy.filter((b) => wall(b.start, zone).slice(0, 10) === l.date).length >= a.dailyCap) continue;
+    if (
+      a.dailyCap != null &&
+      input.busy.filter((b) => wall(b.start, zone).slice(0, 10) === l.date).length >= a.dailyCap
+    )
+      continue;
     out.push(new Date(t).toISOString());
   }
   return out;
@@ -595,10 +888,19 @@ describe("computeSlots: randomised comparison with a brute-force oracle", () => 
       const ranges = (n: number, minLen: number, maxLen: number) =>
         Array.from({ length: n }, () => {
           const s = at5(now - 24 * H, 12 * 24 * 60);
-          return { start: new Date(s), end: new Date(s + (minLen + Math.floor((rnd() * (maxLen - minLen)) / 5) * 5) * M) };
+          return {
+            start: new Date(s),
+            end: new Date(s + (minLen + Math.floor((rnd() * (maxLen - minLen)) / 5) * 5) * M),
+          };
         });
       const weekly = ALL_DAYS.flatMap((weekday) => randomIntervals(rnd).map((iv) => ({ weekday, ...iv })));
-      const overrides = Array.from(new Set(Array.from({ length: Math.floor(rnd() * 3) }, () => new Date(at5(now, 8 * 24 * 60)).toISOString().slice(0, 10)))).map((date) => ({ date, intervals: rnd() < 0.4 ? [] : randomIntervals(rnd) }));
+      const overrides = Array.from(
+        new Set(
+          Array.from({ length: Math.floor(rnd() * 3) }, () =>
+            new Date(at5(now, 8 * 24 * 60)).toISOString().slice(0, 10),
+          ),
+        ),
+      ).map((date) => ({ date, intervals: rnd() < 0.4 ? [] : randomIntervals(rnd) }));
       const input: ComputeSlotsInput = {
         availability: {
           timeZone: pick(zones),

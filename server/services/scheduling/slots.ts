@@ -147,9 +147,15 @@ const wholeNumber = (field: string, min: number, max: number) =>
     .min(min, { error: `${field} must be between ${min} and ${max}.` })
     .max(max, { error: `${field} must be between ${min} and ${max}.` });
 
-const clockTime = (field: string) => z.string({ error: `${field} must be a time "HH:MM".` }).regex(HHMM, { error: `${field} must be a time "HH:MM" between 00:00 and 24:00.` });
+const clockTime = (field: string) =>
+  z
+    .string({ error: `${field} must be a time "HH:MM".` })
+    .regex(HHMM, { error: `${field} must be a time "HH:MM" between 00:00 and 24:00.` });
 
-const instant = (field: string) => z.date({ error: `${field} must be a valid date.` }).refine((d) => !Number.isNaN(d.getTime()), { error: `${field} must be a valid date.` });
+const instant = (field: string) =>
+  z
+    .date({ error: `${field} must be a valid date.` })
+    .refine((d) => !Number.isNaN(d.getTime()), { error: `${field} must be a valid date.` });
 
 const timeInterval = {
   start: clockTime("start"),
@@ -172,7 +178,13 @@ const weeklyIntervalSchema = z
   .superRefine(checkInterval);
 
 /** Adds an issue at `path + [index]` for each interval that overlaps an earlier one of the same group. */
-function checkNoOverlap(intervals: { start: string; end: string }[], indexes: number[], ctx: z.RefinementCtx, path: (string | number)[], where: string) {
+function checkNoOverlap(
+  intervals: { start: string; end: string }[],
+  indexes: number[],
+  ctx: z.RefinementCtx,
+  path: (string | number)[],
+  where: string,
+) {
   const valid = indexes.filter((i) => {
     const iv = intervals[i]!;
     return HHMM.test(iv.start) && HHMM.test(iv.end) && toMinutes(iv.start) < toMinutes(iv.end);
@@ -211,12 +223,18 @@ const overrideSchema = z
 
 const timeRangeSchema = (what: string) =>
   z.object({ start: instant("start"), end: instant("end") }).superRefine((r, ctx) => {
-    if (r.end.getTime() <= r.start.getTime()) ctx.addIssue({ code: "custom", path: ["end"], message: `end must be after start in ${what}.` });
+    if (r.end.getTime() <= r.start.getTime())
+      ctx.addIssue({ code: "custom", path: ["end"], message: `end must be after start in ${what}.` });
   });
 
 export const availabilitySchema = z
   .object({
-    timeZone: z.string({ error: "timeZone must be an IANA time zone name." }).refine(isIanaTimeZone, { error: (iss) => `timeZone must be an IANA time zone name such as "Europe/Amsterdam" (got ${JSON.stringify(iss.input)}).` }),
+    timeZone: z
+      .string({ error: "timeZone must be an IANA time zone name." })
+      .refine(isIanaTimeZone, {
+        error: (iss) =>
+          `timeZone must be an IANA time zone name such as "Europe/Amsterdam" (got ${JSON.stringify(iss.input)}).`,
+      }),
     weekly: z.array(weeklyIntervalSchema, { error: "weekly must be a list." }),
     overrides: z.array(overrideSchema, { error: "overrides must be a list." }),
     timeOff: z.array(timeRangeSchema("timeOff"), { error: "timeOff must be a list." }),
@@ -235,7 +253,12 @@ export const availabilitySchema = z
     const seen = new Map<string, number>();
     a.overrides.forEach((o, i) => {
       const first = seen.get(o.date);
-      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["overrides", i, "date"], message: `overrides has ${o.date} twice (also at ${first}).` });
+      if (first !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["overrides", i, "date"],
+          message: `overrides has ${o.date} twice (also at ${first}).`,
+        });
       else seen.set(o.date, i);
     });
   });
@@ -252,7 +275,8 @@ export const computeSlotsInputSchema = z
     to: instant("to").optional(),
   })
   .superRefine((q, ctx) => {
-    if (q.from && q.to && q.to.getTime() < q.from.getTime()) ctx.addIssue({ code: "custom", path: ["to"], message: "to must not be before from." });
+    if (q.from && q.to && q.to.getTime() < q.from.getTime())
+      ctx.addIssue({ code: "custom", path: ["to"], message: "to must not be before from." });
   });
 
 // Compile-time checks that the hand-written types and the schemas agree: what callers pass is
@@ -362,7 +386,8 @@ const wallKeyAt = (ms: number, zone: Zone) => {
 function instantsAt(w: Wall, zone: Zone): number[] {
   const dt = DateTime.fromObject(w, { zone });
   // Luxon moves a nonexistent time forward past the gap; that shows as a different reading.
-  if (dt.year !== w.year || dt.month !== w.month || dt.day !== w.day || dt.hour !== w.hour || dt.minute !== w.minute) return [];
+  if (dt.year !== w.year || dt.month !== w.month || dt.day !== w.day || dt.hour !== w.hour || dt.minute !== w.minute)
+    return [];
   return [...new Set(dt.getPossibleOffsets().map((p) => p.toMillis()))].sort((a, b) => a - b);
 }
 
@@ -419,7 +444,18 @@ function dayRanges(date: PlainDate, iso: string, intervals: readonly TimeInterva
       const startWall = wallOn(date, startMin);
       const start = boundInstant(startWall, zone);
       const end = boundInstant(wallOn(date, endMin), zone);
-      if (end > start) out.push(Object.freeze({ date, iso, startMin, endMin, start, end, startExists: instantsAt(startWall, zone).length > 0 }));
+      if (end > start)
+        out.push(
+          Object.freeze({
+            date,
+            iso,
+            startMin,
+            endMin,
+            start,
+            end,
+            startExists: instantsAt(startWall, zone).length > 0,
+          }),
+        );
     }
     ranges = Object.freeze(out);
     if (dayRangesCache.size >= 50_000) dayRangesCache.clear();
@@ -562,7 +598,8 @@ function slotsOf(q: z.output<typeof computeSlotsInputSchema>): Slot[] {
 // Presentation helpers for the booking UI
 
 function assertZone(viewerTimeZone: string) {
-  if (!isIanaTimeZone(viewerTimeZone)) throw new RangeError(`viewerTimeZone must be an IANA time zone name (got ${JSON.stringify(viewerTimeZone)}).`);
+  if (!isIanaTimeZone(viewerTimeZone))
+    throw new RangeError(`viewerTimeZone must be an IANA time zone name (got ${JSON.stringify(viewerTimeZone)}).`);
 }
 
 /**
@@ -571,7 +608,11 @@ function assertZone(viewerTimeZone: string) {
  * the label is the zone's short name at the start, in the locale (Intl decides, so an en-GB
  * viewer in New York sees "GMT-4", an en-US one "EDT").
  */
-export function formatSlotForViewer(slot: Slot, viewerTimeZone: string, locale: string = DEFAULT_LOCALE): ViewerSlotLabel {
+export function formatSlotForViewer(
+  slot: Slot,
+  viewerTimeZone: string,
+  locale: string = DEFAULT_LOCALE,
+): ViewerSlotLabel {
   assertZone(viewerTimeZone);
   const start = DateTime.fromJSDate(slot.start, { zone: viewerTimeZone }).setLocale(locale);
   const end = DateTime.fromJSDate(slot.end, { zone: viewerTimeZone }).setLocale(locale);

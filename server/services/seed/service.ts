@@ -12,16 +12,47 @@ export const DEMO_ACCOUNTS: { email: string; name: string; role: Role }[] = [
   { email: "client@tandem.test", name: "Chris Client", role: "CLIENT" },
 ];
 
-const DEMO_PROFILES: Record<string, { service: string; priceMinor: number; fields: { bio: string; specialties: string[]; topics: string[]; languages: string[]; sessionTypes: ("VIDEO" | "PHONE" | "CHAT" | "IN_PERSON")[]; location: string | null; yearsExperience: number } }> = {
+const DEMO_PROFILES: Record<
+  string,
+  {
+    service: string;
+    priceMinor: number;
+    fields: {
+      bio: string;
+      specialties: string[];
+      topics: string[];
+      languages: string[];
+      sessionTypes: ("VIDEO" | "PHONE" | "CHAT" | "IN_PERSON")[];
+      location: string | null;
+      yearsExperience: number;
+    };
+  }
+> = {
   "certified@tandem.test": {
     service: "Leadership coaching session",
     priceMinor: 9500,
-    fields: { bio: "Executive coach helping new managers lead with clarity and calm.", specialties: ["leadership", "burnout"], topics: ["leadership", "stress", "communication"], languages: ["en", "nl"], sessionTypes: ["VIDEO", "PHONE", "IN_PERSON"], location: "Amsterdam", yearsExperience: 12 },
+    fields: {
+      bio: "Executive coach helping new managers lead with clarity and calm.",
+      specialties: ["leadership", "burnout"],
+      topics: ["leadership", "stress", "communication"],
+      languages: ["en", "nl"],
+      sessionTypes: ["VIDEO", "PHONE", "IN_PERSON"],
+      location: "Amsterdam",
+      yearsExperience: 12,
+    },
   },
   "coach@tandem.test": {
     service: "Sleep and stress reset",
     priceMinor: 6000,
-    fields: { bio: "Practical mindfulness and sleep habits for busy people.", specialties: ["sleep", "mindfulness"], topics: ["mindfulness", "sleep", "stress"], languages: ["en"], sessionTypes: ["VIDEO", "CHAT"], location: null, yearsExperience: 4 },
+    fields: {
+      bio: "Practical mindfulness and sleep habits for busy people.",
+      specialties: ["sleep", "mindfulness"],
+      topics: ["mindfulness", "sleep", "stress"],
+      languages: ["en"],
+      sessionTypes: ["VIDEO", "CHAT"],
+      location: null,
+      yearsExperience: 4,
+    },
   },
 };
 
@@ -57,13 +88,34 @@ export async function seedDemo({ db }: Pick<ServiceDeps, "db">, tenantSlug: stri
           },
         });
         await tx.service.create({
-          data: { tenantId: tenant.id, coachProfileId: coach.id, name: profile.service, priceMinor: profile.priceMinor, currency: "EUR", durationMinutes: 60, delivery: "ONLINE", sessionType: "VIDEO" },
+          data: {
+            tenantId: tenant.id,
+            coachProfileId: coach.id,
+            name: profile.service,
+            priceMinor: profile.priceMinor,
+            currency: "EUR",
+            durationMinutes: 60,
+            delivery: "ONLINE",
+            sessionType: "VIDEO",
+          },
         });
       }
       if (account.role === "CLIENT") {
         // Enough activity to meet the default coach eligibility rules, so the demo client can try applying.
-        await tx.journalEntry.createMany({ data: Array.from({ length: 30 }, (_, i) => ({ tenantId: tenant.id, userId: user.id, entryDate: new Date(Date.UTC(2026, 0, 1 + i)) })) });
-        await tx.exerciseCompletion.createMany({ data: Array.from({ length: 10 }, (_, i) => ({ tenantId: tenant.id, userId: user.id, title: `Exercise ${i + 1}` })) });
+        await tx.journalEntry.createMany({
+          data: Array.from({ length: 30 }, (_, i) => ({
+            tenantId: tenant.id,
+            userId: user.id,
+            entryDate: new Date(Date.UTC(2026, 0, 1 + i)),
+          })),
+        });
+        await tx.exerciseCompletion.createMany({
+          data: Array.from({ length: 10 }, (_, i) => ({
+            tenantId: tenant.id,
+            userId: user.id,
+            title: `Exercise ${i + 1}`,
+          })),
+        });
       }
     }
   });

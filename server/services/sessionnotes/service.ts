@@ -22,7 +22,13 @@ export const SESSION_FILE_TYPES: readonly UploadType[] = [
 /** The accepted types in words, for forms ("PDF, JPEG, …"). */
 export const SESSION_FILE_TYPES_LABEL = SESSION_FILE_TYPES.map((t) => UPLOAD_TYPES[t].label).join(", ");
 /** The `accept` attribute of file inputs (extensions and types). */
-export const SESSION_FILE_ACCEPT = [...SESSION_FILE_TYPES, ...SESSION_FILE_TYPES.map((t) => `.${UPLOAD_TYPES[t].ext}`), ".jpeg", ".text", ".md"].join(",");
+export const SESSION_FILE_ACCEPT = [
+  ...SESSION_FILE_TYPES,
+  ...SESSION_FILE_TYPES.map((t) => `.${UPLOAD_TYPES[t].ext}`),
+  ".jpeg",
+  ".text",
+  ".md",
+].join(",");
 export const SESSION_FILE_MAX_BYTES = 10 * 1024 * 1024;
 export const SESSION_FILES_PER_BOOKING = 20;
 export const ACTION_ITEMS_PER_BOOKING = 50;
@@ -39,7 +45,10 @@ const SESSION_HELD: readonly BookingStatus[] = ["CONFIRMED", "COMPLETED", "NO_SH
 export function cleanFileName(name: string, ext: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
   // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, "").trim().slice(0, 200);
+  const clean = base
+    .replace(/[\u0000-\u001f\u007f"]/g, "")
+    .trim()
+    .slice(0, 200);
   return clean || `file.${ext}`;
 }
 
@@ -50,7 +59,10 @@ const words = (text: string) => text.replace(/\s+/g, " ").trim();
 
 /** Up to `max` names in quotes, then how many more. */
 function nameList(names: string[], max = 5): string {
-  const shown = names.slice(0, max).map((n) => `“${n}”`).join(", ");
+  const shown = names
+    .slice(0, max)
+    .map((n) => `“${n}”`)
+    .join(", ");
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
@@ -64,12 +76,28 @@ function nameList(names: string[], max = 5): string {
  * session. One unread notification per kind and booking at most (a later change updates it), and
  * never anything about the private note.
  */
-export function createSessionNotesService({ db, now, storage, keyring, log }: ServiceDeps, notifications: NotificationService) {
+export function createSessionNotesService(
+  { db, now, storage, keyring, log }: ServiceDeps,
+  notifications: NotificationService,
+) {
   /** The booking and the viewer's side of it, or "not found". */
   async function participant(actor: Actor, bookingId: string) {
     const booking = await db.booking.findFirst({
-      where: { id: bookingId, tenantId: actor.tenantId, OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }] },
-      select: { id: true, tenantId: true, clientId: true, status: true, startsAt: true, endsAt: true, holdExpiresAt: true, coachProfile: { select: { userId: true, displayName: true } } },
+      where: {
+        id: bookingId,
+        tenantId: actor.tenantId,
+        OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }],
+      },
+      select: {
+        id: true,
+        tenantId: true,
+        clientId: true,
+        status: true,
+        startsAt: true,
+        endsAt: true,
+        holdExpiresAt: true,
+        coachProfile: { select: { userId: true, displayName: true } },
+      },
     });
     if (!booking) throw notFound("That booking");
     return { booking, isCoach: booking.coachProfile.userId === actor.userId };
@@ -79,7 +107,8 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
 
   /** Preparation documents: while the booking is held or confirmed and the session has not ended. */
   function preparationOpen(b: Booking, at: Date) {
-    const held = b.status === "CONFIRMED" || (b.status === "PENDING" && b.holdExpiresAt !== null && b.holdExpiresAt > at);
+    const held =
+      b.status === "CONFIRMED" || (b.status === "PENDING" && b.holdExpiresAt !== null && b.holdExpiresAt > at);
     return held && at < b.endsAt;
   }
   /** Notes, action items and resources: a confirmed (or finished) session, from shortly before it starts. */
@@ -89,7 +118,8 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
 
   function requireNotesOpen(b: Booking) {
     if (!SESSION_HELD.includes(b.status)) throw new AppError("CONFLICT", "Notes are kept only for confirmed sessions.");
-    if (!notesOpen(b, now())) throw new AppError("CONFLICT", `Notes open ${NOTES_OPEN_BEFORE_MS / 60_000} minutes before the session starts.`);
+    if (!notesOpen(b, now()))
+      throw new AppError("CONFLICT", `Notes open ${NOTES_OPEN_BEFORE_MS / 60_000} minutes before the session starts.`);
   }
 
   function openNote(bookingId: string, visibility: NoteVisibility, sealed: string): string {
@@ -97,7 +127,10 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
       return keyring.openText(sealed, noteContext(bookingId, visibility));
     } catch (error) {
       log.error("a session note could not be decrypted", { bookingId, visibility, error: String(error) });
-      throw new AppError("CONFLICT", "This note could not be decrypted. Ask your administrator about the encryption keys.");
+      throw new AppError(
+        "CONFLICT",
+        "This note could not be decrypted. Ask your administrator about the encryption keys.",
+      );
     }
   }
 
@@ -106,11 +139,25 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
    * with them; `body` gets the session's start as they read it. A notification that cannot be
    * written is logged: what was shared is saved either way.
    */
-  async function tellOther(booking: Booking, fromCoach: boolean, kind: string, title: string, body: (start: string) => string) {
+  async function tellOther(
+    booking: Booking,
+    fromCoach: boolean,
+    kind: string,
+    title: string,
+    body: (start: string) => string,
+  ) {
     const to = fromCoach ? booking.clientId : booking.coachProfile.userId;
     try {
       const person = await db.user.findUniqueOrThrow({ where: { id: to }, select: { timeZone: true } });
-      await notifications.notify({ tenantId: booking.tenantId, userId: to, kind, title, body: body(inZone(booking.startsAt, person.timeZone)), link: `/bookings/${booking.id}`, coalesce: true });
+      await notifications.notify({
+        tenantId: booking.tenantId,
+        userId: to,
+        kind,
+        title,
+        body: body(inZone(booking.startsAt, person.timeZone)),
+        link: `/bookings/${booking.id}`,
+        coalesce: true,
+      });
     } catch (error) {
       log.error("a session notification was not written", { bookingId: booking.id, kind, error: String(error) });
     }
@@ -124,7 +171,10 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
 
   /** The shared note's words as stored now ("" when there is none, or it cannot be read). */
   async function sharedWords(bookingId: string) {
-    const row = await db.sessionNote.findUnique({ where: { bookingId_visibility: { bookingId, visibility: "SHARED" } }, select: { body: true } });
+    const row = await db.sessionNote.findUnique({
+      where: { bookingId_visibility: { bookingId, visibility: "SHARED" } },
+      select: { body: true },
+    });
     if (!row) return "";
     try {
       return words(keyring.openText(row.body, noteContext(bookingId, "SHARED")));
@@ -133,10 +183,21 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
     }
   }
 
-  const fileSelect = { id: true, kind: true, fileName: true, contentType: true, sizeBytes: true, createdAt: true, uploadedById: true } as const;
+  const fileSelect = {
+    id: true,
+    kind: true,
+    fileName: true,
+    contentType: true,
+    sizeBytes: true,
+    createdAt: true,
+    uploadedById: true,
+  } as const;
 
   async function namesOf(ids: string[]) {
-    const users = await db.user.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, name: true } });
+    const users = await db.user.findMany({
+      where: { id: { in: [...new Set(ids)] } },
+      select: { id: true, name: true },
+    });
     return new Map(users.map((u) => [u.id, u.name]));
   }
 
@@ -147,8 +208,15 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
       const [files, notes, actionItems] = await Promise.all([
         db.bookingFile.findMany({ where: { bookingId }, orderBy: { createdAt: "asc" }, select: fileSelect }),
         // The client's query never asks for the private note, so it cannot leak through a mapping slip.
-        db.sessionNote.findMany({ where: { bookingId, visibility: isCoach ? { in: ["PRIVATE", "SHARED"] } : "SHARED" }, select: { visibility: true, body: true, updatedAt: true } }),
-        db.actionItem.findMany({ where: { bookingId }, orderBy: { createdAt: "asc" }, select: { id: true, text: true, doneAt: true, createdAt: true } }),
+        db.sessionNote.findMany({
+          where: { bookingId, visibility: isCoach ? { in: ["PRIVATE", "SHARED"] } : "SHARED" },
+          select: { visibility: true, body: true, updatedAt: true },
+        }),
+        db.actionItem.findMany({
+          where: { bookingId },
+          orderBy: { createdAt: "asc" },
+          select: { id: true, text: true, doneAt: true, createdAt: true },
+        }),
       ]);
       const names = await namesOf(files.map((f) => f.uploadedById));
       const note = (v: NoteVisibility) => {
@@ -158,7 +226,11 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
       const at = now();
       const base = {
         viewer: isCoach ? ("coach" as const) : ("client" as const),
-        files: files.map(({ uploadedById, ...f }) => ({ ...f, mine: uploadedById === actor.userId, uploadedBy: names.get(uploadedById) ?? "Someone" })),
+        files: files.map(({ uploadedById, ...f }) => ({
+          ...f,
+          mine: uploadedById === actor.userId,
+          uploadedBy: names.get(uploadedById) ?? "Someone",
+        })),
         sharedNote: note("SHARED"),
         actionItems,
         can: {
@@ -181,7 +253,9 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
       const { booking, isCoach } = await participant(actor, input.bookingId);
       const at = now();
       if (input.kind === "PREPARATION" && !preparationOpen(booking, at)) {
-        throw new AppError("CONFLICT", "Preparation documents can be added until the session ends.", { file: ["Preparation documents can be added until the session ends."] });
+        throw new AppError("CONFLICT", "Preparation documents can be added until the session ends.", {
+          file: ["Preparation documents can be added until the session ends."],
+        });
       }
       if (input.kind === "RESOURCE") {
         if (!isCoach) throw forbidden("Only the coach shares resources.");
@@ -191,14 +265,27 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
       if (!check.ok) throw new AppError("BAD_REQUEST", check.message, { file: [check.message] });
       const count = await db.bookingFile.count({ where: { bookingId: booking.id } });
       if (count >= SESSION_FILES_PER_BOOKING) {
-        throw new AppError("CONFLICT", `A session can have at most ${SESSION_FILES_PER_BOOKING} files. Remove one first.`, { file: [`At most ${SESSION_FILES_PER_BOOKING} files per session.`] });
+        throw new AppError(
+          "CONFLICT",
+          `A session can have at most ${SESSION_FILES_PER_BOOKING} files. Remove one first.`,
+          { file: [`At most ${SESSION_FILES_PER_BOOKING} files per session.`] },
+        );
       }
       const key = `bookings/${booking.tenantId}/${booking.id}/${randomUUID()}.${check.ext}`;
       await storage.put(key, input.bytes, check.contentType);
       let file;
       try {
         file = await db.bookingFile.create({
-          data: { tenantId: booking.tenantId, bookingId: booking.id, uploadedById: actor.userId, kind: input.kind, fileKey: key, fileName: cleanFileName(input.name, check.ext), contentType: check.contentType, sizeBytes: check.size },
+          data: {
+            tenantId: booking.tenantId,
+            bookingId: booking.id,
+            uploadedById: actor.userId,
+            kind: input.kind,
+            fileKey: key,
+            fileName: cleanFileName(input.name, check.ext),
+            contentType: check.contentType,
+            sizeBytes: check.size,
+          },
           select: fileSelect,
         });
       } catch (error) {
@@ -207,7 +294,11 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
       }
       // Preparation for a session that is on (a hold not yet paid for may still lapse).
       if (input.kind === "PREPARATION" && booking.status === "CONFIRMED") {
-        const theirs = await db.bookingFile.findMany({ where: { bookingId: booking.id, kind: "PREPARATION", uploadedById: actor.userId }, orderBy: { createdAt: "desc" }, select: { fileName: true } });
+        const theirs = await db.bookingFile.findMany({
+          where: { bookingId: booking.id, kind: "PREPARATION", uploadedById: actor.userId },
+          orderBy: { createdAt: "desc" },
+          select: { fileName: true },
+        });
         const name = await nameOf(booking, isCoach);
         await tellOther(
           booking,
@@ -227,7 +318,11 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
       await participant(actor, file.bookingId);
       if (file.uploadedById !== actor.userId) throw forbidden("You can remove only files you added.");
       await db.bookingFile.delete({ where: { id: file.id } });
-      await storage.delete(file.fileKey).catch((e: unknown) => log.warn("session file not deleted from storage", { key: file.fileKey, error: String(e) }));
+      await storage
+        .delete(file.fileKey)
+        .catch((e: unknown) =>
+          log.warn("session file not deleted from storage", { key: file.fileKey, error: String(e) }),
+        );
       return { id: file.id };
     },
 
@@ -248,20 +343,35 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
       const { booking, isCoach } = await participant(actor, input.bookingId);
       if (!isCoach) throw forbidden("Only the coach writes session notes.");
       requireNotesOpen(booking);
-      if (input.body.length > NOTE_MAX_CHARS) throw new AppError("BAD_REQUEST", `A note is at most ${NOTE_MAX_CHARS} characters.`, { body: [`At most ${NOTE_MAX_CHARS} characters.`] });
+      if (input.body.length > NOTE_MAX_CHARS)
+        throw new AppError("BAD_REQUEST", `A note is at most ${NOTE_MAX_CHARS} characters.`, {
+          body: [`At most ${NOTE_MAX_CHARS} characters.`],
+        });
       const body = keyring.sealText(input.body, noteContext(booking.id, input.visibility));
       // What the client could read before, to tell news from a save that changed nothing they see.
       const before = input.visibility === "SHARED" ? await sharedWords(booking.id) : "";
       const saved = await db.sessionNote.upsert({
         where: { bookingId_visibility: { bookingId: booking.id, visibility: input.visibility } },
-        create: { tenantId: booking.tenantId, bookingId: booking.id, authorId: actor.userId, visibility: input.visibility, body },
+        create: {
+          tenantId: booking.tenantId,
+          bookingId: booking.id,
+          authorId: actor.userId,
+          visibility: input.visibility,
+          body,
+        },
         update: { body, authorId: actor.userId },
         select: { visibility: true, updatedAt: true },
       });
       // Only the shared note is news for the client, and only when its words changed.
       if (input.visibility === "SHARED" && words(input.body) && words(input.body) !== before) {
         const coach = booking.coachProfile.displayName;
-        await tellOther(booking, true, "session.shared_note", before ? `${coach} updated your progress note` : `${coach} shared a progress note`, (start) => `About your session on ${start}. Open the booking to read it.`);
+        await tellOther(
+          booking,
+          true,
+          "session.shared_note",
+          before ? `${coach} updated your progress note` : `${coach} shared a progress note`,
+          (start) => `About your session on ${start}. Open the booking to read it.`,
+        );
       }
       return { ...saved, body: input.body };
     },
@@ -271,15 +381,22 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
       if (!isCoach) throw forbidden("Only the coach adds action items.");
       requireNotesOpen(booking);
       const count = await db.actionItem.count({ where: { bookingId: booking.id } });
-      if (count >= ACTION_ITEMS_PER_BOOKING) throw new AppError("CONFLICT", `A session can have at most ${ACTION_ITEMS_PER_BOOKING} action items.`, { text: [`At most ${ACTION_ITEMS_PER_BOOKING} action items.`] });
-      const item = await db.actionItem.create({ data: { tenantId: booking.tenantId, bookingId: booking.id, text: input.text }, select: { id: true, text: true, doneAt: true, createdAt: true } });
+      if (count >= ACTION_ITEMS_PER_BOOKING)
+        throw new AppError("CONFLICT", `A session can have at most ${ACTION_ITEMS_PER_BOOKING} action items.`, {
+          text: [`At most ${ACTION_ITEMS_PER_BOOKING} action items.`],
+        });
+      const item = await db.actionItem.create({
+        data: { tenantId: booking.tenantId, bookingId: booking.id, text: input.text },
+        select: { id: true, text: true, doneAt: true, createdAt: true },
+      });
       const open = await db.actionItem.count({ where: { bookingId: booking.id, doneAt: null } });
       await tellOther(
         booking,
         true,
         "session.action_items",
         `Action items from ${booking.coachProfile.displayName}`,
-        (start) => `Added: “${item.text}”. ${open === 1 ? "1 action item is" : `${open} action items are`} open from your session on ${start}.`,
+        (start) =>
+          `Added: “${item.text}”. ${open === 1 ? "1 action item is" : `${open} action items are`} open from your session on ${start}.`,
       );
       return item;
     },
@@ -303,7 +420,11 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
         throw notFound("That action item");
       });
       if (isCoach) throw forbidden("Only the client ticks off action items.");
-      return db.actionItem.update({ where: { id: item.id }, data: { doneAt: done ? (item.doneAt ?? now()) : null }, select: { id: true, text: true, doneAt: true, createdAt: true } });
+      return db.actionItem.update({
+        where: { id: item.id },
+        data: { doneAt: done ? (item.doneAt ?? now()) : null },
+        select: { id: true, text: true, doneAt: true, createdAt: true },
+      });
     },
 
     /**
@@ -313,7 +434,11 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
     async history(actor: Actor) {
       const at = now();
       const bookings = await db.booking.findMany({
-        where: { tenantId: actor.tenantId, clientId: actor.userId, OR: [{ status: { in: ["COMPLETED", "NO_SHOW"] } }, { status: "CONFIRMED", endsAt: { lte: at } }] },
+        where: {
+          tenantId: actor.tenantId,
+          clientId: actor.userId,
+          OR: [{ status: { in: ["COMPLETED", "NO_SHOW"] } }, { status: "CONFIRMED", endsAt: { lte: at } }],
+        },
         orderBy: { startsAt: "desc" },
         take: 100,
         select: {
@@ -326,7 +451,10 @@ export function createSessionNotesService({ db, now, storage, keyring, log }: Se
           coachProfile: { select: { id: true, displayName: true } },
           service: { select: { name: true } },
           notes: { where: { visibility: "SHARED" }, select: { body: true, updatedAt: true } },
-          actionItems: { orderBy: { createdAt: "asc" }, select: { id: true, text: true, doneAt: true, createdAt: true } },
+          actionItems: {
+            orderBy: { createdAt: "asc" },
+            select: { id: true, text: true, doneAt: true, createdAt: true },
+          },
           files: { orderBy: { createdAt: "asc" }, select: fileSelect },
         },
       });

@@ -79,7 +79,11 @@ export function createSessionService(
   async function participantBooking(actor: Pick<Actor, "tenantId" | "userId">, bookingId: string) {
     if (!UUID.test(bookingId)) return null;
     const row = await db.booking.findFirst({
-      where: { id: bookingId, tenantId: actor.tenantId, OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }] },
+      where: {
+        id: bookingId,
+        tenantId: actor.tenantId,
+        OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }],
+      },
       select: {
         id: true,
         tenantId: true,
@@ -100,18 +104,47 @@ export function createSessionService(
 
   async function roomAccess(actor: Pick<Actor, "tenantId" | "userId">, bookingId: string): Promise<RoomAccess> {
     const row = await participantBooking(actor, bookingId);
-    if (!row) return { ok: false, reason: "NOT_FOUND", message: "This session was not found, or you are not one of its participants." };
+    if (!row)
+      return {
+        ok: false,
+        reason: "NOT_FOUND",
+        message: "This session was not found, or you are not one of its participants.",
+      };
     const opensAt = roomOpensAt(row.startsAt);
     const closesAt = roomClosesAt(row.endsAt);
     const times = { opensAt, closesAt };
-    if (row.status === "CANCELLED") return { ok: false, reason: "CANCELLED", message: "This session was cancelled, so its room is closed.", ...times };
-    if (row.status === "COMPLETED" || row.status === "NO_SHOW") return { ok: false, reason: "ENDED", message: "This session has ended.", ...times };
-    if (row.status !== "CONFIRMED") return { ok: false, reason: "NOT_CONFIRMED", message: "This booking is not confirmed yet: its room opens once it is paid.", ...times };
-    if (row.sessionType === "IN_PERSON") return { ok: false, reason: "IN_PERSON", message: "This session takes place in person, so it has no online room.", ...times };
+    if (row.status === "CANCELLED")
+      return {
+        ok: false,
+        reason: "CANCELLED",
+        message: "This session was cancelled, so its room is closed.",
+        ...times,
+      };
+    if (row.status === "COMPLETED" || row.status === "NO_SHOW")
+      return { ok: false, reason: "ENDED", message: "This session has ended.", ...times };
+    if (row.status !== "CONFIRMED")
+      return {
+        ok: false,
+        reason: "NOT_CONFIRMED",
+        message: "This booking is not confirmed yet: its room opens once it is paid.",
+        ...times,
+      };
+    if (row.sessionType === "IN_PERSON")
+      return {
+        ok: false,
+        reason: "IN_PERSON",
+        message: "This session takes place in person, so it has no online room.",
+        ...times,
+      };
     const at = now();
     if (at < opensAt) {
       const viewer = await db.user.findUnique({ where: { id: actor.userId }, select: { timeZone: true } });
-      return { ok: false, reason: "TOO_EARLY", message: `The room opens 10 minutes before the session starts: ${inZone(opensAt, viewer?.timeZone ?? "UTC")}.`, ...times };
+      return {
+        ok: false,
+        reason: "TOO_EARLY",
+        message: `The room opens 10 minutes before the session starts: ${inZone(opensAt, viewer?.timeZone ?? "UTC")}.`,
+        ...times,
+      };
     }
     if (at >= closesAt) return { ok: false, reason: "ENDED", message: "This session has ended.", ...times };
     const client = await db.user.findUniqueOrThrow({ where: { id: row.clientId }, select: { name: true } });
@@ -148,7 +181,10 @@ export function createSessionService(
   async function ensureRoom(bookingId: string): Promise<string> {
     const row = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { room: true } });
     if (row.room) return row.room;
-    await db.booking.updateMany({ where: { id: bookingId, room: null }, data: { room: randomBytes(16).toString("base64url") } });
+    await db.booking.updateMany({
+      where: { id: bookingId, room: null },
+      data: { room: randomBytes(16).toString("base64url") },
+    });
     return (await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { room: true } })).room!;
   }
 
@@ -164,11 +200,23 @@ export function createSessionService(
     return keyring.open(Buffer.from(again.e2eeKeySealed!, "base64"), bookingId);
   }
 
-  async function recordJoin(input: { tenantId: string; bookingId: string; userId: string; transport: Transport; at?: Date }): Promise<string> {
+  async function recordJoin(input: {
+    tenantId: string;
+    bookingId: string;
+    userId: string;
+    transport: Transport;
+    at?: Date;
+  }): Promise<string> {
     const booking = await participantBooking({ tenantId: input.tenantId, userId: input.userId }, input.bookingId);
     if (!booking) throw notFound("That session");
     const row = await db.attendance.create({
-      data: { tenantId: input.tenantId, bookingId: input.bookingId, userId: input.userId, transport: input.transport, joinedAt: input.at ?? now() },
+      data: {
+        tenantId: input.tenantId,
+        bookingId: input.bookingId,
+        userId: input.userId,
+        transport: input.transport,
+        joinedAt: input.at ?? now(),
+      },
       select: { id: true },
     });
     return row.id;
@@ -177,12 +225,20 @@ export function createSessionService(
   /** Closes one attendance row; closing it again changes nothing. */
   async function recordLeave(attendanceId: string, at?: Date): Promise<{ closed: boolean }> {
     if (!UUID.test(attendanceId)) return { closed: false };
-    const { count } = await db.attendance.updateMany({ where: { id: attendanceId, leftAt: null }, data: { leftAt: at ?? now() } });
+    const { count } = await db.attendance.updateMany({
+      where: { id: attendanceId, leftAt: null },
+      data: { leftAt: at ?? now() },
+    });
     return { closed: count > 0 };
   }
 
   /** Closes the latest open row of this user in this booking on this transport. */
-  async function recordLeaveFor(input: { bookingId: string; userId: string; transport: Transport; at?: Date }): Promise<{ closed: boolean }> {
+  async function recordLeaveFor(input: {
+    bookingId: string;
+    userId: string;
+    transport: Transport;
+    at?: Date;
+  }): Promise<{ closed: boolean }> {
     const open = await db.attendance.findFirst({
       where: { bookingId: input.bookingId, userId: input.userId, transport: input.transport, leftAt: null },
       orderBy: { joinedAt: "desc" },
@@ -215,8 +271,13 @@ export function createSessionService(
      */
     async livekitToken(actor: Actor, bookingId: string) {
       const access = await requireAccess(actor, bookingId);
-      if (!livekitConfigured()) throw new AppError("PRECONDITION_FAILED", "Live video through LiveKit is not configured here; sessions use a direct peer-to-peer call.");
-      if (access.booking.sessionType === "IN_PERSON") throw new AppError("CONFLICT", "This session takes place in person.");
+      if (!livekitConfigured())
+        throw new AppError(
+          "PRECONDITION_FAILED",
+          "Live video through LiveKit is not configured here; sessions use a direct peer-to-peer call.",
+        );
+      if (access.booking.sessionType === "IN_PERSON")
+        throw new AppError("CONFLICT", "This session takes place in person.");
       const room = await ensureRoom(bookingId);
       const sources = PUBLISH_SOURCES[access.booking.sessionType];
       const me = access.role === "coach" ? access.booking.coach : access.booking.client;
@@ -238,7 +299,12 @@ export function createSessionService(
         hidden: false,
       });
       const key = await e2eeKey(bookingId);
-      return { url: env.LIVEKIT_URL!, token: await token.toJwt(), e2eeKey: key.toString("base64"), expiresInSeconds: LIVEKIT_TOKEN_TTL_SECONDS };
+      return {
+        url: env.LIVEKIT_URL!,
+        token: await token.toJwt(),
+        e2eeKey: key.toString("base64"),
+        expiresInSeconds: LIVEKIT_TOKEN_TTL_SECONDS,
+      };
     },
 
     /**
@@ -252,18 +318,35 @@ export function createSessionService(
       try {
         event = await receiver.receive(rawBody, authorization ?? undefined);
       } catch (error) {
-        throw new AppError("UNAUTHORIZED", `The LiveKit webhook signature is not valid: ${error instanceof Error ? error.message : String(error)}`);
+        throw new AppError(
+          "UNAUTHORIZED",
+          `The LiveKit webhook signature is not valid: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       if (!event.id) throw new AppError("BAD_REQUEST", "The LiveKit event has no id.");
       const roomName = event.room?.name ?? null;
-      const booking = roomName ? await db.booking.findUnique({ where: { room: roomName }, select: { id: true, tenantId: true } }) : null;
+      const booking = roomName
+        ? await db.booking.findUnique({ where: { room: roomName }, select: { id: true, tenantId: true } })
+        : null;
       const created = await db.webhookEvent.createMany({
-        data: [{ provider: "livekit", eventId: event.id, type: event.event, tenantId: booking?.tenantId ?? null, bookingId: booking?.id ?? null, payload: JSON.parse(rawBody) }],
+        data: [
+          {
+            provider: "livekit",
+            eventId: event.id,
+            type: event.event,
+            tenantId: booking?.tenantId ?? null,
+            bookingId: booking?.id ?? null,
+            payload: JSON.parse(rawBody),
+          },
+        ],
         skipDuplicates: true,
       });
       if (created.count === 0) {
         // Handled before: nothing to do. Stored but never finished (a failure midway): finish it now.
-        const previous = await db.webhookEvent.findUniqueOrThrow({ where: { provider_eventId: { provider: "livekit", eventId: event.id } }, select: { processedAt: true, outcome: true } });
+        const previous = await db.webhookEvent.findUniqueOrThrow({
+          where: { provider_eventId: { provider: "livekit", eventId: event.id } },
+          select: { processedAt: true, outcome: true },
+        });
         if (previous.processedAt) return { duplicate: true, outcome: previous.outcome ?? "DUPLICATE" };
       }
       // When it happened (LiveKit may deliver late, or retry), never later than now.
@@ -275,19 +358,33 @@ export function createSessionService(
         outcome = "UNKNOWN_ROOM";
       } else if (event.event === "participant_joined" && UUID.test(identity)) {
         try {
-          await recordJoin({ tenantId: booking.tenantId, bookingId: booking.id, userId: identity, transport: "livekit", at });
+          await recordJoin({
+            tenantId: booking.tenantId,
+            bookingId: booking.id,
+            userId: identity,
+            transport: "livekit",
+            at,
+          });
           outcome = "JOINED";
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           outcome = "NOT_PARTICIPANT";
         }
       } else if (event.event === "participant_left" && UUID.test(identity)) {
-        outcome = (await recordLeaveFor({ bookingId: booking.id, userId: identity, transport: "livekit", at })).closed ? "LEFT" : "NOT_OPEN";
+        outcome = (await recordLeaveFor({ bookingId: booking.id, userId: identity, transport: "livekit", at })).closed
+          ? "LEFT"
+          : "NOT_OPEN";
       } else if (event.event === "room_finished") {
-        const { count } = await db.attendance.updateMany({ where: { bookingId: booking.id, transport: "livekit", leftAt: null }, data: { leftAt: at } });
+        const { count } = await db.attendance.updateMany({
+          where: { bookingId: booking.id, transport: "livekit", leftAt: null },
+          data: { leftAt: at },
+        });
         outcome = `ROOM_FINISHED:${count}`;
       }
-      await db.webhookEvent.update({ where: { provider_eventId: { provider: "livekit", eventId: event.id } }, data: { processedAt: now(), outcome } });
+      await db.webhookEvent.update({
+        where: { provider_eventId: { provider: "livekit", eventId: event.id } },
+        data: { processedAt: now(), outcome },
+      });
       return { duplicate: false, outcome };
     },
 
@@ -325,41 +422,78 @@ export function createSessionService(
     async attendance(actor: Actor, bookingId: string) {
       const row = await participantBooking(actor, bookingId);
       if (!row) throw notFound("That booking");
-      const rows = await db.attendance.findMany({ where: { bookingId }, orderBy: { joinedAt: "asc" }, select: { userId: true, transport: true, joinedAt: true, leftAt: true } });
-      return { rows, outcomeSummary: (await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { outcomeSummary: true } })).outcomeSummary };
+      const rows = await db.attendance.findMany({
+        where: { bookingId },
+        orderBy: { joinedAt: "asc" },
+        select: { userId: true, transport: true, joinedAt: true, leftAt: true },
+      });
+      return {
+        rows,
+        outcomeSummary: (
+          await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { outcomeSummary: true } })
+        ).outcomeSummary,
+      };
     },
   };
 
-  async function decideOutcome(bookingId: string): Promise<{ outcome: "COMPLETED" | "NO_SHOW" | "COACH_ABSENT" | "NOT_DUE" | "ALREADY_DECIDED"; summary?: string }> {
+  async function decideOutcome(
+    bookingId: string,
+  ): Promise<{ outcome: "COMPLETED" | "NO_SHOW" | "COACH_ABSENT" | "NOT_DUE" | "ALREADY_DECIDED"; summary?: string }> {
     const booking = await db.booking.findUnique({
       where: { id: bookingId },
-      select: { id: true, tenantId: true, status: true, sessionType: true, startsAt: true, endsAt: true, clientId: true, priceMinor: true, packagePurchaseId: true, coachProfile: { select: { userId: true, displayName: true } } },
+      select: {
+        id: true,
+        tenantId: true,
+        status: true,
+        sessionType: true,
+        startsAt: true,
+        endsAt: true,
+        clientId: true,
+        priceMinor: true,
+        packagePurchaseId: true,
+        coachProfile: { select: { userId: true, displayName: true } },
+      },
     });
     if (!booking || booking.status !== "CONFIRMED") return { outcome: "ALREADY_DECIDED" };
     const opensAt = roomOpensAt(booking.startsAt);
     const closesAt = roomClosesAt(booking.endsAt);
     if (now() < closesAt) return { outcome: "NOT_DUE" };
     const coachUserId = booking.coachProfile.userId;
-    const client = await db.user.findUniqueOrThrow({ where: { id: booking.clientId }, select: { name: true, timeZone: true } });
+    const client = await db.user.findUniqueOrThrow({
+      where: { id: booking.clientId },
+      select: { name: true, timeZone: true },
+    });
     const rows = await db.attendance.findMany({
       where: { bookingId, joinedAt: { lt: closesAt }, OR: [{ leftAt: null }, { leftAt: { gt: opensAt } }] },
       select: { userId: true, joinedAt: true, leftAt: true },
     });
-    const minutes = (userId: string) => attendedMinutes(rows.filter((r) => r.userId === userId), opensAt, closesAt);
+    const minutes = (userId: string) =>
+      attendedMinutes(
+        rows.filter((r) => r.userId === userId),
+        opensAt,
+        closesAt,
+      );
     const coachCame = rows.some((r) => r.userId === coachUserId);
     const clientCame = rows.some((r) => r.userId === booking.clientId);
-    const line = (name: string, came: boolean, userId: string) => `${name}: ${came ? `attended, ${minutes(userId)} min` : "did not join"}`;
+    const line = (name: string, came: boolean, userId: string) =>
+      `${name}: ${came ? `attended, ${minutes(userId)} min` : "did not join"}`;
     const summary =
       booking.sessionType === "IN_PERSON"
         ? "In-person session: attendance is not recorded online."
         : `${line(booking.coachProfile.displayName, coachCame, coachUserId)}. ${line(client.name, clientCame, booking.clientId)}.`;
     const decidedAt = now();
     // Stays still open when the room closed end there.
-    await db.attendance.updateMany({ where: { bookingId, leftAt: null, joinedAt: { lt: closesAt } }, data: { leftAt: closesAt } });
+    await db.attendance.updateMany({
+      where: { bookingId, leftAt: null, joinedAt: { lt: closesAt } },
+      data: { leftAt: closesAt },
+    });
 
     async function finish(to: "COMPLETED" | "NO_SHOW") {
       assertBookingTransition("CONFIRMED", to);
-      const { count } = await db.booking.updateMany({ where: { id: bookingId, status: "CONFIRMED" }, data: { status: to, outcomeAt: decidedAt, outcomeSummary: summary } });
+      const { count } = await db.booking.updateMany({
+        where: { id: bookingId, status: "CONFIRMED" },
+        data: { status: to, outcomeAt: decidedAt, outcomeSummary: summary },
+      });
       return count > 0;
     }
 
@@ -376,8 +510,19 @@ export function createSessionService(
       await payments.cancelForCoachAbsence(bookingId, "The coach did not join the session.");
       await db.booking.update({ where: { id: bookingId }, data: { outcomeAt: decidedAt, outcomeSummary: summary } });
     }
-    const titles = { COMPLETED: "Session completed", NO_SHOW: "Your client did not attend", COACH_ABSENT: "Session missed: the client was refunded" } as const;
-    await notifications.notify({ tenantId: booking.tenantId, userId: coachUserId, kind: `session.${outcome.toLowerCase()}`, title: titles[outcome], body: summary, link: `/bookings/${bookingId}` });
+    const titles = {
+      COMPLETED: "Session completed",
+      NO_SHOW: "Your client did not attend",
+      COACH_ABSENT: "Session missed: the client was refunded",
+    } as const;
+    await notifications.notify({
+      tenantId: booking.tenantId,
+      userId: coachUserId,
+      kind: `session.${outcome.toLowerCase()}`,
+      title: titles[outcome],
+      body: summary,
+      link: `/bookings/${bookingId}`,
+    });
     if (outcome === "NO_SHOW") {
       // The client hears it too, in-app and by mail, with what the cancellation policy means for
       // them. (When only the client came, the payments service has told them about the refund.)
@@ -404,7 +549,10 @@ export function createSessionService(
 /** Minutes covered by the union of these stays, clipped to [from, to]; open stays run to `to`. */
 export function attendedMinutes(rows: { joinedAt: Date; leftAt: Date | null }[], from: Date, to: Date): number {
   const spans = rows
-    .map((r) => [Math.max(r.joinedAt.getTime(), from.getTime()), Math.min((r.leftAt ?? to).getTime(), to.getTime())] as const)
+    .map(
+      (r) =>
+        [Math.max(r.joinedAt.getTime(), from.getTime()), Math.min((r.leftAt ?? to).getTime(), to.getTime())] as const,
+    )
     .filter(([a, b]) => b > a)
     .sort((x, y) => x[0] - y[0]);
   let total = 0;

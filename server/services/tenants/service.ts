@@ -41,9 +41,17 @@ const isUniqueViolation = (error: unknown) =>
  * Tenants and their members. Every tenant-scoped function takes the caller's tenant id
  * first; nothing here reads across tenants except the system-admin functions, which say so.
  */
-export function createTenantService({ db, realtime }: ServiceDeps, hooks: { payoutScheduleChanged?: (tenantId: string) => Promise<unknown> } = {}) {
+export function createTenantService(
+  { db, realtime }: ServiceDeps,
+  hooks: { payoutScheduleChanged?: (tenantId: string) => Promise<unknown> } = {},
+) {
   const announce = (t: { id: string; name: string; featureCoaches: boolean; featurePremiumCoachServices: boolean }) => {
-    realtime.emitToTenant(t.id, "tenant:updated", { tenantId: t.id, name: t.name, featureCoaches: t.featureCoaches, featurePremiumCoachServices: t.featurePremiumCoachServices });
+    realtime.emitToTenant(t.id, "tenant:updated", {
+      tenantId: t.id,
+      name: t.name,
+      featureCoaches: t.featureCoaches,
+      featurePremiumCoachServices: t.featurePremiumCoachServices,
+    });
     return t;
   };
   return {
@@ -66,11 +74,18 @@ export function createTenantService({ db, realtime }: ServiceDeps, hooks: { payo
      * How often coaches are paid out: DAILY, or MONTHLY on an anchor day (1–31; short months pay
      * on their last day). A change is applied to every coach's payout account (Stripe) by jobs.
      */
-    async updatePayoutSchedule(tenantId: string, input: { payoutSchedule: "DAILY" | "MONTHLY"; payoutMonthlyAnchor: number }) {
-      const before = await db.tenant.findUnique({ where: { id: tenantId }, select: { payoutSchedule: true, payoutMonthlyAnchor: true } });
+    async updatePayoutSchedule(
+      tenantId: string,
+      input: { payoutSchedule: "DAILY" | "MONTHLY"; payoutMonthlyAnchor: number },
+    ) {
+      const before = await db.tenant.findUnique({
+        where: { id: tenantId },
+        select: { payoutSchedule: true, payoutMonthlyAnchor: true },
+      });
       if (!before) throw notFound("The organisation");
       const tenant = await db.tenant.update({ where: { id: tenantId }, data: input, select: settingsSelect });
-      if (before.payoutSchedule !== tenant.payoutSchedule || before.payoutMonthlyAnchor !== tenant.payoutMonthlyAnchor) await hooks.payoutScheduleChanged?.(tenantId);
+      if (before.payoutSchedule !== tenant.payoutSchedule || before.payoutMonthlyAnchor !== tenant.payoutMonthlyAnchor)
+        await hooks.payoutScheduleChanged?.(tenantId);
       return tenant;
     },
 
@@ -94,7 +109,10 @@ export function createTenantService({ db, realtime }: ServiceDeps, hooks: { payo
     // ---- system administration: across tenants by design ----
 
     async listAll() {
-      const tenants = await db.tenant.findMany({ select: { ...settingsSelect, createdAt: true, _count: { select: { memberships: true } } }, orderBy: { createdAt: "asc" } });
+      const tenants = await db.tenant.findMany({
+        select: { ...settingsSelect, createdAt: true, _count: { select: { memberships: true } } },
+        orderBy: { createdAt: "asc" },
+      });
       return tenants.map(({ _count, ...t }) => ({ ...t, memberCount: _count.memberships }));
     },
 
@@ -103,7 +121,9 @@ export function createTenantService({ db, realtime }: ServiceDeps, hooks: { payo
         return await db.tenant.create({ data: { name: input.name.trim(), slug: input.slug }, select: settingsSelect });
       } catch (error) {
         if (isUniqueViolation(error)) {
-          throw new AppError("CONFLICT", "That address is taken.", { slug: ["Another organisation already uses this address."] });
+          throw new AppError("CONFLICT", "That address is taken.", {
+            slug: ["Another organisation already uses this address."],
+          });
         }
         throw error;
       }

@@ -9,7 +9,9 @@ export const tagList = (what: string, max = 12) =>
     .max(max, `At most ${max} ${what}s.`)
     .transform((tags) => [...new Set(tags)]);
 
-export const sessionType = z.enum(["VIDEO", "PHONE", "CHAT", "IN_PERSON"], { error: "Choose video, phone, chat or in person." });
+export const sessionType = z.enum(["VIDEO", "PHONE", "CHAT", "IN_PERSON"], {
+  error: "Choose video, phone, chat or in person.",
+});
 
 export const isTimeZone = (tz: string) => {
   try {

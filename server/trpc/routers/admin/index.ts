@@ -6,13 +6,18 @@ export const createTenantInput = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "Use 1 to 40 lowercase letters, digits and dashes, not starting or ending with a dash."),
+    .regex(
+      /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/,
+      "Use 1 to 40 lowercase letters, digits and dashes, not starting or ending with a dash.",
+    ),
 });
 
 export const adminRouter = router({
   tenants: systemAdminProcedure.query(({ ctx }) => ctx.services.tenants.listAll()),
 
-  createTenant: systemAdminProcedure.input(createTenantInput).mutation(({ ctx, input }) => ctx.services.tenants.create(input)),
+  createTenant: systemAdminProcedure
+    .input(createTenantInput)
+    .mutation(({ ctx, input }) => ctx.services.tenants.create(input)),
 
   setTenantFlags: systemAdminProcedure
     .input(
@@ -22,7 +27,10 @@ export const adminRouter = router({
           featureCoaches: z.boolean().optional(),
           featurePremiumCoachServices: z.boolean().optional(),
         })
-        .refine((v) => v.featureCoaches !== undefined || v.featurePremiumCoachServices !== undefined, "Name at least one flag to change."),
+        .refine(
+          (v) => v.featureCoaches !== undefined || v.featurePremiumCoachServices !== undefined,
+          "Name at least one flag to change.",
+        ),
     )
     .mutation(({ ctx, input }) => {
       const { tenantId, ...flags } = input;

@@ -10,12 +10,17 @@ const isTimeZone = (tz: string) => {
   }
 };
 
-const email = z.string().trim().max(254, "Email addresses are at most 254 characters.").pipe(z.email("Enter a valid email address."));
-const newPassword = z
+const email = z
   .string()
-  .min(10, "Use at least 10 characters.")
-  .max(256, "Use at most 256 characters.");
-const slug = z.string().trim().toLowerCase().regex(/^[a-z0-9-]{1,40}$/, "Not a valid organisation address.");
+  .trim()
+  .max(254, "Email addresses are at most 254 characters.")
+  .pipe(z.email("Enter a valid email address."));
+const newPassword = z.string().min(10, "Use at least 10 characters.").max(256, "Use at most 256 characters.");
+const slug = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9-]{1,40}$/, "Not a valid organisation address.");
 
 export const signUpInput = z.object({
   name: z.string().trim().min(1, "Enter your name.").max(100, "Names are at most 100 characters."),
@@ -65,7 +70,14 @@ export const authRouter = router({
 
   /** The viewer's own time zone (every page shows times in it). */
   setTimeZone: authedProcedure
-    .input(z.object({ timeZone: z.string().trim().refine(isTimeZone, "Unknown time zone: choose one from the list, such as Europe/Amsterdam.") }))
+    .input(
+      z.object({
+        timeZone: z
+          .string()
+          .trim()
+          .refine(isTimeZone, "Unknown time zone: choose one from the list, such as Europe/Amsterdam."),
+      }),
+    )
     .mutation(({ ctx, input }) => ctx.services.auth.setTimeZone(ctx.user.id, input.timeZone)),
   changePassword: authedProcedure
     .input(z.object({ currentPassword: z.string().min(1, "Enter your current password.").max(256), newPassword }))

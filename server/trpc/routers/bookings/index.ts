@@ -1,13 +1,17 @@
 import { coachingProcedure, router, z } from "../../init.ts";
 import { id, sessionType } from "../inputs.ts";
 
-const instant = z.iso.datetime({ offset: true, error: "Use an ISO date-time such as 2026-06-01T09:00:00Z." }).transform((s) => new Date(s));
+const instant = z.iso
+  .datetime({ offset: true, error: "Use an ISO date-time such as 2026-06-01T09:00:00Z." })
+  .transform((s) => new Date(s));
 const hhmm = z.string();
 
 export const availabilityInput = z.object({
   timeZone: z.string(),
   weekly: z.array(z.object({ weekday: z.number().int(), start: hhmm, end: hhmm })).max(100),
-  overrides: z.array(z.object({ date: z.string(), intervals: z.array(z.object({ start: hhmm, end: hhmm })).max(10) })).max(366),
+  overrides: z
+    .array(z.object({ date: z.string(), intervals: z.array(z.object({ start: hhmm, end: hhmm })).max(10) }))
+    .max(366),
   bufferBeforeMinutes: z.number().int(),
   bufferAfterMinutes: z.number().int(),
   minNoticeMinutes: z.number().int(),
@@ -21,14 +25,23 @@ export const bookingsRouter = router({
   myAvailability: coachingProcedure.query(({ ctx }) => ctx.services.bookings.myAvailability(ctx.actor)),
   setAvailability: coachingProcedure
     .input(availabilityInput)
-    .mutation(({ ctx, input }) => ctx.services.bookings.setAvailability(ctx.actor, input as Parameters<typeof ctx.services.bookings.setAvailability>[1])),
+    .mutation(({ ctx, input }) =>
+      ctx.services.bookings.setAvailability(
+        ctx.actor,
+        input as Parameters<typeof ctx.services.bookings.setAvailability>[1],
+      ),
+    ),
   addTimeOff: coachingProcedure
     .input(z.object({ startsAt: instant, endsAt: instant, reason: z.string().trim().max(200).default("") }))
     .mutation(({ ctx, input }) => ctx.services.bookings.addTimeOff(ctx.actor, input)),
-  removeTimeOff: coachingProcedure.input(z.object({ timeOffId: id("time off") })).mutation(({ ctx, input }) => ctx.services.bookings.removeTimeOff(ctx.actor, input.timeOffId)),
+  removeTimeOff: coachingProcedure
+    .input(z.object({ timeOffId: id("time off") }))
+    .mutation(({ ctx, input }) => ctx.services.bookings.removeTimeOff(ctx.actor, input.timeOffId)),
   slots: coachingProcedure
     .input(z.object({ serviceId: id("service"), from: instant.optional(), to: instant.optional() }))
-    .query(({ ctx, input }) => ctx.services.bookings.slotsForService(ctx.actor.tenantId, input.serviceId, { from: input.from, to: input.to })),
+    .query(({ ctx, input }) =>
+      ctx.services.bookings.slotsForService(ctx.actor.tenantId, input.serviceId, { from: input.from, to: input.to }),
+    ),
   hold: coachingProcedure
     .input(
       z.object({
@@ -45,19 +58,27 @@ export const bookingsRouter = router({
   mine: coachingProcedure.query(({ ctx }) => ctx.services.bookings.mine(ctx.actor)),
   rescheduleOptions: coachingProcedure
     .input(z.object({ bookingId: id("booking"), from: instant.optional(), to: instant.optional() }))
-    .query(({ ctx, input }) => ctx.services.bookings.rescheduleOptions(ctx.actor, input.bookingId, { from: input.from, to: input.to })),
+    .query(({ ctx, input }) =>
+      ctx.services.bookings.rescheduleOptions(ctx.actor, input.bookingId, { from: input.from, to: input.to }),
+    ),
   reschedule: coachingProcedure
     .input(z.object({ bookingId: id("booking"), startsAt: instant }))
     .mutation(({ ctx, input }) => ctx.services.bookings.reschedule(ctx.actor, input.bookingId, input.startsAt)),
   forCoach: coachingProcedure.query(({ ctx }) => ctx.services.bookings.forCoach(ctx.actor)),
   /** The coach's private calendar feed URL (renew: a new secret; old links stop working). */
-  calendarFeed: coachingProcedure.input(z.object({ renew: z.boolean().default(false) }).optional()).mutation(async ({ ctx, input }) => {
-    const token = await ctx.services.bookings.calendarFeedToken(ctx.actor, input?.renew ?? false);
-    return { url: `${ctx.env.APP_ORIGIN ?? new URL(ctx.req.url).origin}/calendar/${token}.ics` };
-  }),
+  calendarFeed: coachingProcedure
+    .input(z.object({ renew: z.boolean().default(false) }).optional())
+    .mutation(async ({ ctx, input }) => {
+      const token = await ctx.services.bookings.calendarFeedToken(ctx.actor, input?.renew ?? false);
+      return { url: `${ctx.env.APP_ORIGIN ?? new URL(ctx.req.url).origin}/calendar/${token}.ics` };
+    }),
   /** The booking as an iCalendar (.ics) file. */
   calendarFile: coachingProcedure
     .input(z.object({ bookingId: id("booking") }))
-    .query(({ ctx, input }) => ctx.services.bookings.icsFor(ctx.actor, input.bookingId, ctx.env.APP_ORIGIN ?? new URL(ctx.req.url).origin)),
-  detail: coachingProcedure.input(z.object({ bookingId: id("booking") })).query(({ ctx, input }) => ctx.services.bookings.detail(ctx.actor, input.bookingId)),
+    .query(({ ctx, input }) =>
+      ctx.services.bookings.icsFor(ctx.actor, input.bookingId, ctx.env.APP_ORIGIN ?? new URL(ctx.req.url).origin),
+    ),
+  detail: coachingProcedure
+    .input(z.object({ bookingId: id("booking") }))
+    .query(({ ctx, input }) => ctx.services.bookings.detail(ctx.actor, input.bookingId)),
 });

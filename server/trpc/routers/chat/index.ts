@@ -5,10 +5,21 @@ const seq = z.number().int("A whole sequence number.").min(0, "Sequence numbers 
 
 export const chatRouter = router({
   /** The chat of a booking's session, for its coach and client. */
-  sessionThread: coachingProcedure.input(z.object({ bookingId: id("booking") })).query(({ ctx, input }) => ctx.services.chat.sessionThread(ctx.actor, input.bookingId)),
+  sessionThread: coachingProcedure
+    .input(z.object({ bookingId: id("booking") }))
+    .query(({ ctx, input }) => ctx.services.chat.sessionThread(ctx.actor, input.bookingId)),
   /** A page of history: the newest page, the page before `beforeSeq`, or the messages after `afterSeq`. */
   history: coachingProcedure
-    .input(z.object({ threadId: id("thread"), beforeSeq: seq.optional(), afterSeq: seq.optional(), limit: z.number().int().min(1).max(200).optional() }))
+    .input(
+      z.object({
+        threadId: id("thread"),
+        beforeSeq: seq.optional(),
+        afterSeq: seq.optional(),
+        limit: z.number().int().min(1).max(200).optional(),
+      }),
+    )
     .query(({ ctx, input }) => ctx.services.chat.history(ctx.actor, input)),
-  markRead: coachingProcedure.input(z.object({ threadId: id("thread"), seq })).mutation(({ ctx, input }) => ctx.services.chat.markRead(ctx.actor, input.threadId, input.seq)),
+  markRead: coachingProcedure
+    .input(z.object({ threadId: id("thread"), seq }))
+    .mutation(({ ctx, input }) => ctx.services.chat.markRead(ctx.actor, input.threadId, input.seq)),
 });

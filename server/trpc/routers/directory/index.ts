@@ -2,7 +2,13 @@ import { TOPICS } from "../../../services/coaches/service.ts";
 import { coachingProcedure, router, z } from "../../init.ts";
 import { id, sessionType } from "../inputs.ts";
 
-const optionalText = (max: number) => z.string().trim().max(max, `At most ${max} characters.`).optional().transform((v) => (v ? v : undefined));
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters.`)
+    .optional()
+    .transform((v) => (v ? v : undefined));
 
 export const directoryQuery = z
   .object({
@@ -12,7 +18,12 @@ export const directoryQuery = z
     sessionType: sessionType.optional(),
     minPriceMinor: z.number().int().min(0, "Cannot be negative.").optional(),
     maxPriceMinor: z.number().int().min(0, "Cannot be negative.").optional(),
-    language: z.string().trim().toLowerCase().regex(/^[a-z]{2,3}$/, "Use a language code such as en.").optional(),
+    language: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z]{2,3}$/, "Use a language code such as en.")
+      .optional(),
     minRating: z.number().min(1, "Ratings go from 1 to 5.").max(5, "Ratings go from 1 to 5.").optional(),
     location: optionalText(120),
     freeWithinDays: z.number().int().min(1, "At least 1 day.").max(60, "At most 60 days.").optional(),
@@ -27,7 +38,9 @@ export const directoryQuery = z
 
 /** The client-facing directory of approved coaches. */
 export const directoryRouter = router({
-  search: coachingProcedure.input(directoryQuery).query(({ ctx, input }) => ctx.services.directory.search(ctx.actor.tenantId, input)),
+  search: coachingProcedure
+    .input(directoryQuery)
+    .query(({ ctx, input }) => ctx.services.directory.search(ctx.actor.tenantId, input)),
   featured: coachingProcedure.query(({ ctx }) => ctx.services.directory.featured(ctx.actor.tenantId)),
   facets: coachingProcedure.query(({ ctx }) => ctx.services.directory.facets(ctx.actor.tenantId)),
   profile: coachingProcedure.input(z.object({ coachId: id("coach") })).query(async ({ ctx, input }) => {

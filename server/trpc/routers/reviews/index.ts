@@ -14,7 +14,12 @@ export const reviewsRouter = router({
     )
     .mutation(({ ctx, input }) => ctx.services.reviews.create(ctx.actor, input)),
   respond: coachingProcedure
-    .input(z.object({ reviewId: id("review"), response: z.string().trim().min(2, "Write a response.").max(2000, "At most 2000 characters.") }))
+    .input(
+      z.object({
+        reviewId: id("review"),
+        response: z.string().trim().min(2, "Write a response.").max(2000, "At most 2000 characters."),
+      }),
+    )
     .mutation(({ ctx, input }) => ctx.services.reviews.respond(ctx.actor, input.reviewId, input.response)),
   mine: coachingProcedure.query(({ ctx }) => ctx.services.reviews.mine(ctx.actor)),
 });

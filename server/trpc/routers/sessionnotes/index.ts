@@ -6,7 +6,9 @@ const fileKind = z.enum(["PREPARATION", "RESOURCE"], { error: "Choose preparatio
 
 /** Session notes, action items and files of a booking, for its coach and client. */
 export const sessionNotesRouter = router({
-  forBooking: coachingProcedure.input(z.object({ bookingId })).query(({ ctx, input }) => ctx.services.sessionNotes.forBooking(ctx.actor, input.bookingId)),
+  forBooking: coachingProcedure
+    .input(z.object({ bookingId }))
+    .query(({ ctx, input }) => ctx.services.sessionNotes.forBooking(ctx.actor, input.bookingId)),
   /** Only through a server-side caller (a Remix action reading a multipart form); JSON cannot carry a file. */
   uploadFile: coachingProcedure
     .input(z.object({ bookingId, kind: fileKind, file: z.instanceof(Blob, { error: "Attach a file." }) }))
@@ -18,14 +20,29 @@ export const sessionNotesRouter = router({
         bytes: new Uint8Array(await input.file.arrayBuffer()),
       }),
     ),
-  deleteFile: coachingProcedure.input(z.object({ fileId: id("file") })).mutation(({ ctx, input }) => ctx.services.sessionNotes.deleteFile(ctx.actor, input.fileId)),
+  deleteFile: coachingProcedure
+    .input(z.object({ fileId: id("file") }))
+    .mutation(({ ctx, input }) => ctx.services.sessionNotes.deleteFile(ctx.actor, input.fileId)),
   saveNote: coachingProcedure
-    .input(z.object({ bookingId, visibility: z.enum(["PRIVATE", "SHARED"], { error: "Choose the private or the shared note." }), body: z.string().max(20_000, "At most 20000 characters.") }))
+    .input(
+      z.object({
+        bookingId,
+        visibility: z.enum(["PRIVATE", "SHARED"], { error: "Choose the private or the shared note." }),
+        body: z.string().max(20_000, "At most 20000 characters."),
+      }),
+    )
     .mutation(({ ctx, input }) => ctx.services.sessionNotes.saveNote(ctx.actor, input)),
   addActionItem: coachingProcedure
-    .input(z.object({ bookingId, text: z.string().trim().min(1, "Write the action item.").max(500, "At most 500 characters.") }))
+    .input(
+      z.object({
+        bookingId,
+        text: z.string().trim().min(1, "Write the action item.").max(500, "At most 500 characters."),
+      }),
+    )
     .mutation(({ ctx, input }) => ctx.services.sessionNotes.addActionItem(ctx.actor, input)),
-  removeActionItem: coachingProcedure.input(z.object({ itemId: id("action item") })).mutation(({ ctx, input }) => ctx.services.sessionNotes.removeActionItem(ctx.actor, input.itemId)),
+  removeActionItem: coachingProcedure
+    .input(z.object({ itemId: id("action item") }))
+    .mutation(({ ctx, input }) => ctx.services.sessionNotes.removeActionItem(ctx.actor, input.itemId)),
   setActionItemDone: coachingProcedure
     .input(z.object({ itemId: id("action item"), done: z.boolean() }))
     .mutation(({ ctx, input }) => ctx.services.sessionNotes.setActionItemDone(ctx.actor, input.itemId, input.done)),
