@@ -75,20 +75,16 @@ export async function main(env: Env) {
     const t0 = Date.now();
     try {
       await db.$queryRaw`SELECT 1`;
-      res
-        .status(shuttingDown ? 503 : 200)
-        .json({
-          status: shuttingDown ? "shutting-down" : "ok",
-          database: { status: "up", embedded: Boolean(embedded), latencyMs: Date.now() - t0 },
-          uptimeS: Math.round(process.uptime()),
-        });
+      res.status(shuttingDown ? 503 : 200).json({
+        status: shuttingDown ? "shutting-down" : "ok",
+        database: { status: "up", embedded: Boolean(embedded), latencyMs: Date.now() - t0 },
+        uptimeS: Math.round(process.uptime()),
+      });
     } catch (error) {
-      res
-        .status(503)
-        .json({
-          status: "degraded",
-          database: { status: "down", error: error instanceof Error ? error.message : String(error) },
-        });
+      res.status(503).json({
+        status: "degraded",
+        database: { status: "down", error: error instanceof Error ? error.message : String(error) },
+      });
     }
   });
 

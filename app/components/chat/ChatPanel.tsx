@@ -221,40 +221,38 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
       setPending((all) =>
         all.map((x) => (x.clientMessageId === p.clientMessageId ? { ...x, status: "sending", error: undefined } : x)),
       );
-      socket
-        .timeout(10_000)
-        .emit(
-          "chat:send",
-          {
-            threadId,
-            clientMessageId: p.clientMessageId,
-            text: p.text || undefined,
-            attachmentId: p.attachment?.attachmentId,
-          },
-          (err, res) => {
-            if (err || !res.ok) {
-              const error = err ? "Not sent: no answer from the server." : res.ok ? "" : res.error.message;
-              setPending((all) =>
-                all.map((x) => (x.clientMessageId === p.clientMessageId ? { ...x, status: "failed", error } : x)),
-              );
-              return;
-            }
-            add([
-              {
-                id: res.data.id,
-                threadId,
-                seq: res.data.seq,
-                senderId: viewerId ?? "",
-                clientMessageId: p.clientMessageId,
-                text: p.text,
-                attachment: p.attachment
-                  ? { name: p.attachment.name, type: p.attachment.type, size: p.attachment.size }
-                  : null,
-                createdAt: res.data.createdAt,
-              },
-            ]);
-          },
-        );
+      socket.timeout(10_000).emit(
+        "chat:send",
+        {
+          threadId,
+          clientMessageId: p.clientMessageId,
+          text: p.text || undefined,
+          attachmentId: p.attachment?.attachmentId,
+        },
+        (err, res) => {
+          if (err || !res.ok) {
+            const error = err ? "Not sent: no answer from the server." : res.ok ? "" : res.error.message;
+            setPending((all) =>
+              all.map((x) => (x.clientMessageId === p.clientMessageId ? { ...x, status: "failed", error } : x)),
+            );
+            return;
+          }
+          add([
+            {
+              id: res.data.id,
+              threadId,
+              seq: res.data.seq,
+              senderId: viewerId ?? "",
+              clientMessageId: p.clientMessageId,
+              text: p.text,
+              attachment: p.attachment
+                ? { name: p.attachment.name, type: p.attachment.type, size: p.attachment.size }
+                : null,
+              createdAt: res.data.createdAt,
+            },
+          ]);
+        },
+      );
     },
     [socket, threadId, viewerId, add],
   );

@@ -426,14 +426,12 @@ export function createCalcomService(
         return {
           eventTypeId: created.id,
           rollback: () =>
-            api
-              .deleteEventType(key, created.id)
-              .catch((e: unknown) =>
-                log.warn("could not delete an orphan Cal.com event type", {
-                  eventTypeId: created.id,
-                  error: String(e),
-                }),
-              ),
+            api.deleteEventType(key, created.id).catch((e: unknown) =>
+              log.warn("could not delete an orphan Cal.com event type", {
+                eventTypeId: created.id,
+                error: String(e),
+              }),
+            ),
         };
       } catch (error) {
         asAppError(error, "The Cal.com event type could not be saved");

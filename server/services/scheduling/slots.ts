@@ -229,12 +229,10 @@ const timeRangeSchema = (what: string) =>
 
 export const availabilitySchema = z
   .object({
-    timeZone: z
-      .string({ error: "timeZone must be an IANA time zone name." })
-      .refine(isIanaTimeZone, {
-        error: (iss) =>
-          `timeZone must be an IANA time zone name such as "Europe/Amsterdam" (got ${JSON.stringify(iss.input)}).`,
-      }),
+    timeZone: z.string({ error: "timeZone must be an IANA time zone name." }).refine(isIanaTimeZone, {
+      error: (iss) =>
+        `timeZone must be an IANA time zone name such as "Europe/Amsterdam" (got ${JSON.stringify(iss.input)}).`,
+    }),
     weekly: z.array(weeklyIntervalSchema, { error: "weekly must be a list." }),
     overrides: z.array(overrideSchema, { error: "overrides must be a list." }),
     timeOff: z.array(timeRangeSchema("timeOff"), { error: "timeOff must be a list." }),
