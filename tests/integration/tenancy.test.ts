@@ -58,6 +58,15 @@ const as = async (u: U) => (await app.as(u.token)).api;
 const settingsOf = (id: string) => app.db.tenant.findUniqueOrThrow({ where: { id } });
 
 const notFoundOrForbidden = { code: expect.stringMatching(/^(NOT_FOUND|FORBIDDEN)$/) };
+/**
+ * A list check that cannot pass on an empty answer: tenant A's caller does not see `id`, and
+ * tenant B's caller sees it through the same procedure.
+ */
+async function hiddenFromA(seenByA: Promise<string[]>, seenByB: Promise<string[]>, id: string) {
+  expect(await seenByA).not.toContain(id);
+  expect(await seenByB).toContain(id);
+}
+const ids = async (list: Promise<{ id: string }[]>) => (await list).map((x) => x.id);
 const profileOf = (c: C) => app.db.coachProfile.findUniqueOrThrow({ where: { id: c.profile.id } });
 const offering = {
   name: "Session",
@@ -126,7 +135,11 @@ const covered: Record<string, () => Promise<void>> = {
     expect((await (await as(coachA)).coach.certification()).items.length).toBe(3);
   },
   "coach.credentials": async () =>
-    expect((await (await as(coachA)).coach.credentials()).map((c) => c.id)).not.toContain(credentialB.id),
+    hiddenFromA(
+      ids((await as(coachA)).coach.credentials()),
+      ids((await as(coachB)).coach.credentials()),
+      credentialB.id,
+    ),
   "coach.addCredential": async () => {
     const created = await (
       await as(coachA)
@@ -142,8 +155,24 @@ const covered: Record<string, () => Promise<void>> = {
     expect(await app.tandem.services.coaches.photo({ tenantId: b.id }, updated.photoKey!)).toBeNull();
   },
   "coachAdmin.reviewQueue": async () => {
-    for (const p of await (await as(adminA)).coachAdmin.reviewQueue())
-      expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: p.id } })).tenantId).toBe(a.id);
+    // A pending application in each tenant, so the check cannot pass on an empty queue.
+    const apply = async (tenant: typeof a, motivation: string) => {
+      const applicant = await createUser(app, tenant);
+      await makeEligible(app, tenant.id, applicant.user.id);
+      return (await as(applicant)).coach.submitApplication({
+        motivation,
+        specialties: ["focus"],
+        credentialsSummary: "",
+      });
+    };
+    const pendingA = await apply(a, "q".repeat(60));
+    const pendingB = await apply(b, "r".repeat(60));
+    const queueA = (await (await as(adminA)).coachAdmin.reviewQueue()).map((p) => p.id);
+    expect(queueA).toContain(pendingA.id);
+    expect(queueA).not.toContain(pendingB.id);
+    for (const id of queueA)
+      expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id } })).tenantId).toBe(a.id);
+    expect((await (await as(adminB)).coachAdmin.reviewQueue()).map((p) => p.id)).toContain(pendingB.id);
   },
   "coachAdmin.decide": async () => {
     const applicant = await createUser(app, b);
@@ -157,7 +186,11 @@ const covered: Record<string, () => Promise<void>> = {
     expect((await app.db.coachProfile.findUniqueOrThrow({ where: { id: pending.id } })).status).toBe("PENDING");
   },
   "coachAdmin.coaches": async () =>
-    expect((await (await as(adminA)).coachAdmin.coaches()).map((c) => c.id)).not.toContain(coachB.profile.id),
+    hiddenFromA(
+      ids((await as(adminA)).coachAdmin.coaches()),
+      ids((await as(adminB)).coachAdmin.coaches()),
+      coachB.profile.id,
+    ),
   "coachAdmin.suspend": async () => {
     await expect(
       (await as(adminA)).coachAdmin.suspend({ coachId: coachB.profile.id, reason: "cross-tenant" }),
@@ -181,24 +214,29 @@ const covered: Record<string, () => Promise<void>> = {
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   },
   "coachAdmin.credentials": async () =>
-    expect((await (await as(adminA)).coachAdmin.credentials()).map((c) => c.id)).not.toContain(credentialB.id),
+    hiddenFromA(
+      ids((await as(adminA)).coachAdmin.credentials()),
+      ids((await as(adminB)).coachAdmin.credentials()),
+      credentialB.id,
+    ),
   "coachAdmin.verifyCredential": async () => {
     await expect(
       (await as(adminA)).coachAdmin.verifyCredential({ credentialId: credentialB.id, verified: true }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await app.db.credential.findUniqueOrThrow({ where: { id: credentialB.id } })).status).toBe("UNVERIFIED");
   },
-  "coachAdmin.certificationCandidates": async () =>
-    expect((await (await as(certifiedA)).coachAdmin.certificationCandidates()).map((c) => c.id)).not.toContain(
-      coachB.profile.id,
-    ),
+  "coachAdmin.certificationCandidates": async () => {
+    const candidates = await ids((await as(certifiedA)).coachAdmin.certificationCandidates());
+    expect(candidates).toContain(coachA.profile.id);
+    expect(candidates).not.toContain(coachB.profile.id);
+  },
   "coachAdmin.certify": async () => {
     await expect((await as(certifiedA)).coachAdmin.certify({ coachId: coachB.profile.id })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   },
   "coachAdmin.reviews": async () =>
-    expect((await (await as(adminA)).coachAdmin.reviews()).map((r) => r.id)).not.toContain(reviewB.id),
+    hiddenFromA(ids((await as(adminA)).coachAdmin.reviews()), ids((await as(adminB)).coachAdmin.reviews()), reviewB.id),
   "coachAdmin.hideReview": async () => {
     await expect(
       (await as(adminA)).coachAdmin.hideReview({ reviewId: reviewB.id, reason: "cross-tenant" }),
@@ -206,7 +244,10 @@ const covered: Record<string, () => Promise<void>> = {
     expect((await app.db.review.findUniqueOrThrow({ where: { id: reviewB.id } })).hiddenAt).toBeNull();
   },
   "offerings.mine": async () => {
-    for (const s of await (await as(coachA)).offerings.mine()) expect(s.tenantId).toBe(a.id);
+    const mine = await (await as(coachA)).offerings.mine();
+    expect(mine.map((s) => s.id)).toContain(coachA.service!.id);
+    expect(mine.map((s) => s.id)).not.toContain(coachB.service!.id);
+    for (const s of mine) expect(s.tenantId).toBe(a.id);
   },
   "offerings.create": async () => expect((await (await as(coachA)).offerings.create(offering)).tenantId).toBe(a.id),
   "offerings.update": async () => {
@@ -226,7 +267,11 @@ const covered: Record<string, () => Promise<void>> = {
   },
   "directory.featured": async () => {
     await (await as(adminB)).coachAdmin.setFeatured({ coachId: coachB.profile.id, rank: 1 });
-    expect((await (await as(clientA)).directory.featured()).map((c) => c.id)).not.toContain(coachB.profile.id);
+    await hiddenFromA(
+      ids((await as(clientA)).directory.featured()),
+      ids((await as(clientB)).directory.featured()),
+      coachB.profile.id,
+    );
   },
   "directory.facets": async () => {
     await (
@@ -247,6 +292,9 @@ const covered: Record<string, () => Promise<void>> = {
     const facets = await (await as(clientA)).directory.facets();
     expect(facets.specialties).not.toContain("beta-only");
     expect(facets.languages).not.toContain("fi");
+    const facetsB = await (await as(clientB)).directory.facets();
+    expect(facetsB.specialties).toContain("beta-only");
+    expect(facetsB.languages).toContain("fi");
   },
   "directory.profile": async () => {
     await expect((await as(clientA)).directory.profile({ coachId: coachB.profile.id })).rejects.toMatchObject({
@@ -256,6 +304,7 @@ const covered: Record<string, () => Promise<void>> = {
   "favourites.list": async () => {
     await (await as(clientB)).favourites.add({ coachId: coachB.profile.id });
     expect(await (await as(clientA)).favourites.list()).toEqual([]);
+    expect(await ids((await as(clientB)).favourites.list())).toEqual([coachB.profile.id]);
   },
   "favourites.add": async () => {
     await expect((await as(clientA)).favourites.add({ coachId: coachB.profile.id })).rejects.toMatchObject({
@@ -266,8 +315,14 @@ const covered: Record<string, () => Promise<void>> = {
     await (await as(clientA)).favourites.remove({ coachId: coachB.profile.id });
     expect(await app.db.favourite.count({ where: { coachProfileId: coachB.profile.id } })).toBe(1); // clientB's stays
   },
-  "reviews.reviewable": async () =>
-    expect((await (await as(clientA)).reviews.reviewable()).map((r) => r.id)).not.toContain(bookingB.id),
+  "reviews.reviewable": async () => {
+    const unreviewedB = await createCompletedBooking(app, coachB, clientB.user.id);
+    await hiddenFromA(
+      ids((await as(clientA)).reviews.reviewable()),
+      ids((await as(clientB)).reviews.reviewable()),
+      unreviewedB.id,
+    );
+  },
   "reviews.create": async () => {
     await expect(
       (await as(clientA)).reviews.create({
@@ -284,9 +339,12 @@ const covered: Record<string, () => Promise<void>> = {
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
   },
   "reviews.mine": async () =>
-    expect((await (await as(coachA)).reviews.mine()).map((r) => r.id)).not.toContain(reviewB.id),
-  "notifications.list": async () =>
-    expect((await (await as(clientA)).notifications.list()).map((n) => n.title)).not.toContain("Beta only"),
+    hiddenFromA(ids((await as(coachA)).reviews.mine()), ids((await as(coachB)).reviews.mine()), reviewB.id),
+  "notifications.list": async () => {
+    const titles = async (u: U) => (await (await as(u)).notifications.list()).map((n) => n.title);
+    expect(await titles(clientA)).not.toContain("Beta only");
+    expect(await titles(clientB)).toContain("Beta only");
+  },
   "notifications.unreadCount": async () => expect(await (await as(clientB)).notifications.unreadCount()).toBe(1),
   "notifications.markAllRead": async () => {
     await (await as(clientA)).notifications.markAllRead();
@@ -374,9 +432,27 @@ const covered: Record<string, () => Promise<void>> = {
     });
   },
   "bookings.forCoach": async () =>
-    expect((await (await as(coachA)).bookings.forCoach()).map((b) => b.id)).not.toContain(bookingB.id),
+    hiddenFromA(ids((await as(coachA)).bookings.forCoach()), ids((await as(coachB)).bookings.forCoach()), bookingB.id),
   "earnings.mine": async () => {
-    for (const m of (await (await as(coachA)).earnings.mine()).months) expect(m.currency).toBeTruthy();
+    // Transfers to a coach of each tenant, so the check cannot pass on an empty ledger.
+    const bookingA = await createCompletedBooking(app, coachA, clientA.user.id);
+    const transfer = (tenantId: string, bookingId: string, amountMinor: number, reference: string) =>
+      app.db.ledgerEntry.create({
+        data: {
+          tenantId,
+          bookingId,
+          kind: "COACH_TRANSFER",
+          amountMinor,
+          currency: "EUR",
+          provider: "local",
+          reference,
+        },
+      });
+    await transfer(a.id, bookingA.id, 4321, "alpha-transfer");
+    await transfer(b.id, bookingB.id, 8765, "beta-transfer");
+    const net = async (u: C) => (await (await as(u)).earnings.mine()).months.reduce((n, m) => n + m.netMinor, 0);
+    expect(await net(coachA)).toBe(4321);
+    expect(await net(coachB)).toBe(8765);
     await expect((await as(clientA)).earnings.mine()).rejects.toMatchObject({ code: "FORBIDDEN" });
   },
   "earnings.tenant": async () => {
@@ -415,7 +491,7 @@ const covered: Record<string, () => Promise<void>> = {
     await expect((await as(clientA)).bookings.calendarFeed()).rejects.toMatchObject({ code: "FORBIDDEN" });
   },
   "bookings.mine": async () =>
-    expect((await (await as(clientA)).bookings.mine()).map((b) => b.id)).not.toContain(bookingB.id),
+    hiddenFromA(ids((await as(clientA)).bookings.mine()), ids((await as(clientB)).bookings.mine()), bookingB.id),
 
   // ---- session notes, action items and files: tenant B's booking is "not found" in tenant A ----
   "sessionNotes.forBooking": async () => {
@@ -539,6 +615,7 @@ const covered: Record<string, () => Promise<void>> = {
       webhookPath: `/webhooks/calcom?coach=${coachA.profile.id}`,
     });
     expect(status.services.map((s) => s.id)).not.toContain(coachB.service!.id);
+    expect(status.services.map((s) => s.id)).toContain(coachA.service!.id);
     await expect((await as(clientA)).calcom.status()).rejects.toMatchObject({ code: "FORBIDDEN" });
   },
   "calcom.connect": async () => {
