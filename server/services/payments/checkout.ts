@@ -1,10 +1,9 @@
 import type { BookingStatus } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
-import { localIds } from "../../integrations/payments/index.ts";
+import { localIds, type PaymentEvent } from "../../integrations/payments/index.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import { describePackagePolicy, describePolicy } from "../bookings/policy.ts";
 import type { HandledEvent, PaymentContext, PaymentOutcome } from "./context.ts";
-import type { PaymentEvent } from "../../integrations/payments/index.ts";
 
 type PayableBooking = { id: string; status: BookingStatus; holdExpiresAt: Date | null };
 
@@ -20,7 +19,10 @@ export function createCheckout(
 ) {
   const { db, now, provider, packages } = ctx;
 
-  /** A booking of the actor as its client, in the actor's tenant; anything else is "not found". */
+  /**
+   * A booking of the actor as its client, in the actor's tenant; anything else is "not found".
+   * Payments' one "is this person the booking's client" check.
+   */
   async function ownBooking(actor: Actor, bookingId: string) {
     const booking = await db.booking.findFirst({
       where: { id: bookingId, tenantId: actor.tenantId, clientId: actor.userId },

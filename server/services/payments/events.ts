@@ -17,6 +17,7 @@ export function createPaymentEvents(
   { confirmation, accounts }: { confirmation: ConfirmationModule; accounts: AccountsModule },
 ) {
   const { db, now, notifications } = ctx;
+
   /**
    * The one confirmation path for every provider. Records the event (unique per provider and
    * event id); an event processed before is a no-op. A failure leaves the event unprocessed so
