@@ -21,7 +21,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const booking = await api.bookings.detail({ bookingId: params.bookingId ?? "" });
     const cancellable =
       (booking.status === "PENDING" || booking.status === "CONFIRMED") && booking.endsAt.getTime() > Date.now();
-    const preview = cancellable ? await api.payments.cancellationPreview({ bookingId: booking.id }) : null;
+    const preview = cancellable ? await api.bookings.cancellationPreview({ bookingId: booking.id }) : null;
     let move:
       | { days: { date: string; label: string; slots: { start: string; time: string; zoneLabel: string }[] }[] }
       | { unavailable: string }
@@ -85,7 +85,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       return json({ message: null, done: "Moved. Both of you have been told, and the reminders follow the new time." });
     }
     if (form.get("intent") === "cancel") {
-      const { refundMinor, currency, creditReturned } = await api.payments.cancelBooking({
+      const { refundMinor, currency, creditReturned } = await api.bookings.cancel({
         bookingId: params.bookingId ?? "",
         reason: String(form.get("reason") ?? ""),
       });

@@ -1,3 +1,4 @@
+import { createPaymentProvider } from "../integrations/payments/index.ts";
 import { createAuthService } from "./auth/service.ts";
 import { createBookingService } from "./bookings/service.ts";
 import { createCalcomService } from "./calcom/service.ts";
@@ -10,6 +11,7 @@ import { createFavouriteService } from "./favourites/service.ts";
 import { createNotificationService } from "./notifications/service.ts";
 import { createOfferingService } from "./offerings/service.ts";
 import { createPackageService } from "./packages/service.ts";
+import { createLedger } from "./payments/ledger.ts";
 import { createPaymentService } from "./payments/service.ts";
 import { createReviewService } from "./reviews/service.ts";
 import { createSessionService } from "./sessions/service.ts";
@@ -24,10 +26,13 @@ export function createServices(deps: ServiceDeps) {
     payoutScheduleChanged: (tenantId) => payments.fanOutPayoutSchedule(tenantId),
   });
   const notifications = createNotificationService(deps);
-  const bookings = createBookingService(deps, notifications);
+  // One payment provider; its ledger (refunds, ledger rows) serves both bookings' cancellation and payments.
+  const paymentProvider = createPaymentProvider(deps.env);
+  const ledger = createLedger(deps, paymentProvider);
+  const bookings = createBookingService(deps, { notifications, ledger });
   const packages = createPackageService(deps);
-  const payments = createPaymentService(deps, { bookings, notifications, packages });
-  const calcom = createCalcomService(deps, { bookings, payments, notifications });
+  const payments = createPaymentService(deps, { bookings, notifications, packages, ledger }, paymentProvider);
+  const calcom = createCalcomService(deps, { bookings, notifications });
   return {
     auth,
     tenants,
@@ -42,7 +47,7 @@ export function createServices(deps: ServiceDeps) {
     payments,
     calcom,
     packages,
-    sessions: createSessionService(deps, { notifications, payments }),
+    sessions: createSessionService(deps, { notifications, bookings }),
     sessionNotes: createSessionNotesService(deps, notifications),
     chat: createChatService(deps),
     async close() {

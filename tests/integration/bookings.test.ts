@@ -517,13 +517,13 @@ describe("cancelling", () => {
 
   it("refunds a client in full 24 hours ahead, frees the time and tells the coach", async () => {
     const booking = await book(ann, "2026-06-11T07:00:00.000Z"); // ten days ahead
-    expect(await (await api(ann)).payments.cancellationPreview({ bookingId: booking.id })).toEqual({
+    expect(await (await api(ann)).bookings.cancellationPreview({ bookingId: booking.id })).toEqual({
       refundMinor: 6001,
       currency: "EUR",
       paid: true,
       creditReturned: null,
     });
-    expect(await (await api(ann)).payments.cancelBooking({ bookingId: booking.id, reason: "Travelling" })).toEqual({
+    expect(await (await api(ann)).bookings.cancel({ bookingId: booking.id, reason: "Travelling" })).toEqual({
       refundMinor: 6001,
       currency: "EUR",
       creditReturned: null,
@@ -536,31 +536,29 @@ describe("cancelling", () => {
       title: "A client cancelled a session",
       body: expect.stringContaining("60.01 EUR is refunded"),
     });
-    await expect((await api(ann)).payments.cancelBooking({ bookingId: booking.id, reason: "" })).rejects.toMatchObject({
+    await expect((await api(ann)).bookings.cancel({ bookingId: booking.id, reason: "" })).rejects.toMatchObject({
       code: "CONFLICT",
     });
   });
 
   it("refunds half when the client cancels late, everything when the coach cancels, and nothing for an unpaid hold", async () => {
     const late = await book(ann, "2026-06-01T09:00:00.000Z"); // later today: under 24 hours ahead
-    expect((await (await api(ann)).payments.cancelBooking({ bookingId: late.id, reason: "" })).refundMinor).toBe(3000);
+    expect((await (await api(ann)).bookings.cancel({ bookingId: late.id, reason: "" })).refundMinor).toBe(3000);
 
     const byCoach = await book(ann, "2026-06-01T08:00:00.000Z");
-    expect(
-      (await (await api(coach)).payments.cancelBooking({ bookingId: byCoach.id, reason: "Ill" })).refundMinor,
-    ).toBe(6001);
+    expect((await (await api(coach)).bookings.cancel({ bookingId: byCoach.id, reason: "Ill" })).refundMinor).toBe(6001);
     expect((await (await api(ann)).notifications.list())[0]).toMatchObject({ title: "Your session was cancelled" });
 
     const unpaid = await (
       await api(ann)
     ).bookings.hold({ serviceId: coach.service!.id, startsAt: "2026-06-08T08:00:00.000Z", topic: "", clientNotes: "" });
-    expect((await (await api(ann)).payments.cancelBooking({ bookingId: unpaid.id, reason: "" })).refundMinor).toBe(0);
+    expect((await (await api(ann)).bookings.cancel({ bookingId: unpaid.id, reason: "" })).refundMinor).toBe(0);
     expect(await refunds(unpaid.id)).toEqual([]);
   });
 
   it("lets no one else cancel", async () => {
     const booking = await book(ann, "2026-06-10T09:00:00.000Z");
-    await expect((await api(bob)).payments.cancelBooking({ bookingId: booking.id, reason: "" })).rejects.toMatchObject({
+    await expect((await api(bob)).bookings.cancel({ bookingId: booking.id, reason: "" })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: booking.id } })).status).toBe("CONFIRMED");
@@ -583,7 +581,7 @@ describe("reminders", () => {
     expect(await app.db.outboxMessage.count({ where: { to: ann.email, subject: { startsWith: "Reminder:" } } })).toBe(
       1,
     );
-    await (await api(ann)).payments.cancelBooking({ bookingId: held.id, reason: "" });
+    await (await api(ann)).bookings.cancel({ bookingId: held.id, reason: "" });
     expect(await app.tandem.services.bookings.sendReminder(held.id, "1h")).toEqual({ sent: 0 });
   });
 });
@@ -656,7 +654,7 @@ describe("earnings", () => {
     };
     await pay("2026-06-10T09:00:00.000Z");
     const cancelled = await pay("2026-06-10T11:00:00.000Z");
-    await (await app.as(c.token)).api.payments.cancelBooking({ bookingId: cancelled.id, reason: "" }); // coach cancels: full refund
+    await (await app.as(c.token)).api.bookings.cancel({ bookingId: cancelled.id, reason: "" }); // coach cancels: full refund
 
     const mine = await (await app.as(c.token)).api.earnings.mine();
     expect(mine.months).toHaveLength(1);

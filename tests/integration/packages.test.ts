@@ -493,12 +493,12 @@ describe("packages with the local test checkout", () => {
     expect(await credits()).toBe(2);
     await ann.bookings.reschedule({ bookingId: early.id, startsAt: "2026-06-05T08:00:00.000Z" });
     expect(await credits()).toBe(2);
-    expect(await ann.payments.cancellationPreview({ bookingId: early.id })).toMatchObject({
+    expect(await ann.bookings.cancellationPreview({ bookingId: early.id })).toMatchObject({
       refundMinor: 0,
       paid: false,
       creditReturned: true,
     });
-    expect(await ann.payments.cancelBooking({ bookingId: early.id, reason: "" })).toMatchObject({
+    expect(await ann.bookings.cancel({ bookingId: early.id, reason: "" })).toMatchObject({
       refundMinor: 0,
       creditReturned: true,
     });
@@ -507,16 +507,17 @@ describe("packages with the local test checkout", () => {
     // Tuesday, 25 hours ahead: late for the client.
     const late = await book(m.ann, "2026-06-02T07:00:00.000Z");
     expect(await credits()).toBe(2);
-    expect(await ann.payments.cancellationPreview({ bookingId: late.id })).toMatchObject({ creditReturned: false });
-    await ann.payments.cancelBooking({ bookingId: late.id, reason: "" });
+    expect(await ann.bookings.cancellationPreview({ bookingId: late.id })).toMatchObject({ creditReturned: false });
+    await ann.bookings.cancel({ bookingId: late.id, reason: "" });
     expect(await credits()).toBe(2);
 
     // The coach cancels late: the credit comes back.
     const byCoach = await book(m.ann, "2026-06-02T08:00:00.000Z");
     expect(await credits()).toBe(1);
-    expect(await (await m.api(m.coach)).payments.cancelBooking({ bookingId: byCoach.id, reason: "Ill" })).toMatchObject(
-      { refundMinor: 0, creditReturned: true },
-    );
+    expect(await (await m.api(m.coach)).bookings.cancel({ bookingId: byCoach.id, reason: "Ill" })).toMatchObject({
+      refundMinor: 0,
+      creditReturned: true,
+    });
     expect(await credits()).toBe(2);
     expect(await app.db.ledgerEntry.count({ where: { kind: "REFUND" } })).toBe(0);
   });

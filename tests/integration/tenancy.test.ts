@@ -563,17 +563,17 @@ const covered: Record<string, () => Promise<void>> = {
     expect((await (await as(clientB)).sessionNotes.history()).map((b) => b.id)).toContain(bookingB.id);
   },
   // ---- payments (local test checkout: no Stripe keys in this app) ----
-  "payments.cancellationPreview": async () => {
-    await expect((await as(clientA)).payments.cancellationPreview({ bookingId: bookingB.id })).rejects.toMatchObject({
+  "bookings.cancellationPreview": async () => {
+    await expect((await as(clientA)).bookings.cancellationPreview({ bookingId: bookingB.id })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
-    await expect((await as(adminA)).payments.cancellationPreview({ bookingId: bookingB.id })).rejects.toMatchObject({
+    await expect((await as(adminA)).bookings.cancellationPreview({ bookingId: bookingB.id })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
   },
-  "payments.cancelBooking": async () => {
+  "bookings.cancel": async () => {
     await expect(
-      (await as(adminA)).payments.cancelBooking({ bookingId: bookingB.id, reason: "cross-tenant" }),
+      (await as(adminA)).bookings.cancel({ bookingId: bookingB.id, reason: "cross-tenant" }),
     ).rejects.toMatchObject({ code: "NOT_FOUND" });
     expect((await app.db.booking.findUniqueOrThrow({ where: { id: bookingB.id } })).status).toBe("COMPLETED");
   },

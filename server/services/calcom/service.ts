@@ -12,7 +12,6 @@ import type { Actor } from "../../policies/coaching.ts";
 import type { BookingService } from "../bookings/service.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
-import type { PaymentService } from "../payments/service.ts";
 
 /** What handling a Cal.com webhook did (stored on WebhookEvent.outcome). */
 export type CalcomOutcome =
@@ -74,15 +73,11 @@ function sameSignature(expected: string, given: string) {
  * never shown again, only its last four characters. While connected, each new service gets a
  * matching Cal.com event type (see `syncEventType`, used by the offerings service). Cal.com's
  * webhook (`receiveWebhook`) is verified, recorded once in WebhookEvent and applied to the
- * matching booking through the bookings and payments services.
+ * matching booking through the bookings service.
  */
 export function createCalcomService(
   { db, env, keyring, log, now }: ServiceDeps,
-  {
-    bookings,
-    payments,
-    notifications,
-  }: { bookings: BookingService; payments: PaymentService; notifications: NotificationService },
+  { bookings, notifications }: { bookings: BookingService; notifications: NotificationService },
   api: CalcomApi = createCalcomApi(env.CALCOM_API_URL),
 ) {
   const keyContext = (coachProfileId: string) => `calcom-api-key:${coachProfileId}`;
@@ -281,7 +276,7 @@ export function createCalcomService(
         );
         const reason = str(payload.cancellationReason) ?? "Cancelled in Cal.com";
         try {
-          await payments.cancelBooking(actor, booking.id, reason.slice(0, 500));
+          await bookings.cancel(actor, booking.id, reason.slice(0, 500));
           return { ...where, outcome: "CANCELLED" };
         } catch (error) {
           if (!(error instanceof AppError) || error.code === "BAD_REQUEST") throw error;

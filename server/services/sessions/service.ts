@@ -6,8 +6,7 @@ import type { Actor } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { inZone } from "../format.ts";
 import type { NotificationService } from "../notifications/service.ts";
-import type { PaymentService } from "../payments/service.ts";
-import { assertBookingTransition } from "../bookings/status.ts";
+import type { BookingService } from "../bookings/service.ts";
 import { ROOM_GRACE_AFTER_MS, roomClosesAt, roomOpensAt } from "./window.ts";
 
 export type Transport = "livekit" | "p2p";
@@ -71,7 +70,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function createSessionService(
   { db, env, log, now, keyring, jobs }: ServiceDeps,
-  { notifications, payments }: { notifications: NotificationService; payments?: PaymentService },
+  { notifications, bookings }: { notifications: NotificationService; bookings: BookingService },
 ) {
   const livekitConfigured = () => Boolean(env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET);
 
@@ -488,14 +487,8 @@ export function createSessionService(
       data: { leftAt: closesAt },
     });
 
-    async function finish(to: "COMPLETED" | "NO_SHOW") {
-      assertBookingTransition("CONFIRMED", to);
-      const { count } = await db.booking.updateMany({
-        where: { id: bookingId, status: "CONFIRMED" },
-        data: { status: to, outcomeAt: decidedAt, outcomeSummary: summary },
-      });
-      return count > 0;
-    }
+    const finish = (to: "COMPLETED" | "NO_SHOW") =>
+      bookings.recordOutcome(bookingId, to, { outcomeAt: decidedAt, outcomeSummary: summary });
 
     let outcome: "COMPLETED" | "NO_SHOW" | "COACH_ABSENT";
     if (booking.sessionType === "IN_PERSON" || (coachCame && clientCame)) {
@@ -506,8 +499,7 @@ export function createSessionService(
       if (!(await finish("NO_SHOW"))) return { outcome: "ALREADY_DECIDED" };
     } else {
       outcome = "COACH_ABSENT";
-      if (!payments) throw new Error("Deciding a session the coach missed needs the payments service.");
-      await payments.cancelForCoachAbsence(bookingId, "The coach did not join the session.");
+      await bookings.cancelForCoachAbsence(bookingId, "The coach did not join the session.");
       await db.booking.update({ where: { id: bookingId }, data: { outcomeAt: decidedAt, outcomeSummary: summary } });
     }
     const titles = {
@@ -525,7 +517,7 @@ export function createSessionService(
     });
     if (outcome === "NO_SHOW") {
       // The client hears it too, in-app and by mail, with what the cancellation policy means for
-      // them. (When only the client came, the payments service has told them about the refund.)
+      // them. (When only the client came, the bookings service has told them about the refund.)
       const policy = booking.packagePurchaseId
         ? " Under the cancellation policy, a missed session uses its package credit: the credit is not returned."
         : booking.priceMinor > 0

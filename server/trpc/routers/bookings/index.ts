@@ -20,7 +20,7 @@ export const availabilityInput = z.object({
   slotStepMinutes: z.number().int().optional(),
 });
 
-/** Availability, free slots and holds. The slot engine's own schema checks the details and names the fields. */
+/** Availability, free slots, holds, cancellation and rescheduling. The slot engine's own schema checks the details and names the fields. */
 export const bookingsRouter = router({
   myAvailability: coachingProcedure.query(({ ctx }) => ctx.services.bookings.myAvailability(ctx.actor)),
   setAvailability: coachingProcedure
@@ -64,6 +64,16 @@ export const bookingsRouter = router({
   reschedule: coachingProcedure
     .input(z.object({ bookingId: id("booking"), startsAt: instant }))
     .mutation(({ ctx, input }) => ctx.services.bookings.reschedule(ctx.actor, input.bookingId, input.startsAt)),
+  /** What cancelling this booking now would refund (or whether its package credit comes back). */
+  cancellationPreview: coachingProcedure
+    .input(z.object({ bookingId: id("booking") }))
+    .query(({ ctx, input }) => ctx.services.bookings.cancellationPreview(ctx.actor, input.bookingId)),
+  /** Cancels a booking (its client, its coach or a tenant admin), refunding by the policy. */
+  cancel: coachingProcedure
+    .input(
+      z.object({ bookingId: id("booking"), reason: z.string().trim().max(500, "At most 500 characters.").default("") }),
+    )
+    .mutation(({ ctx, input }) => ctx.services.bookings.cancel(ctx.actor, input.bookingId, input.reason)),
   forCoach: coachingProcedure.query(({ ctx }) => ctx.services.bookings.forCoach(ctx.actor)),
   /** The coach's private calendar feed URL (renew: a new secret; old links stop working). */
   calendarFeed: coachingProcedure

@@ -35,14 +35,6 @@ export const paymentsRouter = router({
         .optional(),
     )
     .mutation(({ ctx, input }) => ctx.services.payments.coachOnboarding(ctx.actor, originOf(ctx), input?.returnPath)),
-  /** What cancelling this booking now would refund. */
-  cancellationPreview: coachingProcedure
-    .input(bookingInput)
-    .query(({ ctx, input }) => ctx.services.payments.cancellationPreview(ctx.actor, input.bookingId)),
-  /** Cancels a booking (its client, its coach or a tenant admin), refunding by the policy. */
-  cancelBooking: coachingProcedure
-    .input(bookingInput.extend({ reason: z.string().trim().max(500, "At most 500 characters.").default("") }))
-    .mutation(({ ctx, input }) => ctx.services.payments.cancelBooking(ctx.actor, input.bookingId, input.reason)),
   /** Coach: whether payouts are enabled, and so whether clients can pay for their sessions. */
   coachPayoutStatus: coachingProcedure.query(({ ctx }) => ctx.services.payments.coachPayoutStatus(ctx.actor)),
 });

@@ -1,0 +1,61 @@
+import type { Prisma } from "../../db/client.ts";
+import { forbidden } from "../../errors.ts";
+import type { Actor } from "../../policies/coaching.ts";
+import type { ServiceDeps } from "../deps.ts";
+import type { NotificationService } from "../notifications/service.ts";
+import type { Ledger } from "../payments/ledger.ts";
+
+/**
+ * What the bookings sub-domain modules share: the service dependencies, the notification service
+ * and the payments service's money primitives, which cancellation uses to
+ * refund a paid booking (refund through the provider, REFUND ledger row).
+ */
+export interface BookingContext extends ServiceDeps {
+  notifications: NotificationService;
+  ledger: BookingLedger;
+}
+
+/** The money primitives bookings needs from payments (server/services/payments/ledger.ts). */
+export type BookingLedger = Pick<Ledger, "refundCharge" | "recordRefund">;
+
+export const DAY = 86_400_000;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const HOLD_EXPIRED = "The hold expired before payment.";
+export const CHANGED_JUST_NOW = "This booking changed just now. Reload and try again.";
+
+/** A unique violation of the exclusion constraint (pg error 23P01) under the pg driver adapter. */
+export function isOverlap(error: unknown): boolean {
+  const text = JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})) + String(error);
+  return text.includes("booking_no_overlap") || text.includes("23P01");
+}
+
+/**
+ * The bookings service's one "is this person the booking's client or coach" check: as a query
+ * filter (a booking of the actor's tenant in which the actor is client or coach) and as the
+ * actor's part in a booking already read.
+ */
+export const participantWhere = (actor: Pick<Actor, "tenantId" | "userId">) =>
+  ({
+    tenantId: actor.tenantId,
+    OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }],
+  }) satisfies Prisma.BookingWhereInput;
+
+export function participantRole(
+  actor: Pick<Actor, "userId">,
+  booking: { clientId: string; coachUserId: string },
+): "client" | "coach" | null {
+  if (booking.clientId === actor.userId) return "client";
+  if (booking.coachUserId === actor.userId) return "coach";
+  return null;
+}
+
+/** The actor's own coach profile (approved or suspended), for their availability and calendar. */
+export async function ownCoachProfile({ db }: Pick<ServiceDeps, "db">, actor: Actor) {
+  const profile = await db.coachProfile.findUnique({
+    where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } },
+    select: { id: true, status: true, timeZone: true },
+  });
+  if (!profile || (profile.status !== "APPROVED" && profile.status !== "SUSPENDED"))
+    throw forbidden("Only approved coaches set availability.");
+  return profile;
+}
