@@ -12,6 +12,8 @@ import { createOfferingService } from "./offerings/service.ts";
 import { createPackageService } from "./packages/service.ts";
 import { createPaymentService } from "./payments/service.ts";
 import { createReviewService } from "./reviews/service.ts";
+import { createRoomService } from "./rooms/service.ts";
+import { createBookingRoomOwner } from "./sessions/room-owner.ts";
 import { createSessionService } from "./sessions/service.ts";
 import { createSessionNotesService } from "./sessionnotes/service.ts";
 import { createTenantService } from "./tenants/service.ts";
@@ -28,6 +30,9 @@ export function createServices(deps: ServiceDeps) {
   const packages = createPackageService(deps);
   const payments = createPaymentService(deps, { bookings, notifications, packages });
   const calcom = createCalcomService(deps, { bookings, payments, notifications });
+  // Live rooms ask their owner (a booking today, a group session tomorrow) for window and participants.
+  const rooms = createRoomService(deps, { booking: createBookingRoomOwner(deps) });
+  const chat = createChatService(deps);
   return {
     auth,
     tenants,
@@ -42,9 +47,10 @@ export function createServices(deps: ServiceDeps) {
     payments,
     calcom,
     packages,
-    sessions: createSessionService(deps, { notifications, payments }),
+    rooms,
+    sessions: createSessionService(deps, { notifications, payments, rooms, chat }),
     sessionNotes: createSessionNotesService(deps, notifications),
-    chat: createChatService(deps),
+    chat,
     async close() {
       await bookings.settled();
       await auth.close();

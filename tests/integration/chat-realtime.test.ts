@@ -20,7 +20,7 @@ beforeAll(async () => {
 async function newThread() {
   const booking = await createCompletedBooking(stack.app, coach, client.user.id);
   return (
-    await stack.app.tandem.services.chat.sessionThread({ userId: client.user.id, tenantId: tenant.id }, booking.id)
+    await stack.app.tandem.services.sessions.sessionThread({ userId: client.user.id, tenantId: tenant.id }, booking.id)
   ).threadId;
 }
 
