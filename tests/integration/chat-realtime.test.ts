@@ -164,3 +164,17 @@ describe("chat over Socket.IO", () => {
     expect(await c.emitWithAck("chat:read", { threadId, seq: 0 })).toEqual({ ok: true, data: { lastReadSeq: 1 } });
   });
 });
+
+describe("broadcasts from the chat service", () => {
+  it("delivers a message stored without a socket (tRPC, a job) to the members who joined", async () => {
+    const threadId = await newThread();
+    const k = await open(coach.token);
+    expect(await k.emitWithAck("chat:join", { threadId, afterSeq: 0 })).toMatchObject({ ok: true });
+    const delivered = nextEvent(k, "chat:message", (m) => m.threadId === threadId);
+    const { message } = await stack.app.tandem.services.chat.send(
+      { userId: client.user.id, tenantId: tenant.id },
+      { threadId, clientMessageId: "from-a-job", text: "Stored by the service" },
+    );
+    expect(await delivered).toEqual(message);
+  });
+});
