@@ -582,7 +582,12 @@ export async function benchApp(database: BenchDatabase, options: { jobs?: boolea
     DATABASE_URL: database.url,
     DATA_DIR: path.join(os.tmpdir(), "tandem-bench-data"),
   });
-  const realtime: RealtimeNotifier = { disconnectSessions: () => {}, emitToTenant: () => {}, emitToUser: () => {} };
+  const realtime: RealtimeNotifier = {
+    disconnectSessions: () => {},
+    emitToTenant: () => {},
+    emitToUser: () => {},
+    emitToThread: () => {},
+  };
   const logger = createLogger("silent");
   const jobs: JobQueue | undefined = options.jobs
     ? createJobQueue({ connectionString: database.url, log: logger })

@@ -1,5 +1,6 @@
 import type { RealtimeNotifier } from "../server/services/deps.ts";
 import type { ServerToClientEvents } from "./contracts.ts";
+import { threadRoom } from "./handlers/chat.ts";
 import type { TandemServer } from "./handlers/presence.ts";
 
 /**
@@ -20,6 +21,9 @@ export function createRealtimeNotifier() {
     },
     emitToUser(userId, event, payload) {
       io?.to(`user:${userId}`).emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
+    },
+    emitToThread(threadId, event, payload) {
+      io?.to(threadRoom(threadId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));
     },
     emitToTenant(tenantId, event, payload) {
       io?.to(`tenant:${tenantId}`).emit(event, ...([payload] as Parameters<ServerToClientEvents[typeof event]>));

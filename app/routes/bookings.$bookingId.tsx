@@ -57,6 +57,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
         return { data: null, error: body.ok ? "" : body.message };
       },
     );
+    // The session chat, addressed by its thread id (made by the sessions service on first use).
+    const { threadId } = await api.chat.sessionThread({ bookingId: booking.id });
     const query = new URL(request.url).searchParams;
     const attachError = query.get("attachError") ?? query.get("notice");
     return json({
@@ -68,6 +70,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       sessionNotes,
       fileLimits: sessionFileLimits,
       attachError,
+      threadId,
     });
   } catch (error) {
     throw errorResponse(error);
@@ -134,7 +137,7 @@ function HoldCountdown({ until, now, onExpired }: { until: string; now: number; 
 }
 
 export default function BookingPage() {
-  const { booking, preview, move, timeZone, now, sessionNotes, fileLimits, attachError } =
+  const { booking, preview, move, timeZone, now, sessionNotes, fileLimits, attachError, threadId } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
@@ -258,7 +261,7 @@ export default function BookingPage() {
           </div>
         )}
         {/* The session chat, for the booking's coach and client (the only people this page loads for). */}
-        <ChatPanel bookingId={booking.id} className="lg:col-span-3" />
+        <ChatPanel threadId={threadId} className="lg:col-span-3" />
         {move ? (
           <Card
             title="Move to another time"

@@ -23,10 +23,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const base = { timeZone: viewer.user.timeZone, serverNow: Date.now(), bookingId: params.bookingId ?? "" };
   try {
     const access = await api.sessions.room({ bookingId: params.bookingId ?? "" });
-    return json({ ...base, access }, { status: access.ok ? 200 : access.reason === "NOT_FOUND" ? 404 : 409 });
+    // The session's chat thread (made by the sessions service on first use), by its id.
+    const threadId = access.ok ? (await api.chat.sessionThread({ bookingId: access.booking.id })).threadId : null;
+    return json({ ...base, access, threadId }, { status: access.ok ? 200 : access.reason === "NOT_FOUND" ? 404 : 409 });
   } catch (error) {
     // A malformed id is just a session that does not exist.
-    if (formError(error).status === 400) return json({ ...base, access: NOT_FOUND }, { status: 404 });
+    if (formError(error).status === 400) return json({ ...base, access: NOT_FOUND, threadId: null }, { status: 404 });
     throw error;
   }
 }
@@ -75,7 +77,7 @@ function OpensIn({ opensAt, skew, serverNow }: { opensAt: string; skew: number; 
 }
 
 export default function SessionRoom() {
-  const { access, timeZone, serverNow, bookingId } = useLoaderData<typeof loader>();
+  const { access, threadId, timeZone, serverNow, bookingId } = useLoaderData<typeof loader>();
   // The server's clock decides; the countdown follows it, not the device's.
   const [skew] = useState(() => serverNow - Date.now());
 
@@ -121,12 +123,12 @@ export default function SessionRoom() {
     );
   }
 
-  return <OpenRoom access={access} timeZone={timeZone} />;
+  return <OpenRoom access={access} threadId={threadId ?? ""} timeZone={timeZone} />;
 }
 
 type OpenAccess = Extract<ReturnType<typeof useLoaderData<typeof loader>>["access"], { ok: true }>;
 
-function OpenRoom({ access, timeZone }: { access: OpenAccess; timeZone: string }) {
+function OpenRoom({ access, threadId, timeZone }: { access: OpenAccess; threadId: string; timeZone: string }) {
   const { booking } = access;
   const other = access.role === "coach" ? booking.client : booking.coach;
   const media = booking.sessionType === "PHONE" ? "audio" : "video";
@@ -163,7 +165,7 @@ function OpenRoom({ access, timeZone }: { access: OpenAccess; timeZone: string }
     return (
       <div>
         <PageHeader title={title} description={description} />
-        <ChatPanel bookingId={booking.id} className="min-h-[32rem]" />
+        <ChatPanel threadId={threadId} className="min-h-[32rem]" />
       </div>
     );
   }
@@ -203,7 +205,7 @@ function OpenRoom({ access, timeZone }: { access: OpenAccess; timeZone: string }
             <p className="mt-2 text-xs text-slate-500">A direct, encrypted connection between the two of you.</p>
           )}
         </div>
-        <ChatPanel bookingId={booking.id} className="lg:col-span-1" />
+        <ChatPanel threadId={threadId} className="lg:col-span-1" />
       </div>
     </div>
   );

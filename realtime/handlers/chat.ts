@@ -23,7 +23,9 @@ function refusal(error: unknown): Ack<never> {
 }
 
 /**
- * Chat over the socket. `chat:join` checks membership, joins `thread:<id>` and then answers
+ * Chat over the socket: each event is validated, then handed to the chat service (which decides
+ * membership with the participants policy and broadcasts stored messages to `thread:<id>`
+ * itself, whatever path stored them). `chat:join` checks membership, joins `thread:<id>` and then answers
  * with what came after the client's last seq: joining before reading means a message stored
  * meanwhile arrives live or in the answer (or both; clients keep one copy per seq), never in
  * neither. Messages reach members on every node through the Redis adapter.
@@ -63,9 +65,8 @@ export function registerChatHandlers(
 
   handle(socket, "chat:send", async ({ threadId, clientMessageId, text, attachmentId }) => {
     try {
-      const { message, created } = await services.chat.send(actor, { threadId, clientMessageId, text, attachmentId });
-      // A resend of a stored message was delivered the first time; the ack is what was lost.
-      if (created) io.to(threadRoom(threadId)).emit("chat:message", message);
+      // The service stores the message and broadcasts it to the thread's members.
+      const { message } = await services.chat.send(actor, { threadId, clientMessageId, text, attachmentId });
       return { ok: true, data: { seq: message.seq, id: message.id, createdAt: message.createdAt } };
     } catch (error) {
       return refusal(error);

@@ -16,6 +16,12 @@ export interface RealtimeNotifier {
     event: E,
     payload: Parameters<ServerToClientEvents[E]>[0],
   ): void;
+  /** Send an event to every socket that joined a chat thread (`thread:<id>`), on every node. */
+  emitToThread<E extends keyof ServerToClientEvents>(
+    threadId: string,
+    event: E,
+    payload: Parameters<ServerToClientEvents[E]>[0],
+  ): void;
   /** Send an event to every socket of one user, on every node. */
   emitToUser<E extends keyof ServerToClientEvents>(
     userId: string,

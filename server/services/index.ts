@@ -14,6 +14,8 @@ import { createPackageService } from "./packages/service.ts";
 import { createLedger } from "./payments/ledger.ts";
 import { createPaymentService } from "./payments/service.ts";
 import { createReviewService } from "./reviews/service.ts";
+import { createRoomService } from "./rooms/service.ts";
+import { createBookingRoomOwner } from "./sessions/room-owner.ts";
 import { createSessionService } from "./sessions/service.ts";
 import { createSessionNotesService } from "./sessionnotes/service.ts";
 import { createTenantService } from "./tenants/service.ts";
@@ -33,6 +35,9 @@ export function createServices(deps: ServiceDeps) {
   const packages = createPackageService(deps);
   const payments = createPaymentService(deps, { bookings, notifications, packages, ledger }, paymentProvider);
   const calcom = createCalcomService(deps, { bookings, notifications });
+  // Live rooms ask their owner (a booking today, a group session tomorrow) for window and participants.
+  const rooms = createRoomService(deps, { booking: createBookingRoomOwner(deps) });
+  const chat = createChatService(deps);
   return {
     auth,
     tenants,
@@ -47,9 +52,10 @@ export function createServices(deps: ServiceDeps) {
     payments,
     calcom,
     packages,
-    sessions: createSessionService(deps, { notifications, bookings }),
+    rooms,
+    sessions: createSessionService(deps, { notifications, bookings, rooms, chat }),
     sessionNotes: createSessionNotesService(deps, notifications),
-    chat: createChatService(deps),
+    chat,
     async close() {
       await bookings.settled();
       await auth.close();

@@ -29,6 +29,8 @@ export function recordingNotifier() {
     emitToTenant: (tenantId, event, payload) =>
       void events.push({ kind: "emitToTenant", args: [tenantId, event, payload] }),
     emitToUser: (userId, event, payload) => void events.push({ kind: "emitToUser", args: [userId, event, payload] }),
+    emitToThread: (threadId, event, payload) =>
+      void events.push({ kind: "emitToThread", args: [threadId, event, payload] }),
   };
   return { notifier, events };
 }

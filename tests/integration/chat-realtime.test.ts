@@ -20,7 +20,7 @@ beforeAll(async () => {
 async function newThread() {
   const booking = await createCompletedBooking(stack.app, coach, client.user.id);
   return (
-    await stack.app.tandem.services.chat.sessionThread({ userId: client.user.id, tenantId: tenant.id }, booking.id)
+    await stack.app.tandem.services.sessions.sessionThread({ userId: client.user.id, tenantId: tenant.id }, booking.id)
   ).threadId;
 }
 
@@ -162,5 +162,19 @@ describe("chat over Socket.IO", () => {
     expect(await receipt).toEqual({ threadId, userId: client.user.id, lastReadSeq: 1 });
     // Going back is ignored.
     expect(await c.emitWithAck("chat:read", { threadId, seq: 0 })).toEqual({ ok: true, data: { lastReadSeq: 1 } });
+  });
+});
+
+describe("broadcasts from the chat service", () => {
+  it("delivers a message stored without a socket (tRPC, a job) to the members who joined", async () => {
+    const threadId = await newThread();
+    const k = await open(coach.token);
+    expect(await k.emitWithAck("chat:join", { threadId, afterSeq: 0 })).toMatchObject({ ok: true });
+    const delivered = nextEvent(k, "chat:message", (m) => m.threadId === threadId);
+    const { message } = await stack.app.tandem.services.chat.send(
+      { userId: client.user.id, tenantId: tenant.id },
+      { threadId, clientMessageId: "from-a-job", text: "Stored by the service" },
+    );
+    expect(await delivered).toEqual(message);
   });
 });

@@ -31,6 +31,7 @@ function chatWith(keys: { id: string; key: Buffer }[]) {
     keyring: createKeyring(keys),
     storage: new LocalDiskStorage(uploadsDir),
     log: createLogger("silent"),
+    realtime: app.realtime.notifier,
   } as unknown as ServiceDeps;
   return createChatService(deps);
 }
@@ -62,14 +63,14 @@ const chat = () => app.tandem.services.chat;
 
 async function freshThread() {
   const b = await createCompletedBooking(app, coach, client.user.id);
-  return (await chat().sessionThread(actor(client), b.id)).threadId;
+  return (await app.tandem.services.sessions.sessionThread(actor(client), b.id)).threadId;
 }
 
 describe("session threads", () => {
   it("has one thread per booking whose members are the booking's coach and client", async () => {
     const [fromClient, fromCoach] = await Promise.all([
-      chat().sessionThread(actor(client), booking.id),
-      chat().sessionThread(actor(coach), booking.id),
+      app.tandem.services.sessions.sessionThread(actor(client), booking.id),
+      app.tandem.services.sessions.sessionThread(actor(coach), booking.id),
     ]);
     expect(fromClient.threadId).toBe(fromCoach.threadId);
     expect(fromClient.members.map((m) => m.userId).sort()).toEqual([client.user.id, coach.user.id].sort());
@@ -79,11 +80,13 @@ describe("session threads", () => {
   });
 
   it("refuses everyone else: a non-member, another booking's party, another tenant", async () => {
-    const { threadId } = await chat().sessionThread(actor(client), booking.id);
+    const { threadId } = await app.tandem.services.sessions.sessionThread(actor(client), booking.id);
     await chat().send(actor(client), { threadId, clientMessageId: "auth-1", text: "private" });
     const before = (await app.db.thread.findUniqueOrThrow({ where: { id: threadId } })).lastSeq;
     for (const outsider of [stranger, otherCoach, otherClient]) {
-      await expect(chat().sessionThread(actor(outsider), booking.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
+      await expect(app.tandem.services.sessions.sessionThread(actor(outsider), booking.id)).rejects.toMatchObject({
+        code: "FORBIDDEN",
+      });
       await expect(chat().history(actor(outsider), { threadId })).rejects.toMatchObject({ code: "FORBIDDEN" });
       await expect(
         chat().send(actor(outsider), { threadId, clientMessageId: "intruder", text: "hi" }),
@@ -92,8 +95,12 @@ describe("session threads", () => {
       await expect(chat().member(actor(outsider), threadId)).rejects.toMatchObject({ code: "FORBIDDEN" });
     }
     // The other booking's coach is a coach in the same tenant, and still not a member.
-    await expect(chat().sessionThread(actor(otherCoach), booking.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
-    await expect(chat().sessionThread(actor(foreign, other), booking.id)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(app.tandem.services.sessions.sessionThread(actor(otherCoach), booking.id)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(app.tandem.services.sessions.sessionThread(actor(foreign, other), booking.id)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(chat().history(actor(foreign, other), { threadId })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await expect(
       chat().send(actor(foreign, other), { threadId, clientMessageId: "x", text: "hi" }),
@@ -108,7 +115,9 @@ describe("session threads", () => {
     expect((await app.db.thread.findUniqueOrThrow({ where: { id: threadId } })).lastSeq).toBe(before);
     expect(await app.db.message.count({ where: { threadId, clientMessageId: { in: ["intruder", "x"] } } })).toBe(0);
     // The other booking's thread exists for its own parties only.
-    await expect(chat().sessionThread(actor(client), otherBooking.id)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(app.tandem.services.sessions.sessionThread(actor(client), otherBooking.id)).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
   });
 });
 

@@ -876,6 +876,14 @@ const covered: Record<string, () => Promise<void>> = {
       (await (await as(clientB)).chat.sessionThread({ bookingId: bookingB.id })).members.map((m) => m.userId).sort(),
     ).toEqual([clientB.user.id, coachB.user.id].sort());
   },
+  "chat.thread": async () => {
+    const { threadId } = await (await as(clientB)).chat.sessionThread({ bookingId: bookingB.id });
+    for (const u of [clientA, coachA, adminA])
+      await expect((await as(u)).chat.thread({ threadId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await (await as(coachB)).chat.thread({ threadId })).members.map((m) => m.userId).sort()).toEqual(
+      [clientB.user.id, coachB.user.id].sort(),
+    );
+  },
   "chat.history": async () => {
     const { threadId } = await (await as(clientB)).chat.sessionThread({ bookingId: bookingB.id });
     await app.tandem.services.chat.send(

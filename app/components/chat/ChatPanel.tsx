@@ -55,13 +55,10 @@ function uploadAttachment(threadId: string, file: File, onProgress: (fraction: n
  * messages over the socket (resuming after the last seq seen when the connection comes back,
  * so nothing is lost or shown twice), typing, "Seen" receipts and attachments.
  */
-export function ChatPanel(props: { bookingId: string; className?: string }) {
+export function ChatPanel(props: { threadId: string; className?: string }) {
   const rootData = useRouteLoaderData<typeof rootLoader>("root");
   const timeZone = rootData?.viewer?.user.timeZone ?? "UTC";
-  const thread = trpc.chat.sessionThread.useQuery(
-    { bookingId: props.bookingId },
-    { retry: false, refetchOnWindowFocus: false },
-  );
+  const thread = trpc.chat.thread.useQuery({ threadId: props.threadId }, { retry: false, refetchOnWindowFocus: false });
   const utils = trpc.useUtils();
   const { socket, status } = useRealtime();
 
@@ -469,11 +466,11 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
           </div>
         ) : null}
         <div className="flex items-end gap-2">
-          <label className="sr-only" htmlFor={`chat-input-${props.bookingId}`}>
+          <label className="sr-only" htmlFor={`chat-input-${props.threadId}`}>
             Message
           </label>
           <textarea
-            id={`chat-input-${props.bookingId}`}
+            id={`chat-input-${props.threadId}`}
             rows={2}
             value={draft}
             disabled={!threadId}

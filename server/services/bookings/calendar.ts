@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { createEvent, createEvents, type EventAttributes } from "ics";
 import { notFound } from "../../errors.ts";
 import type { Actor } from "../../policies/coaching.ts";
-import { type BookingContext, DAY, ownCoachProfile, participantWhere } from "./context.ts";
+import { type BookingContext, DAY, ownCoachProfile } from "./context.ts";
+import { bookingParticipantWhere } from "../../policies/participants.ts";
 
 /** Calendars: a coach's private iCalendar feed of confirmed sessions, and one booking's .ics file. */
 export function createCalendar(ctx: BookingContext) {
@@ -63,7 +64,7 @@ export function createCalendar(ctx: BookingContext) {
     /** An iCalendar file of one booking for its client or coach (UTC times; calendars show them locally). */
     async icsFor(actor: Actor, bookingId: string, origin: string) {
       const booking = await db.booking.findFirst({
-        where: { id: bookingId, ...participantWhere(actor) },
+        where: { id: bookingId, ...bookingParticipantWhere(actor) },
         select: {
           id: true,
           status: true,

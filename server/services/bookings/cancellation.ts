@@ -1,7 +1,8 @@
 import { AppError } from "../../errors.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import { inZone, money } from "../format.ts";
-import { type BookingContext, participantRole } from "./context.ts";
+import { bookingRole, otherBookingParty } from "../../policies/participants.ts";
+import type { BookingContext } from "./context.ts";
 import type { LifecycleModule } from "./lifecycle.ts";
 import { type CancelledBy, creditReturnedOnCancel, refundFor } from "./policy.ts";
 
@@ -35,7 +36,7 @@ export function createCancellation(ctx: BookingContext, { lifecycle }: { lifecyc
     });
     const by = !row
       ? null
-      : (participantRole(actor, { clientId: row.clientId, coachUserId: row.coachProfile.userId }) ??
+      : (bookingRole(actor, { tenantId: row.tenantId, clientId: row.clientId, coachUserId: row.coachProfile.userId }) ??
         (actor.role === "TENANT_ADMIN" ? "admin" : null));
     if (!row || !by) throw new AppError("NOT_FOUND", "That booking was not found.");
     if (row.status !== "PENDING" && row.status !== "CONFIRMED")
@@ -160,7 +161,7 @@ export function createCancellation(ctx: BookingContext, { lifecycle }: { lifecyc
       const { booking, by } = await cancellable(actor, bookingId);
       const credit = await creditBack(booking, by);
       const refundMinor = await refundAndCancel(booking, by, { userId: actor.userId, reason });
-      const other = by === "client" ? booking.coachUserId : booking.clientId;
+      const other = otherBookingParty(booking, actor.userId);
       const back =
         refundMinor > 0
           ? ` ${money(refundMinor, booking.currency)} is refunded.`

@@ -29,26 +29,6 @@ export function isOverlap(error: unknown): boolean {
   return text.includes("booking_no_overlap") || text.includes("23P01");
 }
 
-/**
- * The bookings service's one "is this person the booking's client or coach" check: as a query
- * filter (a booking of the actor's tenant in which the actor is client or coach) and as the
- * actor's part in a booking already read.
- */
-export const participantWhere = (actor: Pick<Actor, "tenantId" | "userId">) =>
-  ({
-    tenantId: actor.tenantId,
-    OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }],
-  }) satisfies Prisma.BookingWhereInput;
-
-export function participantRole(
-  actor: Pick<Actor, "userId">,
-  booking: { clientId: string; coachUserId: string },
-): "client" | "coach" | null {
-  if (booking.clientId === actor.userId) return "client";
-  if (booking.coachUserId === actor.userId) return "coach";
-  return null;
-}
-
 /** The actor's own coach profile (approved or suspended), for their availability and calendar. */
 export async function ownCoachProfile({ db }: Pick<ServiceDeps, "db">, actor: Actor) {
   const profile = await db.coachProfile.findUnique({

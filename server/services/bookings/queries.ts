@@ -1,6 +1,7 @@
 import { notFound } from "../../errors.ts";
 import type { Actor } from "../../policies/coaching.ts";
-import { type BookingContext, ownCoachProfile, participantWhere } from "./context.ts";
+import { type BookingContext, ownCoachProfile } from "./context.ts";
+import { bookingParticipantWhere, bookingRole } from "../../policies/participants.ts";
 import { describeCreditPolicy, describePolicy } from "./policy.ts";
 
 /** Reads of bookings: the coach's list, the client's list, and one booking for its client or coach. */
@@ -62,7 +63,7 @@ export function createQueries(ctx: BookingContext) {
     /** One booking, for its client or its coach; anyone else gets "not found". */
     async detail(actor: Actor, bookingId: string) {
       const booking = await db.booking.findFirst({
-        where: { id: bookingId, ...participantWhere(actor) },
+        where: { id: bookingId, ...bookingParticipantWhere(actor) },
         include: {
           coachProfile: { select: { id: true, displayName: true, userId: true } },
           service: { select: { name: true, durationMinutes: true } },
@@ -77,7 +78,7 @@ export function createQueries(ctx: BookingContext) {
       const { room, e2eeKeySealed: _sealedKey, ...rest } = booking;
       return {
         ...rest,
-        viewerIsClient: booking.clientId === actor.userId,
+        viewerIsClient: bookingRole(actor, { ...booking, coachUserId: booking.coachProfile.userId }) === "client",
         holdActive: booking.status === "PENDING" && booking.holdExpiresAt !== null && booking.holdExpiresAt > now(),
         policy: (booking.packagePurchaseId ? describeCreditPolicy : describePolicy)({
           fullRefundHours: tenant.cancellationFullRefundHours,

@@ -1,7 +1,8 @@
 import { AppError, notFound } from "../../errors.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import type { AvailabilityModule } from "./availability.ts";
-import { type BookingContext, CHANGED_JUST_NOW, isOverlap, participantWhere } from "./context.ts";
+import { type BookingContext, CHANGED_JUST_NOW, isOverlap } from "./context.ts";
+import { bookingParticipantWhere, otherBookingParty } from "../../policies/participants.ts";
 import type { RemindersModule } from "./reminders.ts";
 
 /**
@@ -19,7 +20,7 @@ export function createRescheduling(
   /** A confirmed booking of the actor (client or coach) that may still be moved. */
   async function movable(actor: Actor, bookingId: string) {
     const row = await db.booking.findFirst({
-      where: { id: bookingId, ...participantWhere(actor) },
+      where: { id: bookingId, ...bookingParticipantWhere(actor) },
       select: {
         id: true,
         status: true,
@@ -67,7 +68,7 @@ export function createRescheduling(
     }
     await reminders.scheduleReminders(booking.id);
     await afterChange(actor.tenantId, booking.coachProfileId);
-    const other = booking.clientId === actor.userId ? booking.coachUserId : booking.clientId;
+    const other = otherBookingParty(booking, actor.userId);
     await notifications?.notify({
       tenantId: actor.tenantId,
       userId: other,

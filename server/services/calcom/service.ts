@@ -9,6 +9,7 @@ import {
   eventTypeSlug,
 } from "../../integrations/calcom/index.ts";
 import type { Actor } from "../../policies/coaching.ts";
+import { bookingParticipants } from "../../policies/participants.ts";
 import type { BookingService } from "../bookings/service.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
@@ -199,7 +200,7 @@ export function createCalcomService(
     trigger: "MEETING_STARTED" | "MEETING_ENDED",
     at: Date,
   ): Promise<CalcomOutcome> {
-    const people = [booking.coachUserId, booking.clientId];
+    const people = bookingParticipants(booking).map((p) => p.userId);
     await db.$transaction(async (tx) => {
       for (const userId of people) {
         const open = await tx.attendance.findFirst({

@@ -4,7 +4,9 @@ import { DecryptionError } from "../../crypto/keyring.ts";
 import { Prisma, preparedQuery } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import { formatBytes, inspectUpload, UPLOAD_TYPES, type UploadType } from "../../integrations/storage/uploads.ts";
+import type { ThreadKind } from "../../db/generated/enums.ts";
 import type { Actor } from "../../policies/coaching.ts";
+import { isThreadMember, type ParticipantRole } from "../../policies/participants.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 /** Who a chat operation is done by: a user acting in one tenant. */
@@ -72,14 +74,17 @@ const isUniqueViolation = (error: unknown) => {
 };
 
 /**
- * Threads and their messages. A thread has a kind (SESSION for a booking, later TASK, GROUP,
- * DIRECT) and members; every operation checks membership and tenant. Each message gets the next
+ * Threads and their messages. A thread is addressed by its own id whatever its kind (SESSION for
+ * a booking, later TASK, GROUP, DIRECT); the domain that owns it creates it with its members
+ * (`openThread`), and every operation here checks membership with the participants policy. A
+ * stored message is broadcast to the thread's members here, through the realtime notifier, so
+ * a message sent by any path (socket, tRPC, a job) reaches them. Each message gets the next
  * `seq` of its thread in the same statement that stores it, so the order is the server's and a
  * member resumes by asking for everything after the last seq it saw. Bodies are sealed with the
  * keyring (AES-256-GCM) bound to the thread id; attachments are sealed the same way in storage.
  */
 export function createChatService(deps: ServiceDeps) {
-  const { db, keyring, storage } = deps;
+  const { db, keyring, storage, realtime } = deps;
 
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const threadContext = (threadId: string) => `thread:${threadId}`;
@@ -128,15 +133,15 @@ export function createChatService(deps: ServiceDeps) {
       where: { id: threadId, tenantId: actor.tenantId },
       select: {
         id: true,
+        tenantId: true,
         kind: true,
         lastSeq: true,
         bookingId: true,
-        members: { select: { userId: true, lastReadSeq: true } },
+        members: { select: { userId: true, role: true, lastReadSeq: true } },
       },
     });
     if (!thread) throw notFound("That conversation");
-    if (!thread.members.some((m) => m.userId === actor.userId))
-      throw forbidden("You are not a member of this conversation.");
+    if (!isThreadMember(actor, thread)) throw forbidden("You are not a member of this conversation.");
     return thread;
   }
 
@@ -347,58 +352,68 @@ export function createChatService(deps: ServiceDeps) {
 
   const service = {
     /**
-     * The chat of a booking's session (created on first use): its members are the booking's
-     * coach and client, and only they may open it.
+     * The thread its owner keys by `bookingId` (a booking's SESSION thread), created with these
+     * members on first use; returns its id. For the owning domain, which has checked who may
+     * open it; concurrent first uses end with one thread.
      */
-    async sessionThread(actor: ChatActor, bookingId: string) {
-      const booking = await db.booking.findFirst({
-        where: { id: bookingId, tenantId: actor.tenantId },
-        select: {
-          id: true,
-          tenantId: true,
-          clientId: true,
-          coachProfile: { select: { userId: true, displayName: true } },
-        },
-      });
-      if (!booking) throw notFound("That booking");
-      const parties = [booking.coachProfile.userId, booking.clientId];
-      if (!parties.includes(actor.userId))
-        throw forbidden("Only the coach and the client of this booking can see its chat.");
-      let thread = await db.thread.findUnique({ where: { bookingId }, select: { id: true, lastSeq: true } });
-      if (!thread) {
-        try {
-          thread = await db.thread.create({
-            data: {
-              tenantId: booking.tenantId,
-              kind: "SESSION",
-              bookingId,
-              members: { create: [...new Set(parties)].map((userId) => ({ userId })) },
-            },
-            select: { id: true, lastSeq: true },
-          });
-        } catch (error) {
-          // Both parties opened the chat at the same moment: use the thread the other created.
-          if (!isUniqueViolation(error)) throw error;
-          thread = await db.thread.findUniqueOrThrow({ where: { bookingId }, select: { id: true, lastSeq: true } });
-        }
+    async openThread(input: {
+      tenantId: string;
+      kind: ThreadKind;
+      bookingId: string;
+      title?: string;
+      members: { userId: string; role: ParticipantRole }[];
+    }): Promise<string> {
+      const existing = await db.thread.findUnique({ where: { bookingId: input.bookingId }, select: { id: true } });
+      if (existing) return existing.id;
+      try {
+        const created = await db.thread.create({
+          data: {
+            tenantId: input.tenantId,
+            kind: input.kind,
+            bookingId: input.bookingId,
+            title: input.title ?? "",
+            members: { create: input.members.map((m) => ({ userId: m.userId, role: m.role })) },
+          },
+          select: { id: true },
+        });
+        return created.id;
+      } catch (error) {
+        // Both parties opened it at the same moment: use the thread the other created.
+        if (!isUniqueViolation(error)) throw error;
+        return (await db.thread.findUniqueOrThrow({ where: { bookingId: input.bookingId }, select: { id: true } })).id;
       }
-      const [members, client] = await Promise.all([
-        db.threadMember.findMany({ where: { threadId: thread.id }, select: { userId: true, lastReadSeq: true } }),
-        db.user.findUnique({ where: { id: booking.clientId }, select: { name: true } }),
+    },
+
+    /**
+     * A thread for one of its members: kind, last seq, and the members with their names, parts
+     * and read positions (what the chat panel shows). NOT_FOUND or FORBIDDEN otherwise.
+     */
+    async thread(actor: ChatActor, threadId: string) {
+      const thread = await memberThread(actor, threadId);
+      const ids = thread.members.map((m) => m.userId);
+      const [users, coaches] = await Promise.all([
+        db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
+        db.coachProfile.findMany({
+          where: { tenantId: thread.tenantId, userId: { in: ids } },
+          select: { userId: true, displayName: true },
+        }),
       ]);
-      const names: Record<string, string> = {
-        [booking.clientId]: client?.name ?? "Client",
-        [booking.coachProfile.userId]: booking.coachProfile.displayName,
-      };
+      const userName = new Map(users.map((u) => [u.id, u.name]));
+      const coachName = new Map(coaches.map((c) => [c.userId, c.displayName]));
+      // A coach (or a host) is shown under their profile's name, everyone else under their own.
+      const name = (m: { userId: string; role: string }) =>
+        (m.role === "coach" || m.role === "host" ? coachName.get(m.userId) : undefined) ??
+        userName.get(m.userId) ??
+        (m.role === "client" ? "Client" : "Member");
       return {
         threadId: thread.id,
-        kind: "SESSION" as const,
+        kind: thread.kind,
         lastSeq: thread.lastSeq,
         viewerId: actor.userId,
-        members: members.map((m) => ({
+        members: thread.members.map((m) => ({
           userId: m.userId,
-          name: names[m.userId] ?? "Member",
-          role: m.userId === booking.coachProfile.userId ? ("coach" as const) : ("client" as const),
+          name: name(m),
+          role: m.role as ParticipantRole,
           lastReadSeq: m.lastReadSeq,
         })),
       };
@@ -459,7 +474,13 @@ export function createChatService(deps: ServiceDeps) {
         });
       if (!UUID.test(input.threadId)) throw notFound("That conversation");
       const ticket = input.attachmentId ? openTicket(actor, input.threadId, input.attachmentId) : null;
-      return new Promise<Sent>((resolve, reject) => enqueue({ actor, input, text, ticket, resolve, reject }));
+      const sent = await new Promise<Sent>((resolve, reject) =>
+        enqueue({ actor, input, text, ticket, resolve, reject }),
+      );
+      // To every member's socket in the thread, on every node. A resend of a stored message was
+      // delivered the first time (the ack is what was lost), so it is not broadcast again.
+      if (sent.created) realtime.emitToThread(input.threadId, "chat:message", sent.message);
+      return sent;
     },
 
     /** Moves the actor's read position forward (never back, never past the last message). */

@@ -3,6 +3,7 @@ import type { BookingStatus } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
 import { inspectUpload, type UploadType, UPLOAD_TYPES } from "../../integrations/storage/uploads.ts";
 import type { Actor } from "../../policies/coaching.ts";
+import { bookingParticipantWhere, bookingRole } from "../../policies/participants.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { inZone } from "../format.ts";
 import type { NotificationService } from "../notifications/service.ts";
@@ -83,11 +84,7 @@ export function createSessionNotesService(
   /** The booking and the viewer's side of it, or "not found". */
   async function participant(actor: Actor, bookingId: string) {
     const booking = await db.booking.findFirst({
-      where: {
-        id: bookingId,
-        tenantId: actor.tenantId,
-        OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }],
-      },
+      where: { id: bookingId, ...bookingParticipantWhere(actor) },
       select: {
         id: true,
         tenantId: true,
@@ -100,7 +97,8 @@ export function createSessionNotesService(
       },
     });
     if (!booking) throw notFound("That booking");
-    return { booking, isCoach: booking.coachProfile.userId === actor.userId };
+    const role = bookingRole(actor, { ...booking, coachUserId: booking.coachProfile.userId });
+    return { booking, isCoach: role === "coach" };
   }
 
   type Booking = Awaited<ReturnType<typeof participant>>["booking"];

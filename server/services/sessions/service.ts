@@ -1,252 +1,33 @@
-import { randomBytes } from "node:crypto";
-import { AccessToken, TrackSource, WebhookReceiver } from "livekit-server-sdk";
-import type { SessionType } from "../../db/client.ts";
-import { AppError, notFound } from "../../errors.ts";
 import type { Actor } from "../../policies/coaching.ts";
+import { bookingParticipants, isBookingParticipant, type ParticipantActor } from "../../policies/participants.ts";
+import { forbidden, notFound } from "../../errors.ts";
+import type { ChatService } from "../chat/service.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { inZone } from "../format.ts";
 import type { NotificationService } from "../notifications/service.ts";
 import type { BookingService } from "../bookings/service.ts";
+import { bookingRoom, type RoomService } from "../rooms/service.ts";
+import type { RoomAccess, Transport } from "../rooms/types.ts";
 import { ROOM_GRACE_AFTER_MS, roomClosesAt, roomOpensAt } from "./window.ts";
 
-export type Transport = "livekit" | "p2p";
-export type RoomRole = "coach" | "client";
-export type RoomRefusalReason = "NOT_FOUND" | "IN_PERSON" | "NOT_CONFIRMED" | "CANCELLED" | "TOO_EARLY" | "ENDED";
-
-export interface RoomPerson {
-  userId: string;
-  name: string;
-}
-
-export interface RoomBooking {
-  id: string;
-  sessionType: SessionType;
-  startsAt: Date;
-  endsAt: Date;
-  topic: string;
-  serviceName: string | null;
-  coach: RoomPerson;
-  client: RoomPerson;
-}
-
-export type RoomAccess =
-  | {
-      ok: true;
-      booking: RoomBooking;
-      /** The viewer's part in this session. */
-      role: RoomRole;
-      /** The other participant's user id (the peer to call). */
-      peerUserId: string;
-      opensAt: Date;
-      closesAt: Date;
-      /** LiveKit when it is configured, otherwise peer-to-peer WebRTC over our signalling. */
-      transport: Transport;
-      iceServers: { urls: string | string[]; username?: string; credential?: string }[];
-    }
-  | {
-      ok: false;
-      reason: RoomRefusalReason;
-      message: string;
-      /** Set for TOO_EARLY (and for every refusal of a participant, so the page can show the times). */
-      opensAt?: Date;
-      closesAt?: Date;
-    };
-
-/** Token lifetime: long enough to connect, short enough that a leaked token is soon useless. */
-export const LIVEKIT_TOKEN_TTL_SECONDS = 10 * 60;
-
-/** What each session type may publish; coach and client get the same media rights. */
-export const PUBLISH_SOURCES: Record<Exclude<SessionType, "IN_PERSON">, TrackSource[]> = {
-  VIDEO: [TrackSource.CAMERA, TrackSource.MICROPHONE, TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO],
-  PHONE: [TrackSource.MICROPHONE],
-  CHAT: [],
-};
+export type { RoomAccess, RoomBooking, RoomPerson, RoomRefusalReason, RoomRole, Transport } from "../rooms/types.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Live sessions: who may enter a booking's room and when, LiveKit tokens and the per-session
- * end-to-end encryption key, attendance from either transport, and the outcome after the window.
+ * A booking's live session: its room (through the rooms service, with the booking as the room's
+ * owner: see room-owner.ts), its SESSION chat thread (created here, stored by the chat service),
+ * and the outcome after the window (COMPLETED, NO_SHOW, or the coach's absence refunded).
  */
 export function createSessionService(
-  { db, env, log, now, keyring, jobs }: ServiceDeps,
-  { notifications, bookings }: { notifications: NotificationService; bookings: BookingService },
+  { db, log, now, jobs }: ServiceDeps,
+  {
+    notifications,
+    bookings,
+    rooms,
+    chat,
+  }: { notifications: NotificationService; bookings: BookingService; rooms: RoomService; chat: ChatService },
 ) {
-  const livekitConfigured = () => Boolean(env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET);
-
-  /** A booking of the actor's tenant in which the actor is coach or client; null otherwise (other tenants look missing). */
-  async function participantBooking(actor: Pick<Actor, "tenantId" | "userId">, bookingId: string) {
-    if (!UUID.test(bookingId)) return null;
-    const row = await db.booking.findFirst({
-      where: {
-        id: bookingId,
-        tenantId: actor.tenantId,
-        OR: [{ clientId: actor.userId }, { coachProfile: { userId: actor.userId } }],
-      },
-      select: {
-        id: true,
-        tenantId: true,
-        status: true,
-        sessionType: true,
-        startsAt: true,
-        endsAt: true,
-        topic: true,
-        room: true,
-        clientId: true,
-        e2eeKeySealed: true,
-        coachProfile: { select: { userId: true, displayName: true } },
-        service: { select: { name: true } },
-      },
-    });
-    return row;
-  }
-
-  async function roomAccess(actor: Pick<Actor, "tenantId" | "userId">, bookingId: string): Promise<RoomAccess> {
-    const row = await participantBooking(actor, bookingId);
-    if (!row)
-      return {
-        ok: false,
-        reason: "NOT_FOUND",
-        message: "This session was not found, or you are not one of its participants.",
-      };
-    const opensAt = roomOpensAt(row.startsAt);
-    const closesAt = roomClosesAt(row.endsAt);
-    const times = { opensAt, closesAt };
-    if (row.status === "CANCELLED")
-      return {
-        ok: false,
-        reason: "CANCELLED",
-        message: "This session was cancelled, so its room is closed.",
-        ...times,
-      };
-    if (row.status === "COMPLETED" || row.status === "NO_SHOW")
-      return { ok: false, reason: "ENDED", message: "This session has ended.", ...times };
-    if (row.status !== "CONFIRMED")
-      return {
-        ok: false,
-        reason: "NOT_CONFIRMED",
-        message: "This booking is not confirmed yet: its room opens once it is paid.",
-        ...times,
-      };
-    if (row.sessionType === "IN_PERSON")
-      return {
-        ok: false,
-        reason: "IN_PERSON",
-        message: "This session takes place in person, so it has no online room.",
-        ...times,
-      };
-    const at = now();
-    if (at < opensAt) {
-      const viewer = await db.user.findUnique({ where: { id: actor.userId }, select: { timeZone: true } });
-      return {
-        ok: false,
-        reason: "TOO_EARLY",
-        message: `The room opens 10 minutes before the session starts: ${inZone(opensAt, viewer?.timeZone ?? "UTC")}.`,
-        ...times,
-      };
-    }
-    if (at >= closesAt) return { ok: false, reason: "ENDED", message: "This session has ended.", ...times };
-    const client = await db.user.findUniqueOrThrow({ where: { id: row.clientId }, select: { name: true } });
-    const role: RoomRole = row.clientId === actor.userId ? "client" : "coach";
-    return {
-      ok: true,
-      booking: {
-        id: row.id,
-        sessionType: row.sessionType,
-        startsAt: row.startsAt,
-        endsAt: row.endsAt,
-        topic: row.topic,
-        serviceName: row.service?.name ?? null,
-        coach: { userId: row.coachProfile.userId, name: row.coachProfile.displayName },
-        client: { userId: row.clientId, name: client.name },
-      },
-      role,
-      peerUserId: role === "client" ? row.coachProfile.userId : row.clientId,
-      opensAt,
-      closesAt,
-      transport: livekitConfigured() ? "livekit" : "p2p",
-      iceServers: env.ICE_SERVERS,
-    };
-  }
-
-  /** The access, or the refusal as an error (for procedures that hand out something). */
-  async function requireAccess(actor: Actor, bookingId: string) {
-    const access = await roomAccess(actor, bookingId);
-    if (!access.ok) throw new AppError(access.reason === "NOT_FOUND" ? "NOT_FOUND" : "CONFLICT", access.message);
-    return access;
-  }
-
-  /** The booking's room name, set now (128-bit random) on older rows that have none. */
-  async function ensureRoom(bookingId: string): Promise<string> {
-    const row = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { room: true } });
-    if (row.room) return row.room;
-    await db.booking.updateMany({
-      where: { id: bookingId, room: null },
-      data: { room: randomBytes(16).toString("base64url") },
-    });
-    return (await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { room: true } })).room!;
-  }
-
-  /** The session's 32-byte E2EE key, made once and sealed at rest with the booking id as context. */
-  async function e2eeKey(bookingId: string): Promise<Buffer> {
-    const row = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { e2eeKeySealed: true } });
-    if (!row.e2eeKeySealed) {
-      const sealed = keyring.seal(randomBytes(32), bookingId).toString("base64");
-      // Only the first writer wins; everyone then reads the same key.
-      await db.booking.updateMany({ where: { id: bookingId, e2eeKeySealed: null }, data: { e2eeKeySealed: sealed } });
-    }
-    const again = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: { e2eeKeySealed: true } });
-    return keyring.open(Buffer.from(again.e2eeKeySealed!, "base64"), bookingId);
-  }
-
-  async function recordJoin(input: {
-    tenantId: string;
-    bookingId: string;
-    userId: string;
-    transport: Transport;
-    at?: Date;
-  }): Promise<string> {
-    const booking = await participantBooking({ tenantId: input.tenantId, userId: input.userId }, input.bookingId);
-    if (!booking) throw notFound("That session");
-    const row = await db.attendance.create({
-      data: {
-        tenantId: input.tenantId,
-        bookingId: input.bookingId,
-        userId: input.userId,
-        transport: input.transport,
-        joinedAt: input.at ?? now(),
-      },
-      select: { id: true },
-    });
-    return row.id;
-  }
-
-  /** Closes one attendance row; closing it again changes nothing. */
-  async function recordLeave(attendanceId: string, at?: Date): Promise<{ closed: boolean }> {
-    if (!UUID.test(attendanceId)) return { closed: false };
-    const { count } = await db.attendance.updateMany({
-      where: { id: attendanceId, leftAt: null },
-      data: { leftAt: at ?? now() },
-    });
-    return { closed: count > 0 };
-  }
-
-  /** Closes the latest open row of this user in this booking on this transport. */
-  async function recordLeaveFor(input: {
-    bookingId: string;
-    userId: string;
-    transport: Transport;
-    at?: Date;
-  }): Promise<{ closed: boolean }> {
-    const open = await db.attendance.findFirst({
-      where: { bookingId: input.bookingId, userId: input.userId, transport: input.transport, leftAt: null },
-      orderBy: { joinedAt: "desc" },
-      select: { id: true },
-    });
-    if (!open) return { closed: false };
-    return recordLeave(open.id, input.at);
-  }
-
   /** Queues the outcome decision for when the room closes (the recurring sweep is the safety net). */
   async function scheduleOutcome(bookingId: string) {
     if (!jobs) return null;
@@ -256,135 +37,55 @@ export function createSessionService(
   }
 
   return {
-    roomAccess,
-    recordJoin,
-    recordLeave,
-    recordLeaveFor,
+    /** Access to the booking's room, or a refusal with a reason (the rooms service decides). */
+    roomAccess(actor: ParticipantActor, bookingId: string): Promise<RoomAccess> {
+      return rooms.access(actor, bookingRoom(bookingId));
+    },
+    recordJoin(input: { tenantId: string; bookingId: string; userId: string; transport: Transport; at?: Date }) {
+      const { bookingId, ...rest } = input;
+      return rooms.recordJoin({ ...rest, room: bookingRoom(bookingId) });
+    },
+    recordLeave: rooms.recordLeave,
+    recordLeaveFor(input: { bookingId: string; userId: string; transport: Transport; at?: Date }) {
+      const { bookingId, ...rest } = input;
+      return rooms.recordLeaveFor({ ...rest, room: bookingRoom(bookingId) });
+    },
     scheduleOutcome,
-    livekitConfigured,
+    livekitConfigured: rooms.livekitConfigured,
 
-    /**
-     * A LiveKit token for a participant inside the window: identity = user id, the booking's
-     * unguessable room, media sources by session type, no room admin for anyone; with the
-     * session's E2EE key, which only the two participants ever receive.
-     */
-    async livekitToken(actor: Actor, bookingId: string) {
-      const access = await requireAccess(actor, bookingId);
-      if (!livekitConfigured())
-        throw new AppError(
-          "PRECONDITION_FAILED",
-          "Live video through LiveKit is not configured here; sessions use a direct peer-to-peer call.",
-        );
-      if (access.booking.sessionType === "IN_PERSON")
-        throw new AppError("CONFLICT", "This session takes place in person.");
-      const room = await ensureRoom(bookingId);
-      const sources = PUBLISH_SOURCES[access.booking.sessionType];
-      const me = access.role === "coach" ? access.booking.coach : access.booking.client;
-      const token = new AccessToken(env.LIVEKIT_API_KEY!, env.LIVEKIT_API_SECRET!, {
-        identity: actor.userId,
-        name: me.name,
-        ttl: LIVEKIT_TOKEN_TTL_SECONDS,
-        metadata: JSON.stringify({ role: access.role, bookingId }),
-      });
-      token.addGrant({
-        room,
-        roomJoin: true,
-        canSubscribe: true,
-        canPublishData: true,
-        canPublish: sources.length > 0,
-        canPublishSources: sources,
-        canUpdateOwnMetadata: false,
-        roomAdmin: false,
-        hidden: false,
-      });
-      const key = await e2eeKey(bookingId);
-      return {
-        url: env.LIVEKIT_URL!,
-        token: await token.toJwt(),
-        e2eeKey: key.toString("base64"),
-        expiresInSeconds: LIVEKIT_TOKEN_TTL_SECONDS,
-      };
+    /** A LiveKit token and the session's E2EE key for a participant inside the window. */
+    livekitToken(actor: Actor, bookingId: string) {
+      return rooms.livekitToken(actor, bookingRoom(bookingId));
     },
 
+    /** LiveKit's webhook (verify, store once, process): see rooms.receiveLivekitWebhook. */
+    receiveLivekitWebhook: rooms.receiveLivekitWebhook,
+
     /**
-     * LiveKit's webhook: verified with the API key and secret (JWT over the body's SHA-256), each
-     * event stored once; joins and leaves become attendance. A repeated event changes nothing.
+     * The booking's SESSION chat thread, created on first use by this service (the booking's
+     * side owns it): its members are the booking's coach and client, and only they may open it.
      */
-    async receiveLivekitWebhook(rawBody: string, authorization: string | null) {
-      if (!livekitConfigured()) throw new AppError("PRECONDITION_FAILED", "LiveKit is not configured here.");
-      const receiver = new WebhookReceiver(env.LIVEKIT_API_KEY!, env.LIVEKIT_API_SECRET!);
-      let event;
-      try {
-        event = await receiver.receive(rawBody, authorization ?? undefined);
-      } catch (error) {
-        throw new AppError(
-          "UNAUTHORIZED",
-          `The LiveKit webhook signature is not valid: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-      if (!event.id) throw new AppError("BAD_REQUEST", "The LiveKit event has no id.");
-      const roomName = event.room?.name ?? null;
-      const booking = roomName
-        ? await db.booking.findUnique({ where: { room: roomName }, select: { id: true, tenantId: true } })
-        : null;
-      const created = await db.webhookEvent.createMany({
-        data: [
-          {
-            provider: "livekit",
-            eventId: event.id,
-            type: event.event,
-            tenantId: booking?.tenantId ?? null,
-            bookingId: booking?.id ?? null,
-            payload: JSON.parse(rawBody),
-          },
-        ],
-        skipDuplicates: true,
+    async sessionThread(actor: ParticipantActor, bookingId: string) {
+      if (!UUID.test(bookingId)) throw notFound("That booking");
+      const booking = await db.booking.findFirst({
+        where: { id: bookingId, tenantId: actor.tenantId },
+        select: { id: true, tenantId: true, clientId: true, coachProfile: { select: { userId: true } } },
       });
-      if (created.count === 0) {
-        // Handled before: nothing to do. Stored but never finished (a failure midway): finish it now.
-        const previous = await db.webhookEvent.findUniqueOrThrow({
-          where: { provider_eventId: { provider: "livekit", eventId: event.id } },
-          select: { processedAt: true, outcome: true },
-        });
-        if (previous.processedAt) return { duplicate: true, outcome: previous.outcome ?? "DUPLICATE" };
-      }
-      // When it happened (LiveKit may deliver late, or retry), never later than now.
-      const sentAt = event.createdAt ? new Date(Number(event.createdAt) * 1000) : now();
-      const at = sentAt > now() ? now() : sentAt;
-      let outcome = "IGNORED";
-      const identity = event.participant?.identity ?? "";
-      if (!booking) {
-        outcome = "UNKNOWN_ROOM";
-      } else if (event.event === "participant_joined" && UUID.test(identity)) {
-        try {
-          await recordJoin({
-            tenantId: booking.tenantId,
-            bookingId: booking.id,
-            userId: identity,
-            transport: "livekit",
-            at,
-          });
-          outcome = "JOINED";
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          outcome = "NOT_PARTICIPANT";
-        }
-      } else if (event.event === "participant_left" && UUID.test(identity)) {
-        outcome = (await recordLeaveFor({ bookingId: booking.id, userId: identity, transport: "livekit", at })).closed
-          ? "LEFT"
-          : "NOT_OPEN";
-      } else if (event.event === "room_finished") {
-        const { count } = await db.attendance.updateMany({
-          where: { bookingId: booking.id, transport: "livekit", leftAt: null },
-          data: { leftAt: at },
-        });
-        outcome = `ROOM_FINISHED:${count}`;
-      }
-      await db.webhookEvent.update({
-        where: { provider_eventId: { provider: "livekit", eventId: event.id } },
-        data: { processedAt: now(), outcome },
+      if (!booking) throw notFound("That booking");
+      const parties = {
+        tenantId: booking.tenantId,
+        clientId: booking.clientId,
+        coachUserId: booking.coachProfile.userId,
+      };
+      if (!isBookingParticipant(actor, parties))
+        throw forbidden("Only the coach and the client of this booking can see its chat.");
+      const threadId = await chat.openThread({
+        tenantId: booking.tenantId,
+        kind: "SESSION",
+        bookingId,
+        members: bookingParticipants(parties),
       });
-      return { duplicate: false, outcome };
+      return chat.thread(actor, threadId);
     },
 
     /**
@@ -419,13 +120,8 @@ export function createSessionService(
 
     /** Attendance of a booking for its participants (the coach's booking page). */
     async attendance(actor: Actor, bookingId: string) {
-      const row = await participantBooking(actor, bookingId);
-      if (!row) throw notFound("That booking");
-      const rows = await db.attendance.findMany({
-        where: { bookingId },
-        orderBy: { joinedAt: "asc" },
-        select: { userId: true, transport: true, joinedAt: true, leftAt: true },
-      });
+      const rows = await rooms.attendance(actor, bookingRoom(bookingId));
+      if (!rows) throw notFound("That booking");
       return {
         rows,
         outcomeSummary: (
@@ -462,10 +158,7 @@ export function createSessionService(
       where: { id: booking.clientId },
       select: { name: true, timeZone: true },
     });
-    const rows = await db.attendance.findMany({
-      where: { bookingId, joinedAt: { lt: closesAt }, OR: [{ leftAt: null }, { leftAt: { gt: opensAt } }] },
-      select: { userId: true, joinedAt: true, leftAt: true },
-    });
+    const rows = await rooms.stays(bookingRoom(bookingId), opensAt, closesAt);
     const minutes = (userId: string) =>
       attendedMinutes(
         rows.filter((r) => r.userId === userId),
@@ -482,10 +175,7 @@ export function createSessionService(
         : `${line(booking.coachProfile.displayName, coachCame, coachUserId)}. ${line(client.name, clientCame, booking.clientId)}.`;
     const decidedAt = now();
     // Stays still open when the room closed end there.
-    await db.attendance.updateMany({
-      where: { bookingId, leftAt: null, joinedAt: { lt: closesAt } },
-      data: { leftAt: closesAt },
-    });
+    await rooms.closeOpenStays(bookingRoom(bookingId), closesAt);
 
     const finish = (to: "COMPLETED" | "NO_SHOW") =>
       bookings.recordOutcome(bookingId, to, { outcomeAt: decidedAt, outcomeSummary: summary });

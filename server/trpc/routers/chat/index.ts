@@ -4,10 +4,14 @@ import { id } from "../inputs.ts";
 const seq = z.number().int("A whole sequence number.").min(0, "Sequence numbers start at 0.");
 
 export const chatRouter = router({
-  /** The chat of a booking's session, for its coach and client. */
+  /** A thread by its id, whatever its kind, with its members' names and read positions; for members only. */
+  thread: coachingProcedure
+    .input(z.object({ threadId: id("thread") }))
+    .query(({ ctx, input }) => ctx.services.chat.thread(ctx.actor, input.threadId)),
+  /** The chat of a booking's session, for its coach and client: created by the sessions service, its owner. */
   sessionThread: coachingProcedure
     .input(z.object({ bookingId: id("booking") }))
-    .query(({ ctx, input }) => ctx.services.chat.sessionThread(ctx.actor, input.bookingId)),
+    .query(({ ctx, input }) => ctx.services.sessions.sessionThread(ctx.actor, input.bookingId)),
   /** A page of history: the newest page, the page before `beforeSeq`, or the messages after `afterSeq`. */
   history: coachingProcedure
     .input(
