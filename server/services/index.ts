@@ -34,9 +34,9 @@ export function createServices(deps: ServiceDeps) {
   const bookings = createBookingService(deps, { notifications, ledger });
   const packages = createPackageService(deps);
   const payments = createPaymentService(deps, { bookings, notifications, packages, ledger }, paymentProvider);
-  const calcom = createCalcomService(deps, { bookings, notifications });
   // Live rooms ask their owner (a booking today, a group session tomorrow) for window and participants.
   const rooms = createRoomService(deps, { booking: createBookingRoomOwner(deps) });
+  const calcom = createCalcomService(deps, { bookings, notifications, rooms });
   const chat = createChatService(deps);
   return {
     auth,

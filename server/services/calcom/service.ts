@@ -11,6 +11,7 @@ import {
 import type { Actor } from "../../policies/coaching.ts";
 import { bookingParticipants } from "../../policies/participants.ts";
 import type { BookingService } from "../bookings/service.ts";
+import { bookingRoom, type RoomService } from "../rooms/service.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
 
@@ -78,7 +79,11 @@ function sameSignature(expected: string, given: string) {
  */
 export function createCalcomService(
   { db, env, keyring, log, now }: ServiceDeps,
-  { bookings, notifications }: { bookings: BookingService; notifications: NotificationService },
+  {
+    bookings,
+    notifications,
+    rooms,
+  }: { bookings: BookingService; notifications: NotificationService; rooms: RoomService },
   api: CalcomApi = createCalcomApi(env.CALCOM_API_URL),
 ) {
   const keyContext = (coachProfileId: string) => `calcom-api-key:${coachProfileId}`;
@@ -200,38 +205,14 @@ export function createCalcomService(
     trigger: "MEETING_STARTED" | "MEETING_ENDED",
     at: Date,
   ): Promise<CalcomOutcome> {
-    const people = bookingParticipants(booking).map((p) => p.userId);
-    await db.$transaction(async (tx) => {
-      for (const userId of people) {
-        const open = await tx.attendance.findFirst({
-          where: { bookingId: booking.id, userId, transport: "calcom", leftAt: null },
-          orderBy: { joinedAt: "desc" },
-        });
-        if (trigger === "MEETING_STARTED") {
-          if (!open)
-            await tx.attendance.create({
-              data: { tenantId: booking.tenantId, bookingId: booking.id, userId, transport: "calcom", joinedAt: at },
-            });
-        } else if (open) {
-          await tx.attendance.update({
-            where: { id: open.id },
-            data: { leftAt: at > open.joinedAt ? at : open.joinedAt },
-          });
-        } else {
-          // The start was never delivered: the meeting ran from the booked start.
-          const joinedAt = booking.startsAt < at ? booking.startsAt : at;
-          await tx.attendance.create({
-            data: {
-              tenantId: booking.tenantId,
-              bookingId: booking.id,
-              userId,
-              transport: "calcom",
-              joinedAt,
-              leftAt: at,
-            },
-          });
-        }
-      }
+    await rooms.recordMeeting({
+      tenantId: booking.tenantId,
+      room: bookingRoom(booking.id),
+      userIds: bookingParticipants(booking).map((p) => p.userId),
+      transport: "calcom",
+      phase: trigger === "MEETING_STARTED" ? "start" : "end",
+      at,
+      scheduledStart: booking.startsAt,
     });
     return trigger;
   }

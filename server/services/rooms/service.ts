@@ -319,6 +319,48 @@ export function createRoomService({ db, env, now, keyring }: ServiceDeps, owners
       });
     },
 
+    /**
+     * Attendance reported by an outside meeting tool (Cal.com's meeting start and end) for the
+     * room's participants: a start opens a stay for each one without an open stay on that
+     * transport; an end closes them, or records the whole meeting from the scheduled start when
+     * its start was never reported.
+     */
+    async recordMeeting(input: {
+      tenantId: string;
+      room: RoomRef;
+      userIds: string[];
+      transport: AttendanceTransport;
+      phase: "start" | "end";
+      at: Date;
+      scheduledStart: Date;
+    }) {
+      const { tenantId, room, transport, at } = input;
+      await db.$transaction(async (tx) => {
+        for (const userId of input.userIds) {
+          const open = await tx.attendance.findFirst({
+            where: { ...attendanceOf(room), userId, transport, leftAt: null },
+            orderBy: { joinedAt: "desc" },
+          });
+          if (input.phase === "start") {
+            if (!open)
+              await tx.attendance.create({
+                data: { tenantId, ...attendanceOf(room), userId, transport, joinedAt: at },
+              });
+          } else if (open) {
+            await tx.attendance.update({
+              where: { id: open.id },
+              data: { leftAt: at > open.joinedAt ? at : open.joinedAt },
+            });
+          } else {
+            const joinedAt = input.scheduledStart < at ? input.scheduledStart : at;
+            await tx.attendance.create({
+              data: { tenantId, ...attendanceOf(room), userId, transport, joinedAt, leftAt: at },
+            });
+          }
+        }
+      });
+    },
+
     /** Ends the stays still open that began before `at`, at `at` (the room has closed). */
     async closeOpenStays(ref: RoomRef, at: Date) {
       const { count } = await db.attendance.updateMany({
