@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createEvent, createEvents, type EventAttributes } from "ics";
 import { type Booking, type BookingStatus, Prisma, preparedQuery } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
+import { isExclusionViolation } from "../../db/constraint-errors.ts";
 import { type Actor, offeredSessionTypes } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { inZone } from "../format.ts";
@@ -51,11 +52,8 @@ interface HoldContextRow extends ScheduleRow {
   premium: boolean;
 }
 
-/** A unique violation of the exclusion constraint (pg error 23P01) under the pg driver adapter. */
-function isOverlap(error: unknown): boolean {
-  const text = JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})) + String(error);
-  return text.includes("booking_no_overlap") || text.includes("23P01");
-}
+/** A violation of the coach's no-overlap exclusion constraint (pg error 23P01). */
+const isOverlap = (error: unknown) => isExclusionViolation(error);
 
 /**
  * Availability, free slots and the booking lifecycle up to confirmation. The database's
