@@ -15,6 +15,7 @@ import { createReviewService } from "./reviews/service.ts";
 import { createSessionService } from "./sessions/service.ts";
 import { createSessionNotesService } from "./sessionnotes/service.ts";
 import { createTenantService } from "./tenants/service.ts";
+import { calcomWebhooks, createWebhookInbox, livekitWebhooks, stripeWebhooks } from "./webhooks/service.ts";
 
 /** Every domain service, built once per process from the same dependencies. */
 export function createServices(deps: ServiceDeps) {
@@ -28,6 +29,13 @@ export function createServices(deps: ServiceDeps) {
   const packages = createPackageService(deps);
   const payments = createPaymentService(deps, { bookings, notifications, packages });
   const calcom = createCalcomService(deps, { bookings, payments, notifications });
+  const sessions = createSessionService(deps, { notifications, payments });
+  // Every provider's webhooks go through one inbox (ADR 016); a new provider is one more entry.
+  const webhooks = createWebhookInbox(deps, [
+    stripeWebhooks(payments),
+    livekitWebhooks(sessions),
+    calcomWebhooks(calcom),
+  ]);
   return {
     auth,
     tenants,
@@ -42,7 +50,8 @@ export function createServices(deps: ServiceDeps) {
     payments,
     calcom,
     packages,
-    sessions: createSessionService(deps, { notifications, payments }),
+    sessions,
+    webhooks,
     sessionNotes: createSessionNotesService(deps, notifications),
     chat: createChatService(deps),
     async close() {

@@ -5,6 +5,7 @@ import {
   localIds,
   type PaymentEvent,
   type PaymentProvider,
+  WebhookVerificationError,
 } from "../../integrations/payments/index.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import type { BookingService } from "../bookings/service.ts";
@@ -711,10 +712,20 @@ export function createPaymentService(
       return { ...handled, ...after };
     },
 
-    /** Stripe's webhook: verifies the signature over the raw body, then the common handler. */
-    async receiveStripeWebhook(rawBody: string, signature: string | null) {
+    /** Stripe's webhook: verifies the signature over the raw body and reads the event; the webhook inbox (ADR 016) records it and hands it to `handleEvent`. */
+    verifyStripeWebhook(rawBody: string, signature: string | null): PaymentEvent {
       if (provider.kind !== "stripe") throw new AppError("NOT_FOUND", "Stripe is not configured on this site.");
-      return handleEvent(provider.parseWebhook(rawBody, signature));
+      try {
+        return provider.parseWebhook(rawBody, signature);
+      } catch (error) {
+        if (error instanceof WebhookVerificationError) throw new AppError("BAD_REQUEST", error.message);
+        throw error;
+      }
+    },
+
+    /** A Stripe event verified at receipt, read again from the inbox's stored payload (its retries). */
+    readStripeEvent(payload: unknown): PaymentEvent {
+      return provider.readEvent(payload);
     },
 
     /** What the client sees before paying: amount (no fee split), state and the cancellation policy. */

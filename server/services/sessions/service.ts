@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { AccessToken, TrackSource, WebhookReceiver } from "livekit-server-sdk";
+import { AccessToken, TrackSource, WebhookEvent as LivekitWebhookEvent, WebhookReceiver } from "livekit-server-sdk";
 import type { SessionType } from "../../db/client.ts";
 import { AppError, notFound } from "../../errors.ts";
 import type { Actor } from "../../policies/coaching.ts";
@@ -308,11 +308,11 @@ export function createSessionService(
     },
 
     /**
-     * LiveKit's webhook: verified with the API key and secret (JWT over the body's SHA-256), each
-     * event stored once; joins and leaves become attendance. A repeated event changes nothing.
+     * LiveKit's webhook: verified with the API key and secret (JWT over the body's SHA-256). The
+     * webhook inbox (ADR 016) records it once and hands it to `applyLivekitEvent`.
      */
-    async receiveLivekitWebhook(rawBody: string, authorization: string | null) {
-      if (!livekitConfigured()) throw new AppError("PRECONDITION_FAILED", "LiveKit is not configured here.");
+    async verifyLivekitWebhook(rawBody: string, authorization: string | null) {
+      if (!livekitConfigured()) throw new AppError("NOT_FOUND", "LiveKit is not configured here.");
       const receiver = new WebhookReceiver(env.LIVEKIT_API_KEY!, env.LIVEKIT_API_SECRET!);
       let event;
       try {
@@ -324,31 +324,18 @@ export function createSessionService(
         );
       }
       if (!event.id) throw new AppError("BAD_REQUEST", "The LiveKit event has no id.");
+      return { eventId: event.id, type: event.event, payload: JSON.parse(rawBody) as unknown };
+    },
+
+    /** A verified LiveKit event (its JSON body): joins and leaves become attendance. */
+    async applyLivekitEvent(payload: unknown) {
+      const event = LivekitWebhookEvent.fromJson(payload as Parameters<typeof LivekitWebhookEvent.fromJson>[0], {
+        ignoreUnknownFields: true,
+      });
       const roomName = event.room?.name ?? null;
       const booking = roomName
         ? await db.booking.findUnique({ where: { room: roomName }, select: { id: true, tenantId: true } })
         : null;
-      const created = await db.webhookEvent.createMany({
-        data: [
-          {
-            provider: "livekit",
-            eventId: event.id,
-            type: event.event,
-            tenantId: booking?.tenantId ?? null,
-            bookingId: booking?.id ?? null,
-            payload: JSON.parse(rawBody),
-          },
-        ],
-        skipDuplicates: true,
-      });
-      if (created.count === 0) {
-        // Handled before: nothing to do. Stored but never finished (a failure midway): finish it now.
-        const previous = await db.webhookEvent.findUniqueOrThrow({
-          where: { provider_eventId: { provider: "livekit", eventId: event.id } },
-          select: { processedAt: true, outcome: true },
-        });
-        if (previous.processedAt) return { duplicate: true, outcome: previous.outcome ?? "DUPLICATE" };
-      }
       // When it happened (LiveKit may deliver late, or retry), never later than now.
       const sentAt = event.createdAt ? new Date(Number(event.createdAt) * 1000) : now();
       const at = sentAt > now() ? now() : sentAt;
@@ -381,11 +368,7 @@ export function createSessionService(
         });
         outcome = `ROOM_FINISHED:${count}`;
       }
-      await db.webhookEvent.update({
-        where: { provider_eventId: { provider: "livekit", eventId: event.id } },
-        data: { processedAt: now(), outcome },
-      });
-      return { duplicate: false, outcome };
+      return { outcome, tenantId: booking?.tenantId ?? null, bookingId: booking?.id ?? null };
     },
 
     /**
