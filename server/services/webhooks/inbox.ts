@@ -69,7 +69,11 @@ export type WebhookReceipt = { duplicate: boolean; outcome: string | null; queue
 export const WEBHOOK_RETRY = { limit: 8, delaySeconds: 30 } as const;
 export const WEBHOOK_JOB = "webhooks.process";
 
-export function createWebhookInbox(deps: ServiceDeps, providers: WebhookProvider[]) {
+export function createWebhookInbox(
+  deps: ServiceDeps,
+  providers: WebhookProvider[],
+  options: { firstRetryAfterSeconds?: number } = {},
+) {
   const { db, log, now, jobs } = deps;
   const byName = new Map(providers.map((p) => [p.name, p]));
 
@@ -158,7 +162,11 @@ export function createWebhookInbox(deps: ServiceDeps, providers: WebhookProvider
           eventId: verified.eventId,
           error: error instanceof Error ? error.message : String(error),
         });
-        await jobs.send(WEBHOOK_JOB, { id: row.id }, { singletonKey: row.id, startAfter: WEBHOOK_RETRY.delaySeconds });
+        await jobs.send(
+          WEBHOOK_JOB,
+          { id: row.id },
+          { singletonKey: row.id, startAfter: options.firstRetryAfterSeconds ?? WEBHOOK_RETRY.delaySeconds },
+        );
         return { duplicate: false, outcome: null, queued: true };
       }
     },
