@@ -54,9 +54,7 @@ export function asAppError(
  * another tRPC code), as { code, http status, message, field errors }; null for anything else
  * (a bug, shown by the error boundary or logged as a 500).
  */
-export function describeError(
-  error: unknown,
-): {
+export function describeError(error: unknown): {
   code: AppErrorCode;
   status: number;
   message: string;
