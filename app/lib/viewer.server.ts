@@ -1,6 +1,8 @@
 import { type AppLoadContext, redirect } from "@remix-run/node";
 // A pure cookie parser (no state), so importing it does not duplicate the server object graph (ADR 004).
 import { readSessionToken } from "../../server/auth/cookie.ts";
+import { type Feature, requireFeature } from "../../server/policies/features.ts";
+import { errorResponse } from "./errors.server";
 
 /** A server-side tRPC caller for this request (loaders and actions never go over HTTP). */
 export function callerFor(context: AppLoadContext, request: Request) {
@@ -10,9 +12,11 @@ export function callerFor(context: AppLoadContext, request: Request) {
 /**
  * The signed-in viewer, or a redirect to the login page that comes back here afterwards. A
  * session cookie that no longer resolves (idle or past its lifetime, or ended while this tab
- * was offline) is said so on the login page.
+ * was offline) is said so on the login page. With `feature`, the tenant must have that feature
+ * switched on (server/policies/features.ts, the same check as tRPC and sockets); otherwise a
+ * 403 response with the feature's message is thrown.
  */
-export async function requireViewer(context: AppLoadContext, request: Request) {
+export async function requireViewer(context: AppLoadContext, request: Request, options: { feature?: Feature } = {}) {
   const caller = await callerFor(context, request);
   if (!caller.viewer) {
     const url = new URL(request.url);
@@ -20,42 +24,17 @@ export async function requireViewer(context: AppLoadContext, request: Request) {
     const ended = readSessionToken(request.headers.get("cookie")) ? "&ended=expired" : "";
     throw redirect(`/login?redirectTo=${encodeURIComponent(back)}${ended}`);
   }
+  if (options.feature) {
+    try {
+      requireFeature(caller.viewer.tenant, options.feature);
+    } catch (error) {
+      throw errorResponse(error);
+    }
+  }
   return { ...caller, viewer: caller.viewer };
 }
 
-export type ActionResult =
-  { ok: false; message: string; fieldErrors: Record<string, string[]> } | { ok: true; message?: string };
-
-/**
- * Turns a tRPC error from a caller into a form result: field errors for bad input, the
- * error's own message otherwise. Anything unexpected is rethrown (and shown by the error boundary).
- */
-export function formError(error: unknown): { status: number; body: ActionResult } {
-  // Duck-typed: the router's TRPCError class lives in the server's module graph.
-  if (error instanceof Error && error.name === "TRPCError" && "code" in error) {
-    const codes: Record<string, number> = {
-      BAD_REQUEST: 400,
-      UNAUTHORIZED: 401,
-      FORBIDDEN: 403,
-      NOT_FOUND: 404,
-      CONFLICT: 409,
-      PRECONDITION_FAILED: 412,
-      TOO_MANY_REQUESTS: 429,
-    };
-    const status = codes[String(error.code)];
-    if (status) {
-      const fieldErrors: Record<string, string[]> = {};
-      const cause = error.cause as
-        { issues?: { path: PropertyKey[]; message: string }[]; fieldErrors?: Record<string, string[]> } | undefined;
-      if (cause?.issues)
-        for (const i of cause.issues) (fieldErrors[i.path.map(String).join(".") || "_form"] ??= []).push(i.message);
-      else if (cause?.fieldErrors) Object.assign(fieldErrors, cause.fieldErrors);
-      const message = cause?.issues ? "Please correct the highlighted fields." : error.message;
-      return { status, body: { ok: false, message, fieldErrors } };
-    }
-  }
-  throw error;
-}
+export { type ActionResult, errorResponse, formError } from "./errors.server";
 
 /** Reads a form into a plain object of strings. */
 export async function formFields(request: Request): Promise<Record<string, string>> {
@@ -69,10 +48,4 @@ export async function formFields(request: Request): Promise<Record<string, strin
 export function safeRedirect(to: string | null | undefined, fallback = "/dashboard"): string {
   if (!to || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
   return to;
-}
-
-/** For loaders: a tRPC error becomes an error page with the error's own message and status. */
-export function errorResponse(error: unknown): Response {
-  const { status, body } = formError(error);
-  return new Response(body.ok ? "" : body.message, { status });
 }

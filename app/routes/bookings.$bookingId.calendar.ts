@@ -3,7 +3,7 @@ import { errorResponse, requireViewer } from "~/lib/viewer.server";
 
 /** The booking as a calendar file (.ics) to add to any calendar app. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { api } = await requireViewer(context, request);
+  const { api } = await requireViewer(context, request, { feature: "coaches" });
   try {
     const ics = await api.bookings.calendarFile({ bookingId: params.bookingId ?? "" });
     return new Response(ics, {

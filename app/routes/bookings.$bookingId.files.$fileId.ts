@@ -1,22 +1,16 @@
 import { Readable } from "node:stream";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireViewer } from "~/lib/viewer.server";
+import { errorResponse, requireViewer } from "~/lib/viewer.server";
 
 /** A file attached to a booking: for its coach and client only, always as a download with its stored type. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { viewer } = await requireViewer(context, request);
+  const { viewer } = await requireViewer(context, request, { feature: "coaches" });
   const actor = { userId: viewer.user.id, tenantId: viewer.tenant.id, role: viewer.role };
   let file;
   try {
     file = await context.tandem.services.sessionNotes.file(actor, params.fileId ?? "");
   } catch (error) {
-    // The service's own errors (duck-typed: its AppError class lives in the server's module graph).
-    if (error instanceof Error && error.name === "AppError" && "code" in error) {
-      const status =
-        ({ NOT_FOUND: 404, FORBIDDEN: 403, BAD_REQUEST: 400 } as Record<string, number>)[String(error.code)] ?? 400;
-      throw new Response(error.message, { status });
-    }
-    throw error;
+    throw errorResponse(error);
   }
   // An ASCII fallback name plus the exact name (RFC 6266 / 5987) for names with accents.
   const ascii = file.name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");

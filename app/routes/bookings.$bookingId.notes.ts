@@ -20,7 +20,7 @@ const text = (form: FormData, name: string) => {
  * fetchers. The service decides who may do what; this only reads the form.
  */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { api } = await requireViewer(context, request);
+  const { api } = await requireViewer(context, request, { feature: "coaches" });
   const bookingId = params.bookingId ?? "";
   // The booking page posts here with fetchers; a plain form post (a browser without JavaScript,
   // which asks for a page) goes back to the booking page with the outcome as a notice.

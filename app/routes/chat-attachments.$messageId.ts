@@ -1,11 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireViewer } from "~/lib/viewer.server";
-
-const codes: Record<string, number> = { BAD_REQUEST: 400, FORBIDDEN: 403, NOT_FOUND: 404 };
+import { errorResponse, requireViewer } from "~/lib/viewer.server";
 
 /** A chat message's attachment, for members of its thread only, always as a download. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { viewer } = await requireViewer(context, request);
+  const { viewer } = await requireViewer(context, request, { feature: "coaches" });
   let file;
   try {
     file = await context.tandem.services.chat.attachment(
@@ -13,10 +11,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       params.messageId ?? "",
     );
   } catch (error) {
-    const e = error as { name?: string; code?: string; message?: string };
-    if (e?.name === "AppError" && e.code && codes[e.code])
-      throw new Response(e.message ?? "", { status: codes[e.code] });
-    throw error;
+    throw errorResponse(error);
   }
   return new Response(new Uint8Array(file.bytes), {
     headers: {

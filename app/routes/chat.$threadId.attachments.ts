@@ -1,14 +1,13 @@
 import { type ActionFunctionArgs, json } from "@remix-run/node";
+import { errorStatus } from "~/lib/errors.server";
 import { requireViewer } from "~/lib/viewer.server";
 
 /** A chat attachment is at most 10 MB; the body is refused before it is read when clearly larger. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024 + 64 * 1024;
 
-const codes: Record<string, number> = { BAD_REQUEST: 400, FORBIDDEN: 403, NOT_FOUND: 404 };
-
 /** Uploads a file for a chat message (members of the thread only); answers with the id to send. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const { viewer } = await requireViewer(context, request);
+  const { viewer } = await requireViewer(context, request, { feature: "coaches" });
   if (request.method !== "POST") return json({ ok: false as const, message: "Use POST." }, { status: 405 });
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
     return json(
@@ -33,9 +32,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     });
     return json({ ok: true as const, ...uploaded });
   } catch (error) {
-    const e = error as { name?: string; code?: string; message?: string };
-    if (e?.name === "AppError" && e.code && codes[e.code])
-      return json({ ok: false as const, message: e.message ?? "" }, { status: codes[e.code] });
+    const status = errorStatus(error);
+    if (status) return json({ ok: false as const, message: (error as Error).message }, { status });
     throw error;
   }
 }

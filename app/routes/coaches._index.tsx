@@ -44,9 +44,7 @@ function queryFromUrl(params: URLSearchParams) {
 }
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const { api, viewer } = await requireViewer(context, request);
-  if (!viewer.tenant.featureCoaches)
-    throw new Response("Coaching is not enabled in this organisation.", { status: 403 });
+  const { api } = await requireViewer(context, request, { feature: "coaches" });
   const query = queryFromUrl(new URL(request.url).searchParams);
   const [featured, facets, tenant] = await Promise.all([
     api.directory.featured(),

@@ -7,7 +7,7 @@ import { requireViewer } from "~/lib/viewer.server";
  * stored object never changes and may be cached.
  */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { viewer } = await requireViewer(context, request);
+  const { viewer } = await requireViewer(context, request, { feature: "coaches" });
   const key = params["*"] ?? "";
   const object = await context.tandem.services.coaches.photo({ tenantId: viewer.tenant.id }, key).catch(() => null);
   if (!object) throw new Response("Not found", { status: 404 });

@@ -1,5 +1,5 @@
 import type { Viewer } from "../../server/services/auth/service.ts";
-import { AppError } from "../../server/errors.ts";
+import { socketRefusal } from "../../server/errors.ts";
 import type { Services } from "../../server/services/index.ts";
 import type { Ack } from "../contracts.ts";
 import type { TandemServer } from "./presence.ts";
@@ -7,19 +7,11 @@ import { handle, type TandemSocket } from "./validate.ts";
 
 export const threadRoom = (threadId: string) => `thread:${threadId}`;
 
-/** A service error as a socket ack with the same message. */
+/** A service error as a socket ack with the same message (server/errors.ts ERROR_MAPPING). */
 function refusal(error: unknown): Ack<never> {
-  if (!(error instanceof AppError)) throw error;
-  const code =
-    error.code === "NOT_FOUND" || error.code === "FORBIDDEN" || error.code === "BAD_REQUEST"
-      ? error.code
-      : error.code === "UNAUTHORIZED"
-        ? "FORBIDDEN"
-        : "BAD_REQUEST";
-  return {
-    ok: false,
-    error: { code, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) },
-  };
+  const ack = socketRefusal(error);
+  if (!ack) throw error;
+  return ack;
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Socket } from "socket.io";
 import type { z } from "zod";
+import { socketRefusal } from "../../server/errors.ts";
+import { featureOfSocketEvent, requireFeature, type TenantFlags } from "../../server/policies/features.ts";
 import {
   type Ack,
   clientEvents,
@@ -11,9 +13,15 @@ import {
 
 export type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
+/** The tenant of the socket's viewer, as realtime/server.ts attached it at connection. */
+const tenantOf = (socket: TandemSocket) => (socket as unknown as { viewer?: { tenant?: TenantFlags } }).viewer?.tenant;
+
 /**
- * Registers a handler whose payload is parsed with the event's zod schema first. Bad input is
- * answered with a BAD_REQUEST ack naming the fields; a thrown error with an INTERNAL ack.
+ * Registers a handler whose payload is parsed with the event's zod schema first. Every event
+ * passes the tenant's feature flags first (server/policies/features.ts: chat and calls need
+ * coaching). Bad input is answered with a BAD_REQUEST ack naming the fields; a service error
+ * (AppError) with the ack of server/errors.ts ERROR_MAPPING and its message; anything else with
+ * an INTERNAL ack.
  */
 export function handle<E extends ClientEventName, R>(
   socket: TandemSocket,
@@ -32,8 +40,13 @@ export function handle<E extends ClientEventName, R>(
       return;
     }
     try {
+      const feature = featureOfSocketEvent(event);
+      const tenant = tenantOf(socket);
+      if (feature && tenant) requireFeature(tenant, feature);
       reply(await handler(parsed.data as z.output<(typeof clientEvents)[E]>));
     } catch (error) {
+      const refusal = socketRefusal(error);
+      if (refusal) return reply(refusal);
       console.error(`socket ${event} failed:`, error);
       reply({ ok: false, error: { code: "INTERNAL", message: "Something went wrong on our side." } });
     }

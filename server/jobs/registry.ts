@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Logger } from "../log.ts";
 import type { Services } from "../services/index.ts";
+import { WEBHOOK_JOB, WEBHOOK_RETRY } from "../services/webhooks/service.ts";
 import type { JobQueue } from "./queue.ts";
 
 /** Job types whose handlers are plain service calls. Registered before the queue starts. */
@@ -22,6 +23,20 @@ export function registerJobs(jobs: JobQueue, services: Services, log: Logger) {
     if (outcome !== "NOT_DUE" && outcome !== "ALREADY_DECIDED")
       log.info("session outcome decided", { bookingId, outcome });
   });
+  // A webhook event whose processing failed at receipt: retried with a doubling delay (ADR 016).
+  jobs.register(
+    WEBHOOK_JOB,
+    z.object({ id: z.uuid() }),
+    async ({ id }, job) => {
+      await services.webhooks.processStored(id, { lastRetry: job.retryCount >= WEBHOOK_RETRY.limit });
+    },
+    {
+      retryLimit: WEBHOOK_RETRY.limit,
+      retryDelaySeconds: WEBHOOK_RETRY.delaySeconds,
+      retryBackoff: true,
+      policy: "short",
+    },
+  );
   jobs.register(
     "bookings.reminder",
     z.object({ bookingId: z.uuid(), kind: z.enum(["24h", "1h"]), startsAt: z.iso.datetime().optional() }),

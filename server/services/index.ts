@@ -19,6 +19,7 @@ import { createBookingRoomOwner } from "./sessions/room-owner.ts";
 import { createSessionService } from "./sessions/service.ts";
 import { createSessionNotesService } from "./sessionnotes/service.ts";
 import { createTenantService } from "./tenants/service.ts";
+import { calcomWebhooks, createWebhookInbox, livekitWebhooks, stripeWebhooks } from "./webhooks/service.ts";
 
 /** Every domain service, built once per process from the same dependencies. */
 export function createServices(deps: ServiceDeps) {
@@ -38,6 +39,9 @@ export function createServices(deps: ServiceDeps) {
   const rooms = createRoomService(deps, { booking: createBookingRoomOwner(deps) });
   const calcom = createCalcomService(deps, { bookings, notifications, rooms });
   const chat = createChatService(deps);
+  const sessions = createSessionService(deps, { notifications, bookings, rooms, chat });
+  // Every provider's webhooks go through one inbox (ADR 016); a new provider is one more entry.
+  const webhooks = createWebhookInbox(deps, [stripeWebhooks(payments), livekitWebhooks(rooms), calcomWebhooks(calcom)]);
   return {
     auth,
     tenants,
@@ -53,7 +57,8 @@ export function createServices(deps: ServiceDeps) {
     calcom,
     packages,
     rooms,
-    sessions: createSessionService(deps, { notifications, bookings, rooms, chat }),
+    sessions,
+    webhooks,
     sessionNotes: createSessionNotesService(deps, notifications),
     chat,
     async close() {

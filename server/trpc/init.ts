@@ -1,7 +1,8 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { z, ZodError } from "zod";
 import type { Role } from "../db/client.ts";
-import { AppError } from "../errors.ts";
+import { AppError, ERROR_MAPPING } from "../errors.ts";
+import { requireFeature } from "../policies/features.ts";
 import type { Context } from "./context.ts";
 
 const t = initTRPC.context<Context>().create({
@@ -31,23 +32,13 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-const codeMap = {
-  BAD_REQUEST: "BAD_REQUEST",
-  UNAUTHORIZED: "UNAUTHORIZED",
-  FORBIDDEN: "FORBIDDEN",
-  NOT_FOUND: "NOT_FOUND",
-  CONFLICT: "CONFLICT",
-  PRECONDITION_FAILED: "PRECONDITION_FAILED",
-  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
-} as const;
-
-/** Service errors become tRPC errors with the same message; anything else is logged and hidden. */
+/** Service errors become tRPC errors (server/errors.ts ERROR_MAPPING) with the same message; anything else is logged and hidden. */
 const mapErrors = t.middleware(async ({ next, path }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
     if (cause instanceof AppError) {
-      throw new TRPCError({ code: codeMap[cause.code], message: cause.message, cause });
+      throw new TRPCError({ code: ERROR_MAPPING[cause.code].trpc, message: cause.message, cause });
     }
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
       console.error(`tRPC ${path} failed:`, result.error.cause ?? result.error);
@@ -73,13 +64,12 @@ export const roleProcedure = (...roles: Role[]) =>
   });
 
 /**
- * Coaching features: signed in, and the tenant's `coaches` flag is on. `ctx.actor` is the
- * viewer as the coaching policies see it.
+ * Coaching features: signed in, and the tenant's `coaches` flag is on (server/policies/features.ts,
+ * the same check as socket events and file routes). `ctx.actor` is the viewer as the coaching
+ * policies see it.
  */
 export const coachingProcedure = authedProcedure.use(({ ctx, next }) => {
-  if (!ctx.viewer.tenant.featureCoaches) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "Coaching is not enabled in this organisation." });
-  }
+  requireFeature(ctx.viewer.tenant, "coaches");
   return next({
     ctx: { actor: { userId: ctx.viewer.user.id, tenantId: ctx.viewer.tenant.id, role: ctx.viewer.role } },
   });

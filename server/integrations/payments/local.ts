@@ -44,6 +44,10 @@ export class LocalPaymentProvider implements PaymentProvider {
   parseWebhook(): never {
     throw new WebhookVerificationError("The local payment provider receives no webhooks.");
   }
+
+  readEvent(): never {
+    throw new WebhookVerificationError("The local payment provider receives no webhooks.");
+  }
 }
 
 /** Ids the local checkout uses for a booking: one event and one payment per booking. */

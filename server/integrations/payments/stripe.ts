@@ -178,6 +178,11 @@ export class StripePaymentProvider implements PaymentProvider {
         `Webhook signature verification failed: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
+    return this.readEvent(raw);
+  }
+
+  /** Reads a verified event (at receipt, or again from the webhook inbox's stored payload). */
+  readEvent(raw: unknown): PaymentEvent {
     const parsed = event.safeParse(raw);
     if (!parsed.success) throw new WebhookVerificationError("The webhook body is not a Stripe event.");
     const { id, type, data } = parsed.data;

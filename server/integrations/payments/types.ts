@@ -87,6 +87,8 @@ export interface PaymentProvider {
   refund(input: { paymentIntentId: string; bookingId: string; amountMinor?: number }): Promise<{ refundId: string }>;
   /** Verifies a webhook's signature over the raw body and reads the event. */
   parseWebhook(rawBody: string, signature: string | null): PaymentEvent;
+  /** Reads an event that was verified before (the webhook inbox's retries read the stored payload). */
+  readEvent(raw: unknown): PaymentEvent;
 }
 
 /** A webhook whose signature (or body) does not verify. */

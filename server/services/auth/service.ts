@@ -1,5 +1,6 @@
 import type { Role } from "../../db/client.ts";
 import { AppError, notFound } from "../../errors.ts";
+import { isUniqueViolation } from "../../db/constraint-errors.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { createLoginLimiter, LoginBlocked, type LoginLimiter } from "./login-limiter.ts";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./passwords.ts";
@@ -106,7 +107,7 @@ export function createAuthService(
         })
         .catch((error: unknown) => {
           // Two sign-ups with one email at once: the unique index decides.
-          if (typeof error === "object" && error !== null && "code" in error && error.code === "P2002") {
+          if (isUniqueViolation(error)) {
             throw new AppError("CONFLICT", "An account with this email already exists.", {
               email: ["An account with this email already exists. Log in instead."],
             });

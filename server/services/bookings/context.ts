@@ -1,4 +1,5 @@
 import type { Prisma } from "../../db/client.ts";
+import { isExclusionViolation } from "../../db/constraint-errors.ts";
 import { forbidden } from "../../errors.ts";
 import type { Actor } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -24,10 +25,7 @@ export const HOLD_EXPIRED = "The hold expired before payment.";
 export const CHANGED_JUST_NOW = "This booking changed just now. Reload and try again.";
 
 /** A unique violation of the exclusion constraint (pg error 23P01) under the pg driver adapter. */
-export function isOverlap(error: unknown): boolean {
-  const text = JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})) + String(error);
-  return text.includes("booking_no_overlap") || text.includes("23P01");
-}
+export const isOverlap = (error: unknown) => isExclusionViolation(error);
 
 /** The actor's own coach profile (approved or suspended), for their availability and calendar. */
 export async function ownCoachProfile({ db }: Pick<ServiceDeps, "db">, actor: Actor) {

@@ -29,18 +29,6 @@ export type CalcomOutcome =
   | "MEETING_ENDED"
   | "IGNORED";
 
-/** A refused webhook delivery: the route answers with this status and message. */
-export class CalcomWebhookError extends Error {
-  override name = "CalcomWebhookError";
-  constructor(
-    readonly status: 400 | 401 | 404,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const PROVIDER = "calcom";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The fields of a Cal.com webhook body that Tandem reads (everything else is kept as received). */
@@ -74,8 +62,9 @@ function sameSignature(expected: string, given: string) {
  * checked with GET /v2/me, then kept sealed with the keyring (bound to the coach profile) and
  * never shown again, only its last four characters. While connected, each new service gets a
  * matching Cal.com event type (see `syncEventType`, used by the offerings service). Cal.com's
- * webhook (`receiveWebhook`) is verified, recorded once in WebhookEvent and applied to the
- * matching booking through the bookings service.
+ * webhook reaches it through the webhook inbox (ADR 016): `verifyWebhook` checks the signature,
+ * the inbox records the event once, and `applyWebhook` applies it to the matching booking through
+ * the bookings and rooms services.
  */
 export function createCalcomService(
   { db, env, keyring, log, now }: ServiceDeps,
@@ -418,69 +407,48 @@ export function createCalcomService(
     /**
      * Cal.com's webhook. With `coach` (the URL the coach pasted into Cal.com) the signature is
      * checked with that coach's derived secret and only their bookings are touched; without it,
-     * with CALCOM_WEBHOOK_SECRET itself (an operator-wide webhook). Recorded once per body: a
-     * repeated delivery changes nothing.
+     * with CALCOM_WEBHOOK_SECRET itself (an operator-wide webhook). Cal.com sends no event id:
+     * the id is the coach (or "site") and the body's SHA-256, so a repeated delivery is the same
+     * event. The webhook inbox (ADR 016) records it once and hands it to `applyWebhook`.
      */
-    async receiveWebhook(rawBody: string, signature: string | null, coach: string | null) {
+    verifyWebhook(rawBody: string, signature: string | null, coach: string | null) {
       if (!env.CALCOM_WEBHOOK_SECRET)
-        throw new CalcomWebhookError(
-          404,
+        throw new AppError(
+          "NOT_FOUND",
           "Cal.com webhooks are not enabled on this site (CALCOM_WEBHOOK_SECRET is not set).",
         );
       if (coach !== null && !UUID.test(coach))
-        throw new CalcomWebhookError(400, "The coach parameter of the webhook URL is not valid.");
-      if (!signature) throw new CalcomWebhookError(401, "The X-Cal-Signature-256 header is missing.");
+        throw new AppError("BAD_REQUEST", "The coach parameter of the webhook URL is not valid.");
+      if (!signature) throw new AppError("UNAUTHORIZED", "The X-Cal-Signature-256 header is missing.");
       const secret = coach === null ? env.CALCOM_WEBHOOK_SECRET : coachWebhookSecret(coach)!;
       const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest("hex");
       if (!sameSignature(expected, signature))
-        throw new CalcomWebhookError(401, "The X-Cal-Signature-256 signature does not match this body and secret.");
+        throw new AppError("UNAUTHORIZED", "The X-Cal-Signature-256 signature does not match this body and secret.");
 
       let body: { triggerEvent?: unknown; createdAt?: unknown; payload?: unknown };
       try {
         body = JSON.parse(rawBody) as typeof body;
       } catch {
-        throw new CalcomWebhookError(400, "The body is not JSON.");
+        throw new AppError("BAD_REQUEST", "The body is not JSON.");
       }
       if (!body || typeof body !== "object")
-        throw new CalcomWebhookError(400, "The body is not a Cal.com webhook event.");
+        throw new AppError("BAD_REQUEST", "The body is not a Cal.com webhook event.");
+      const eventId = `${coach ?? "site"}:${createHash("sha256").update(rawBody, "utf8").digest("hex")}`;
+      return { eventId, type: str(body.triggerEvent) || "unknown", payload: body as unknown };
+    },
+
+    /** A verified Cal.com event (its id from `verifyWebhook` and its JSON body), applied to the matching booking. */
+    async applyWebhook(eventId: string, stored: unknown): Promise<Handled> {
+      const body = (stored && typeof stored === "object" ? stored : {}) as {
+        triggerEvent?: unknown;
+        createdAt?: unknown;
+        payload?: unknown;
+      };
+      const coach = eventId.startsWith("site:") ? null : eventId.slice(0, eventId.indexOf(":"));
       const trigger = str(body.triggerEvent) ?? "";
       const payload = (body.payload && typeof body.payload === "object" ? body.payload : {}) as CalcomPayload;
       const at = date(body.createdAt) ?? now();
-
-      const eventId = `${coach ?? "site"}:${createHash("sha256").update(rawBody, "utf8").digest("hex")}`;
-      await db.webhookEvent.createMany({
-        data: [{ provider: PROVIDER, eventId, type: trigger || "unknown", payload: body as Prisma.InputJsonValue }],
-        skipDuplicates: true,
-      });
-      const stored = await db.webhookEvent.findUniqueOrThrow({
-        where: { provider_eventId: { provider: PROVIDER, eventId } },
-      });
-      if (stored.processedAt) return { duplicate: true, outcome: stored.outcome as CalcomOutcome | null };
-
-      let handled: Handled;
-      try {
-        handled = await apply(trigger, payload, at, coach);
-      } catch (error) {
-        await db.webhookEvent
-          .update({ where: { id: stored.id }, data: { error: error instanceof Error ? error.message : String(error) } })
-          .catch(() => undefined);
-        throw error;
-      }
-      const { count } = await db.webhookEvent.updateMany({
-        where: { id: stored.id, processedAt: null },
-        data: {
-          processedAt: now(),
-          outcome: handled.outcome,
-          error: handled.error ?? null,
-          tenantId: handled.tenantId ?? null,
-          bookingId: handled.bookingId ?? null,
-        },
-      });
-      if (count === 0) {
-        const final = await db.webhookEvent.findUniqueOrThrow({ where: { id: stored.id }, select: { outcome: true } });
-        return { duplicate: true, outcome: final.outcome as CalcomOutcome | null };
-      }
-      return { duplicate: false, outcome: handled.outcome };
+      return apply(trigger, payload, at, coach);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { ChatMessage } from "../../../realtime/contracts.ts";
 import { DecryptionError } from "../../crypto/keyring.ts";
 import { Prisma, preparedQuery } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
+import { isUniqueViolation } from "../../db/constraint-errors.ts";
 import { formatBytes, inspectUpload, UPLOAD_TYPES, type UploadType } from "../../integrations/storage/uploads.ts";
 import type { ThreadKind } from "../../db/generated/enums.ts";
 import type { Actor } from "../../policies/coaching.ts";
@@ -56,22 +57,6 @@ interface Job {
 }
 /** Most messages stored by one statement. */
 const BATCH_MAX = 500;
-
-const isUniqueViolation = (error: unknown) => {
-  const e = error as {
-    code?: unknown;
-    meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } };
-    message?: unknown;
-  };
-  return (
-    e?.code === "P2002" ||
-    e?.code === "23505" ||
-    e?.meta?.code === "23505" ||
-    e?.meta?.driverAdapterError?.cause?.originalCode === "23505" ||
-    e?.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation" ||
-    (typeof e?.message === "string" && /23505|unique constraint/i.test(e.message))
-  );
-};
 
 /**
  * Threads and their messages. A thread is addressed by its own id whatever its kind (SESSION for

@@ -1,5 +1,10 @@
 import { AppError } from "../../errors.ts";
-import { createPaymentProvider, type PaymentProvider } from "../../integrations/payments/index.ts";
+import {
+  createPaymentProvider,
+  type PaymentEvent,
+  type PaymentProvider,
+  WebhookVerificationError,
+} from "../../integrations/payments/index.ts";
 import type { BookingService } from "../bookings/service.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
@@ -51,10 +56,20 @@ export function createPaymentService(
 
     handleEvent,
 
-    /** Stripe's webhook: verifies the signature over the raw body, then the common handler. */
-    async receiveStripeWebhook(rawBody: string, signature: string | null) {
+    /** Stripe's webhook: verifies the signature over the raw body and reads the event; the webhook inbox (ADR 016) records it and hands it to `handleEvent`. */
+    verifyStripeWebhook(rawBody: string, signature: string | null): PaymentEvent {
       if (provider.kind !== "stripe") throw new AppError("NOT_FOUND", "Stripe is not configured on this site.");
-      return handleEvent(provider.parseWebhook(rawBody, signature));
+      try {
+        return provider.parseWebhook(rawBody, signature);
+      } catch (error) {
+        if (error instanceof WebhookVerificationError) throw new AppError("BAD_REQUEST", error.message);
+        throw error;
+      }
+    },
+
+    /** A Stripe event verified at receipt, read again from the inbox's stored payload (its retries). */
+    readStripeEvent(payload: unknown): PaymentEvent {
+      return provider.readEvent(payload);
     },
 
     // Checkout

@@ -1,5 +1,6 @@
 import type { Prisma } from "../../db/client.ts";
 import { AppError, forbidden, notFound } from "../../errors.ts";
+import { isUniqueViolation } from "../../db/constraint-errors.ts";
 import { type Actor, canAdministerCoaches } from "../../policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
@@ -16,9 +17,6 @@ async function refreshRating(tx: Prisma.TransactionClient, coachProfileId: strin
     data: { ratingAvg: agg._avg.rating ?? 0, ratingCount: agg._count._all },
   });
 }
-
-const isUniqueViolation = (error: unknown) =>
-  typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 
 /**
  * Verified reviews: one per completed booking, by that booking's client. The coach answers

@@ -1,5 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { AccessToken, TrackSource, WebhookReceiver, type WebhookEvent } from "livekit-server-sdk";
+import {
+  AccessToken,
+  TrackSource,
+  WebhookEvent as LivekitWebhookEvent,
+  WebhookReceiver,
+  type WebhookEvent,
+} from "livekit-server-sdk";
 import type { SessionType } from "../../db/client.ts";
 import { AppError, notFound } from "../../errors.ts";
 import { type ParticipantActor, roomRole } from "../../policies/participants.ts";
@@ -265,11 +271,10 @@ export function createRoomService({ db, env, now, keyring }: ServiceDeps, owners
 
     /**
      * LiveKit's webhook as it arrives: verified with the API key and secret (JWT over the body's
-     * SHA-256), each event stored once, then processed by `handleLivekitEvent`. A repeated event
-     * changes nothing.
+     * SHA-256). The webhook inbox (ADR 016) records it once and hands it to `applyLivekitEvent`.
      */
-    async receiveLivekitWebhook(rawBody: string, authorization: string | null) {
-      if (!livekitConfigured()) throw new AppError("PRECONDITION_FAILED", "LiveKit is not configured here.");
+    async verifyLivekitWebhook(rawBody: string, authorization: string | null) {
+      if (!livekitConfigured()) throw new AppError("NOT_FOUND", "LiveKit is not configured here.");
       const receiver = new WebhookReceiver(env.LIVEKIT_API_KEY!, env.LIVEKIT_API_SECRET!);
       let event: WebhookEvent;
       try {
@@ -281,34 +286,21 @@ export function createRoomService({ db, env, now, keyring }: ServiceDeps, owners
         );
       }
       if (!event.id) throw new AppError("BAD_REQUEST", "The LiveKit event has no id.");
+      return { eventId: event.id, type: event.event, payload: JSON.parse(rawBody) as unknown };
+    },
+
+    /** A verified LiveKit event (its JSON body, as the inbox stored it): joins and leaves become attendance. */
+    async applyLivekitEvent(payload: unknown) {
+      const event = LivekitWebhookEvent.fromJson(payload as Parameters<typeof LivekitWebhookEvent.fromJson>[0], {
+        ignoreUnknownFields: true,
+      });
       const room = event.room?.name ? await findByName(event.room.name) : null;
-      const created = await db.webhookEvent.createMany({
-        data: [
-          {
-            provider: "livekit",
-            eventId: event.id,
-            type: event.event,
-            tenantId: room?.tenantId ?? null,
-            bookingId: room?.ref.kind === "booking" ? room.ref.id : null,
-            payload: JSON.parse(rawBody),
-          },
-        ],
-        skipDuplicates: true,
-      });
-      if (created.count === 0) {
-        // Handled before: nothing to do. Stored but never finished (a failure midway): finish it now.
-        const previous = await db.webhookEvent.findUniqueOrThrow({
-          where: { provider_eventId: { provider: "livekit", eventId: event.id } },
-          select: { processedAt: true, outcome: true },
-        });
-        if (previous.processedAt) return { duplicate: true, outcome: previous.outcome ?? "DUPLICATE" };
-      }
       const { outcome } = await handleLivekitEvent(event);
-      await db.webhookEvent.update({
-        where: { provider_eventId: { provider: "livekit", eventId: event.id } },
-        data: { processedAt: now(), outcome },
-      });
-      return { duplicate: false, outcome };
+      return {
+        outcome,
+        tenantId: room?.tenantId ?? null,
+        bookingId: room?.ref.kind === "booking" ? room.ref.id : null,
+      };
     },
 
     /** Stays in the room that overlap [from, to) (for the owner's outcome decision). */

@@ -58,9 +58,6 @@ export function createSessionService(
       return rooms.livekitToken(actor, bookingRoom(bookingId));
     },
 
-    /** LiveKit's webhook (verify, store once, process): see rooms.receiveLivekitWebhook. */
-    receiveLivekitWebhook: rooms.receiveLivekitWebhook,
-
     /**
      * The booking's SESSION chat thread, created on first use by this service (the booking's
      * side owns it): its members are the booking's coach and client, and only they may open it.

@@ -1,5 +1,6 @@
 import type { Role } from "../../db/client.ts";
 import { AppError, notFound } from "../../errors.ts";
+import { isUniqueViolation } from "../../db/constraint-errors.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 export interface TenantSettingsInput {
@@ -33,9 +34,6 @@ const settingsSelect = {
   payoutMonthlyAnchor: true,
   updatedAt: true,
 } as const;
-
-const isUniqueViolation = (error: unknown) =>
-  typeof error === "object" && error !== null && "code" in error && (error as { code: unknown }).code === "P2002";
 
 /**
  * Tenants and their members. Every tenant-scoped function takes the caller's tenant id
