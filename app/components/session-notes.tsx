@@ -200,7 +200,6 @@ function NoteEditor({
       setSaved(submitted.current);
       if (result.savedAt) setSavedAt(result.savedAt);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fetcher.state, result]);
   const dirty = body !== saved;
   useEffect(() => {

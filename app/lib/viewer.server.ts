@@ -1,6 +1,6 @@
 import { type AppLoadContext, redirect } from "@remix-run/node";
 // A pure cookie parser (no state), so importing it does not duplicate the server object graph (ADR 004).
-import { readSessionToken } from "../../server/auth/cookie.ts";
+import { readSessionToken } from "@server/auth/cookie.ts";
 
 /** A server-side tRPC caller for this request (loaders and actions never go over HTTP). */
 export function callerFor(context: AppLoadContext, request: Request) {

@@ -1,5 +1,5 @@
-import type { Viewer } from "../../server/services/auth/service.ts";
-import type { Services } from "../../server/services/index.ts";
+import type { Viewer } from "@server/services/auth/service.ts";
+import type { Services } from "@server/services/index.ts";
 import type { CallPeer } from "../contracts.ts";
 import type { TandemServer } from "./presence.ts";
 import { handle, type TandemSocket } from "./validate.ts";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Role } from "../../server/db/client.ts";
+import type { Role } from "@server/db/client.ts";
 import { type TestApp, tokenFrom } from "./app.ts";
 
 export const PASSWORD = "correct horse battery";

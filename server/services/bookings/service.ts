@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createEvent, createEvents, type EventAttributes } from "ics";
-import { type Booking, type BookingStatus, Prisma, preparedQuery } from "../../db/client.ts";
-import { AppError, forbidden, notFound } from "../../errors.ts";
-import { type Actor, offeredSessionTypes } from "../../policies/coaching.ts";
+import { type Booking, type BookingStatus, Prisma, preparedQuery } from "@server/db/client.ts";
+import { AppError, forbidden, notFound } from "@server/errors.ts";
+import { type Actor, offeredSessionTypes } from "@server/policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { inZone } from "../format.ts";
 import type { NotificationService } from "../notifications/service.ts";
@@ -68,15 +68,6 @@ export function createBookingService(
   { db, env, now, realtime, jobs, log }: ServiceDeps,
   notifications?: NotificationService,
 ) {
-  async function coachInTenant(tenantId: string, coachProfileId: string) {
-    const coach = await db.coachProfile.findFirst({
-      where: { id: coachProfileId, tenantId, status: "APPROVED" },
-      select: { id: true, userId: true, platformFeeBpsOverride: true, displayName: true },
-    });
-    if (!coach) throw notFound("That coach");
-    return coach;
-  }
-
   async function ownCoachProfile(actor: Actor) {
     const profile = await db.coachProfile.findUnique({
       where: { tenantId_userId: { tenantId: actor.tenantId, userId: actor.userId } },

@@ -1,12 +1,12 @@
-import type { BookingStatus, Prisma } from "../../db/client.ts";
-import { AppError, forbidden, notFound } from "../../errors.ts";
+import type { BookingStatus, Prisma } from "@server/db/client.ts";
+import { AppError, forbidden, notFound } from "@server/errors.ts";
 import {
   createPaymentProvider,
   localIds,
   type PaymentEvent,
   type PaymentProvider,
-} from "../../integrations/payments/index.ts";
-import type { Actor } from "../../policies/coaching.ts";
+} from "@server/integrations/payments/index.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import type { BookingService } from "../bookings/service.ts";
 import {
   type CancelledBy,

@@ -1,4 +1,4 @@
-import type { Role } from "../../db/client.ts";
+import type { Role } from "@server/db/client.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { ServiceDeps } from "../deps.ts";
 

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { BookingStatus } from "../../db/client.ts";
-import { AppError, forbidden, notFound } from "../../errors.ts";
-import { inspectUpload, type UploadType, UPLOAD_TYPES } from "../../integrations/storage/uploads.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import type { BookingStatus } from "@server/db/client.ts";
+import { AppError, forbidden, notFound } from "@server/errors.ts";
+import { inspectUpload, type UploadType, UPLOAD_TYPES } from "@server/integrations/storage/uploads.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { inZone } from "../format.ts";
 import type { NotificationService } from "../notifications/service.ts";
@@ -44,8 +44,8 @@ const SESSION_HELD: readonly BookingStatus[] = ["CONFIRMED", "COMPLETED", "NO_SH
 /** A file name as given by the browser, without folders, control characters or surrounding space. */
 export function cleanFileName(name: string, ext: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
   const clean = base
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f"]/g, "")
     .trim()
     .slice(0, 200);

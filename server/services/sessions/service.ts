@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { AccessToken, TrackSource, WebhookReceiver } from "livekit-server-sdk";
-import type { SessionType } from "../../db/client.ts";
-import { AppError, notFound } from "../../errors.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import type { SessionType } from "@server/db/client.ts";
+import { AppError, notFound } from "@server/errors.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { inZone } from "../format.ts";
 import type { NotificationService } from "../notifications/service.ts";

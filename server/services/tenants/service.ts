@@ -1,5 +1,5 @@
-import type { Role } from "../../db/client.ts";
-import { AppError, notFound } from "../../errors.ts";
+import type { Role } from "@server/db/client.ts";
+import { AppError, notFound } from "@server/errors.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 export interface TenantSettingsInput {
