@@ -14,6 +14,7 @@ import { createPaymentService } from "./payments/service.ts";
 import { createReviewService } from "./reviews/service.ts";
 import { createSessionService } from "./sessions/service.ts";
 import { createSessionNotesService } from "./sessionnotes/service.ts";
+import { createSystemService } from "./system/service.ts";
 import { createTenantService } from "./tenants/service.ts";
 
 /** Every domain service, built once per process from the same dependencies. */
@@ -45,6 +46,7 @@ export function createServices(deps: ServiceDeps) {
     sessions: createSessionService(deps, { notifications, payments }),
     sessionNotes: createSessionNotesService(deps, notifications),
     chat: createChatService(deps),
+    system: createSystemService(deps),
     async close() {
       await bookings.settled();
       await auth.close();
