@@ -1,35 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { BookingStatus } from "@server/db/client.ts";
 import { AppError, forbidden, notFound } from "@server/errors.ts";
-import { inspectUpload, type UploadType, UPLOAD_TYPES } from "@server/integrations/storage/uploads.ts";
+import { inspectUpload } from "@server/integrations/storage/uploads.ts";
 import type { Actor } from "@server/policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { inZone } from "../format.ts";
+import { SESSION_FILE_MAX_BYTES, SESSION_FILE_TYPES } from "./limits.ts";
 import type { NotificationService } from "../notifications/service.ts";
 
-/** What may be attached to a session: PDF, images, plain text and the common office formats. */
-export const SESSION_FILE_TYPES: readonly UploadType[] = [
-  "application/pdf",
-  "image/jpeg",
-  "image/png",
-  "image/webp",
-  "image/gif",
-  "text/plain",
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-];
-/** The accepted types in words, for forms ("PDF, JPEG, …"). */
-export const SESSION_FILE_TYPES_LABEL = SESSION_FILE_TYPES.map((t) => UPLOAD_TYPES[t].label).join(", ");
-/** The `accept` attribute of file inputs (extensions and types). */
-export const SESSION_FILE_ACCEPT = [
-  ...SESSION_FILE_TYPES,
-  ...SESSION_FILE_TYPES.map((t) => `.${UPLOAD_TYPES[t].ext}`),
-  ".jpeg",
-  ".text",
-  ".md",
-].join(",");
-export const SESSION_FILE_MAX_BYTES = 10 * 1024 * 1024;
+export { SESSION_FILE_ACCEPT, SESSION_FILE_MAX_BYTES, SESSION_FILE_TYPES, SESSION_FILE_TYPES_LABEL } from "./limits.ts";
 export const SESSION_FILES_PER_BOOKING = 20;
 export const ACTION_ITEMS_PER_BOOKING = 50;
 export const NOTE_MAX_CHARS = 20_000;
