@@ -5,7 +5,15 @@ import { defineConfig } from "vitest/config";
  * started by tests/setup/global-db.ts). `e2e` drives the built server in headless Chromium.
  */
 export default defineConfig({
-  resolve: { alias: { "~": new URL("./app", import.meta.url).pathname } },
+  // The path aliases of tsconfig.json (`paths`), for tests and the code they import.
+  resolve: {
+    alias: {
+      "~": new URL("./app", import.meta.url).pathname,
+      "@server": new URL("./server", import.meta.url).pathname,
+      "@realtime": new URL("./realtime", import.meta.url).pathname,
+      "@tests": new URL("./tests", import.meta.url).pathname,
+    },
+  },
   test: {
     reporters: ["default", "./tests/setup/summary-reporter.ts"],
     projects: [

@@ -19,7 +19,7 @@ import { registerJobs } from "../server/jobs/registry.ts";
 import { createLogger } from "../server/log.ts";
 import type { RealtimeNotifier } from "../server/services/index.ts";
 import type { EmbeddedDatabase } from "../server/db/embedded.ts";
-import { TOPICS } from "../server/services/coaches/service.ts";
+import { type TOPICS } from "../server/services/coaches/service.ts";
 import type { DirectoryQuery } from "../server/services/directory/service.ts";
 import { directoryQuery } from "../server/trpc/routers/directory/index.ts";
 import { freePort, withDatabase } from "../tests/setup/global-db.ts";
@@ -552,7 +552,7 @@ export async function runOnFreshDatabase(
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   const database = await opening;
-  let exitCode = 0;
+  let exitCode: number;
   try {
     exitCode = await body(database);
   } catch (error) {

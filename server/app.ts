@@ -37,7 +37,8 @@ export function createTandem(options: {
     storage: options.storage ?? createStorage(env),
     keyring: options.keyring ?? loadKeyring(env),
   });
-  const deps = { env, db, services };
+  // The tRPC context carries services, never the database: procedures go through them.
+  const deps = { env, services };
 
   return {
     env,

@@ -72,19 +72,15 @@ export async function main(env: Env) {
   let shuttingDown = false;
 
   app.get("/healthz", async (_req, res) => {
-    const t0 = Date.now();
-    try {
-      await db.$queryRaw`SELECT 1`;
+    const database = await tandem.services.system.health();
+    if (database.status === "up") {
       res.status(shuttingDown ? 503 : 200).json({
         status: shuttingDown ? "shutting-down" : "ok",
-        database: { status: "up", embedded: Boolean(embedded), latencyMs: Date.now() - t0 },
+        database: { status: "up", embedded: Boolean(embedded), latencyMs: database.latencyMs },
         uptimeS: Math.round(process.uptime()),
       });
-    } catch (error) {
-      res.status(503).json({
-        status: "degraded",
-        database: { status: "down", error: error instanceof Error ? error.message : String(error) },
-      });
+    } else {
+      res.status(503).json({ status: "degraded", database });
     }
   });
 

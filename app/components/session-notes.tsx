@@ -1,6 +1,6 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useId, useRef, useState } from "react";
-import { Alert, Button, Card, EmptyState } from "~/components/ui";
+import { Alert, Button, Card, controlClass, EmptyState } from "~/components/ui";
 import { formatDateTime } from "~/lib/format";
 import type { NotesActionResult } from "~/routes/bookings.$bookingId.notes";
 
@@ -42,8 +42,7 @@ export function formatSize(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-const textareaClass =
-  "block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500";
+const textareaClass = controlClass();
 
 /** Files of one kind, each a download link; the viewer's own can be removed. */
 export function FileList({
@@ -200,7 +199,6 @@ function NoteEditor({
       setSaved(submitted.current);
       if (result.savedAt) setSavedAt(result.savedAt);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fetcher.state, result]);
   const dirty = body !== saved;
   useEffect(() => {

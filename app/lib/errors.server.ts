@@ -1,6 +1,6 @@
 // The app side of the one error mapping (ADR 017): server/errors.ts holds the table and reads
 // errors duck-typed, so importing it here adds no second object graph worth the name (ADR 004).
-import { describeError } from "../../server/errors.ts";
+import { describeError } from "@server/errors.ts";
 
 export type ActionResult =
   { ok: false; message: string; fieldErrors: Record<string, string[]> } | { ok: true; message?: string };

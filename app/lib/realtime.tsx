@@ -1,6 +1,6 @@
 import { createContext, type ReactNode, useContext, useEffect, useState } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, PresenceMember, ServerToClientEvents } from "../../realtime/contracts.ts";
+import type { ClientToServerEvents, PresenceMember, ServerToClientEvents } from "@realtime/contracts.ts";
 
 export type TandemClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Status = "connecting" | "connected" | "offline";

@@ -1,5 +1,5 @@
 // Server-only (".server"): the room window is the sessions service's rule, read here by loaders.
-import { roomClosesAt, roomOpensAt } from "../../server/services/sessions/window.ts";
+import { roomClosesAt, roomOpensAt } from "@server/services/sessions/window.ts";
 
 /** Ids of the confirmed online bookings whose live room is open at `now` (for "Join session" links). */
 export function openRoomIds(

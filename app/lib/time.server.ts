@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 
 // Server-only (".server"): keeps luxon and the slot engine out of the browser bundle.
-export { formatSlotForViewer, groupSlotsByLocalDate } from "../../server/services/scheduling/slots.ts";
+export { formatSlotForViewer, groupSlotsByLocalDate } from "@server/services/scheduling/slots.ts";
 
 /** A wall time from <input type="datetime-local"> read in an IANA zone (DST-aware), as an ISO instant. */
 export function wallTimeToInstant(local: string, zone: string): string {

@@ -1,7 +1,7 @@
 import { type AppLoadContext, redirect } from "@remix-run/node";
 // A pure cookie parser (no state), so importing it does not duplicate the server object graph (ADR 004).
-import { readSessionToken } from "../../server/auth/cookie.ts";
-import { type Feature, requireFeature } from "../../server/policies/features.ts";
+import { readSessionToken } from "@server/auth/cookie.ts";
+import { type Feature, requireFeature } from "@server/policies/features.ts";
 import { errorResponse } from "./errors.server";
 
 /** A server-side tRPC caller for this request (loaders and actions never go over HTTP). */

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { Alert, Badge, Button, Card, Field, PageHeader, Spinner } from "~/components/ui";
+import { Alert, Badge, Button, Card, Field, PageHeader, SelectField, Spinner } from "~/components/ui";
 import { describeUserAgent, formatDateTime } from "~/lib/format";
 import { useResetOnSuccess } from "~/lib/forms";
 import { trpc } from "~/lib/trpc";
@@ -73,22 +73,19 @@ function TimeZone() {
         <input type="hidden" name="intent" value="timeZone" />
         {mine?.ok ? <Alert tone="success">{mine.message}</Alert> : null}
         {mine && !mine.ok ? <Alert>{mine.fieldErrors?.timeZone?.[0] ?? mine.message}</Alert> : null}
-        <label className="block text-sm font-medium text-slate-700" htmlFor="timeZone">
-          Your time zone
-        </label>
-        <select
+        <SelectField
+          label="Your time zone"
           id="timeZone"
           name="timeZone"
           defaultValue={user.timeZone}
           key={user.timeZone}
-          className="block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
         >
           {zones.map((z) => (
             <option key={z} value={z}>
               {z.replaceAll("_", " ")}
             </option>
           ))}
-        </select>
+        </SelectField>
         <div className="flex flex-wrap gap-3">
           <Button type="submit" busy={busy}>
             Save time zone

@@ -5,7 +5,7 @@ import { SessionRoomNotice } from "~/components/call/JoinSession";
 import { ChatPanel } from "~/components/chat/ChatPanel";
 import { SessionNotesSections } from "~/components/session-notes";
 import { BOOKING_STEPS, Steps } from "~/components/steps";
-import { Alert, Badge, Button, Card, PageHeader } from "~/components/ui";
+import { Alert, Badge, Button, Card, controlClass, PageHeader } from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
 import { formatDateTime } from "~/lib/format";
 import { formatMinor } from "~/lib/money";
@@ -320,11 +320,7 @@ export default function BookingPage() {
               </p>
               <label className="min-w-64 flex-1 text-sm font-medium text-slate-700">
                 Reason (shared with the other person)
-                <input
-                  name="reason"
-                  maxLength={500}
-                  className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
-                />
+                <input name="reason" maxLength={500} className={controlClass(false, "mt-1")} />
               </label>
               <Button name="intent" value="cancel" variant="danger" busy={busy}>
                 Cancel session

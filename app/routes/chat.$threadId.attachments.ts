@@ -15,7 +15,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       { status: 413 },
     );
   }
-  let file: File | null = null;
+  let file: File | null;
   try {
     const value = (await request.formData()).get("file");
     file = value instanceof Blob ? (value as File) : null;

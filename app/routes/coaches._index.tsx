@@ -2,7 +2,18 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/nod
 import { Form, Link, useLoaderData, useNavigation, useSearchParams, useSubmit } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { CoachCard } from "~/components/coach-card";
-import { Alert, Button, Card, EmptyState, PageHeader, Spinner } from "~/components/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  CheckboxField,
+  controlClass,
+  EmptyState,
+  Field,
+  PageHeader,
+  SelectField,
+  Spinner,
+} from "~/components/ui";
 import { languageName, sessionTypeLabels, TOPIC_OPTIONS } from "~/lib/coaching";
 import { parseMajorToMinor } from "~/lib/money";
 import { formError, requireViewer } from "~/lib/viewer.server";
@@ -100,9 +111,7 @@ export default function Directory() {
     next.set("page", String(page));
     return `?${next.toString()}`;
   };
-  const select =
-    "mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500";
-  const input = select;
+  const input = controlClass(false, "mt-1");
 
   return (
     <div>
@@ -140,45 +149,33 @@ export default function Directory() {
                 search(e.currentTarget);
             }}
           >
-            <label className="block text-sm font-medium text-slate-700">
-              Search
-              <input
-                type="search"
-                name="q"
-                defaultValue={params.get("q") ?? ""}
-                className={input}
-                placeholder="e.g. burnout, sleep, Nadia"
-              />
-            </label>
-            <label className="block text-sm font-medium text-slate-700">
-              Specialty
-              <select name="specialty" defaultValue={params.get("specialty") ?? ""} className={select}>
-                <option value="">Any</option>
-                {facets.specialties.map((s) => (
-                  <option key={s}>{s}</option>
-                ))}
-              </select>
-            </label>
-            <label className="block text-sm font-medium text-slate-700">
-              Topic
-              <select name="topic" defaultValue={params.get("topic") ?? ""} className={select}>
-                <option value="">Any</option>
-                {TOPIC_OPTIONS.map((t) => (
-                  <option key={t}>{t}</option>
-                ))}
-              </select>
-            </label>
-            <label className="block text-sm font-medium text-slate-700">
-              Session type
-              <select name="type" defaultValue={params.get("type") ?? ""} className={select}>
-                <option value="">Any</option>
-                {Object.entries(sessionTypeLabels).map(([v, l]) => (
-                  <option key={v} value={v}>
-                    {l}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <Field
+              label="Search"
+              type="search"
+              name="q"
+              defaultValue={params.get("q") ?? ""}
+              placeholder="e.g. burnout, sleep, Nadia"
+            />
+            <SelectField label="Specialty" name="specialty" defaultValue={params.get("specialty") ?? ""}>
+              <option value="">Any</option>
+              {facets.specialties.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </SelectField>
+            <SelectField label="Topic" name="topic" defaultValue={params.get("topic") ?? ""}>
+              <option value="">Any</option>
+              {TOPIC_OPTIONS.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </SelectField>
+            <SelectField label="Session type" name="type" defaultValue={params.get("type") ?? ""}>
+              <option value="">Any</option>
+              {Object.entries(sessionTypeLabels).map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </SelectField>
             <fieldset className="grid grid-cols-2 gap-2">
               <legend className="text-sm font-medium text-slate-700">Price ({currency})</legend>
               <label className="text-xs text-slate-600">
@@ -190,44 +187,40 @@ export default function Directory() {
                 <input name="max" inputMode="decimal" defaultValue={params.get("max") ?? ""} className={input} />
               </label>
             </fieldset>
-            <label className="block text-sm font-medium text-slate-700">
-              Language
-              <select name="lang" defaultValue={params.get("lang") ?? ""} className={select}>
-                <option value="">Any</option>
-                {facets.languages.map((l) => (
-                  <option key={l} value={l}>
-                    {languageName(l)}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="block text-sm font-medium text-slate-700">
-              Minimum rating
-              <select name="rating" defaultValue={params.get("rating") ?? ""} className={select}>
-                <option value="">Any</option>
-                {[4, 3, 2].map((r) => (
-                  <option key={r} value={r}>
-                    {r}★ and up
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="flex items-center gap-2 text-sm font-medium text-slate-700">
-              <input type="checkbox" name="free" value="7" defaultChecked={params.get("free") === "7"} /> Free in the
-              next 7 days
-            </label>
-            <label className="block text-sm font-medium text-slate-700">
-              Meets in person near
-              <input name="location" defaultValue={params.get("location") ?? ""} className={input} placeholder="City" />
-            </label>
-            <label className="block text-sm font-medium text-slate-700">
-              Sort by
-              <select name="sort" defaultValue={params.get("sort") ?? ""} className={select}>
-                <option value="">Best match</option>
-                <option value="rating">{SORTS.rating}</option>
-                <option value="price">{SORTS.price}</option>
-              </select>
-            </label>
+            <SelectField label="Language" name="lang" defaultValue={params.get("lang") ?? ""}>
+              <option value="">Any</option>
+              {facets.languages.map((l) => (
+                <option key={l} value={l}>
+                  {languageName(l)}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField label="Minimum rating" name="rating" defaultValue={params.get("rating") ?? ""}>
+              <option value="">Any</option>
+              {[4, 3, 2].map((r) => (
+                <option key={r} value={r}>
+                  {r}★ and up
+                </option>
+              ))}
+            </SelectField>
+            <CheckboxField
+              label="Free in the next 7 days"
+              name="free"
+              value="7"
+              defaultChecked={params.get("free") === "7"}
+              wrapperClassName="font-medium text-slate-700"
+            />
+            <Field
+              label="Meets in person near"
+              name="location"
+              defaultValue={params.get("location") ?? ""}
+              placeholder="City"
+            />
+            <SelectField label="Sort by" name="sort" defaultValue={params.get("sort") ?? ""}>
+              <option value="">Best match</option>
+              <option value="rating">{SORTS.rating}</option>
+              <option value="price">{SORTS.price}</option>
+            </SelectField>
             <div className="flex gap-2">
               <Button type="submit">Search</Button>
               <Link

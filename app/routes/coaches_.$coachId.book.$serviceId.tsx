@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { PayWith } from "~/components/packages";
 import { BOOKING_STEPS, Steps } from "~/components/steps";
-import { Alert, Card, EmptyState, Field, PageHeader } from "~/components/ui";
+import { Alert, Card, EmptyState, Field, PageHeader, SelectField, TextareaField } from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
 import { useLiveAvailability } from "~/lib/live";
 import { formatMinor } from "~/lib/money";
@@ -198,32 +198,20 @@ export default function Book() {
         </Card>
         <Card title="2. Session details">
           <div className="space-y-3">
-            <label className="block text-sm font-medium text-slate-700">
-              How you meet
-              <select
-                name="sessionType"
-                defaultValue={service.sessionType}
-                className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
-              >
-                {types.map((t) => (
-                  <option key={t} value={t}>
-                    {sessionTypeLabels[t]}
-                  </option>
-                ))}
-              </select>
-              {errors.sessionType ? (
-                <span className="block text-sm text-red-700">{errors.sessionType.join(" ")}</span>
-              ) : null}
-            </label>
+            <SelectField
+              label="How you meet"
+              name="sessionType"
+              defaultValue={service.sessionType}
+              errors={errors.sessionType}
+            >
+              {types.map((t) => (
+                <option key={t} value={t}>
+                  {sessionTypeLabels[t]}
+                </option>
+              ))}
+            </SelectField>
             <Field label="Topic" name="topic" placeholder="What would you like to work on?" errors={errors.topic} />
-            <label className="block text-sm font-medium text-slate-700">
-              Notes for your coach
-              <textarea
-                name="clientNotes"
-                rows={4}
-                className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
-              />
-            </label>
+            <TextareaField label="Notes for your coach" name="clientNotes" rows={4} />
             <label className="block text-sm font-medium text-slate-700">
               Files to prepare (optional)
               <input

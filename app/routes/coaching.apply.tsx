@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Checklist } from "~/components/checklist";
-import { Alert, Badge, Button, Card, Field, PageHeader } from "~/components/ui";
+import { Alert, Badge, Button, Card, Field, PageHeader, TextareaField } from "~/components/ui";
 import { formatDateTime } from "~/lib/format";
 import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
 
@@ -122,29 +122,15 @@ export default function Apply() {
             <Card title={profile ? "Apply again" : "Your application"}>
               <Form method="post" className="space-y-4" noValidate>
                 {result && !result.ok ? <Alert>{result.message}</Alert> : null}
-                <div className="space-y-1">
-                  <label htmlFor="motivation" className="block text-sm font-medium text-slate-700">
-                    Why do you want to become a coach?
-                  </label>
-                  <textarea
-                    id="motivation"
-                    name="motivation"
-                    rows={6}
-                    required
-                    aria-invalid={errors.motivation ? true : undefined}
-                    aria-describedby={errors.motivation ? "motivation-error" : "motivation-hint"}
-                    className={`block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset focus:ring-2 ${errors.motivation ? "ring-red-400 focus:ring-red-500" : "ring-slate-300 focus:ring-brand-500"}`}
-                  />
-                  {errors.motivation ? (
-                    <p id="motivation-error" className="text-sm text-red-700">
-                      {errors.motivation.join(" ")}
-                    </p>
-                  ) : (
-                    <p id="motivation-hint" className="text-xs text-slate-500">
-                      At least 50 characters.
-                    </p>
-                  )}
-                </div>
+                <TextareaField
+                  label="Why do you want to become a coach?"
+                  id="motivation"
+                  name="motivation"
+                  rows={6}
+                  required
+                  errors={errors.motivation}
+                  hint={errors.motivation ? undefined : "At least 50 characters."}
+                />
                 <Field
                   label="Specialties"
                   name="specialties"

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { Alert, Badge, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
+import { Alert, Badge, Button, Card, EmptyState, Field, PageHeader, SelectField, TextareaField } from "~/components/ui";
 import { useResetOnSuccess } from "~/lib/forms";
 import { formatMinor, parseMajorToMinor } from "~/lib/money";
 import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
@@ -138,23 +138,21 @@ function PackageForm({
           <Alert>{result.message}</Alert>
         </div>
       ) : null}
-      <label htmlFor={`${prefix}-service`} className="block text-sm font-medium text-slate-700 sm:col-span-2">
-        Service
-        <select
-          id={`${prefix}-service`}
-          name="serviceId"
-          value={serviceId}
-          onChange={(e) => setServiceId(e.target.value)}
-          className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
-        >
-          {services.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name} ({formatMinor(s.priceMinor, s.currency)} a session)
-            </option>
-          ))}
-        </select>
-        {errors.serviceId ? <span className="block text-sm text-red-700">{errors.serviceId.join(" ")}</span> : null}
-      </label>
+      <SelectField
+        label="Service"
+        id={`${prefix}-service`}
+        name="serviceId"
+        value={serviceId}
+        onChange={(e) => setServiceId(e.target.value)}
+        errors={errors.serviceId}
+        wrapperClassName="sm:col-span-2"
+      >
+        {services.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name} ({formatMinor(s.priceMinor, s.currency)} a session)
+          </option>
+        ))}
+      </SelectField>
       <Field label="Name" name="name" defaultValue={pkg?.name} errors={errors.name} required />
       <Field
         label="Sessions"
@@ -181,16 +179,14 @@ function PackageForm({
             : `No saving against ${formatMinor(single, service.currency)} one by one.`
           : null}
       </p>
-      <label className="block text-sm font-medium text-slate-700 sm:col-span-2">
-        Description
-        <textarea
-          name="description"
-          rows={2}
-          defaultValue={pkg?.description}
-          className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
-        />
-        {errors.description ? <span className="block text-sm text-red-700">{errors.description.join(" ")}</span> : null}
-      </label>
+      <TextareaField
+        label="Description"
+        name="description"
+        rows={2}
+        defaultValue={pkg?.description}
+        errors={errors.description}
+        wrapperClassName="sm:col-span-2"
+      />
       <div className="sm:col-span-2">
         <Button type="submit" busy={busy}>
           {pkg ? "Save changes" : "Create package"}

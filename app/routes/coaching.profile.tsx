@@ -3,7 +3,17 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { Checklist } from "~/components/checklist";
 import { Avatar } from "~/components/coach-card";
 import { CredentialFacts } from "~/components/credential-facts";
-import { Alert, Badge, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CheckboxField,
+  EmptyState,
+  Field,
+  PageHeader,
+  TextareaField,
+} from "~/components/ui";
 import { useResetOnSuccess } from "~/lib/forms";
 import { sessionTypeLabels, TOPIC_OPTIONS } from "~/lib/coaching";
 import { errorResponse, formError, requireViewer } from "~/lib/viewer.server";
@@ -127,9 +137,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-const textarea =
-  "block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500";
-
 export default function CoachProfileEditor() {
   const { profile, credentials, certification } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -178,25 +185,7 @@ export default function CoachProfileEditor() {
               errors={errors.displayName}
               required
             />
-            <div className="space-y-1">
-              <label htmlFor="bio" className="block text-sm font-medium text-slate-700">
-                Bio
-              </label>
-              <textarea
-                id="bio"
-                name="bio"
-                rows={5}
-                defaultValue={profile.bio}
-                aria-invalid={errors.bio ? true : undefined}
-                aria-describedby={errors.bio ? "bio-error" : undefined}
-                className={textarea}
-              />
-              {errors.bio ? (
-                <p id="bio-error" className="text-sm text-red-700">
-                  {errors.bio.join(" ")}
-                </p>
-              ) : null}
-            </div>
+            <TextareaField label="Bio" id="bio" name="bio" rows={5} defaultValue={profile.bio} errors={errors.bio} />
             <Field
               label="Specialties"
               name="specialties"
@@ -208,9 +197,14 @@ export default function CoachProfileEditor() {
               <legend className="text-sm font-medium text-slate-700">Topics</legend>
               <div className="mt-1 flex flex-wrap gap-3">
                 {TOPIC_OPTIONS.map((t) => (
-                  <label key={t} className="flex items-center gap-1.5 text-sm">
-                    <input type="checkbox" name="topics" value={t} defaultChecked={profile.topics.includes(t)} /> {t}
-                  </label>
+                  <CheckboxField
+                    key={t}
+                    label={t}
+                    name="topics"
+                    value={t}
+                    defaultChecked={profile.topics.includes(t)}
+                    wrapperClassName="gap-1.5"
+                  />
                 ))}
               </div>
             </fieldset>
@@ -218,15 +212,14 @@ export default function CoachProfileEditor() {
               <legend className="text-sm font-medium text-slate-700">Session types you offer</legend>
               <div className="mt-1 flex flex-wrap gap-3">
                 {Object.entries(sessionTypeLabels).map(([v, l]) => (
-                  <label key={v} className="flex items-center gap-1.5 text-sm">
-                    <input
-                      type="checkbox"
-                      name="sessionTypes"
-                      value={v}
-                      defaultChecked={profile.sessionTypes.includes(v as "VIDEO")}
-                    />{" "}
-                    {l}
-                  </label>
+                  <CheckboxField
+                    key={v}
+                    label={l}
+                    name="sessionTypes"
+                    value={v}
+                    defaultChecked={profile.sessionTypes.includes(v as "VIDEO")}
+                    wrapperClassName="gap-1.5"
+                  />
                 ))}
               </div>
             </fieldset>
@@ -259,24 +252,20 @@ export default function CoachProfileEditor() {
                 errors={errors.yearsExperience}
               />
             </div>
-            <div className="space-y-1">
-              <label htmlFor="education" className="block text-sm font-medium text-slate-700">
-                Education
-              </label>
-              <textarea
-                id="education"
-                name="education"
-                rows={3}
-                defaultValue={profile.education}
-                className={textarea}
-              />
-            </div>
-            <div className="space-y-1">
-              <label htmlFor="approach" className="block text-sm font-medium text-slate-700">
-                Your approach
-              </label>
-              <textarea id="approach" name="approach" rows={3} defaultValue={profile.approach} className={textarea} />
-            </div>
+            <TextareaField
+              label="Education"
+              id="education"
+              name="education"
+              rows={3}
+              defaultValue={profile.education}
+            />
+            <TextareaField
+              label="Your approach"
+              id="approach"
+              name="approach"
+              rows={3}
+              defaultValue={profile.approach}
+            />
             <Button type="submit" busy={busy("profile")} disabled={!editable}>
               Save profile
             </Button>

@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Alert, Badge, Button, Card, EmptyState, PageHeader } from "~/components/ui";
+import { Alert, Badge, Button, Card, controlClass, EmptyState, PageHeader } from "~/components/ui";
 import { formatDateTime } from "~/lib/format";
 import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
 
@@ -67,10 +67,7 @@ export default function MyReviews() {
                 <input type="hidden" name="reviewId" value={r.id} />
                 <label className="min-w-64 flex-1 text-sm font-medium text-slate-700">
                   Respond
-                  <input
-                    name="response"
-                    className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
-                  />
+                  <input name="response" className={controlClass(false, "mt-1")} />
                 </label>
                 <Button type="submit" busy={busy}>
                   Publish response

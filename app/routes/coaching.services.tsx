@@ -1,7 +1,18 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
-import { Alert, Badge, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  CheckboxField,
+  EmptyState,
+  Field,
+  PageHeader,
+  SelectField,
+  TextareaField,
+} from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
 import { useResetOnSuccess } from "~/lib/forms";
 import { formatMinor, parseMajorToMinor } from "~/lib/money";
@@ -139,36 +150,28 @@ function ServiceForm({
         errors={errors.durationMinutes}
         required
       />
-      <label className="block text-sm font-medium text-slate-700">
-        Session type
-        <select
-          name="sessionType"
-          defaultValue={service?.sessionType ?? "VIDEO"}
-          className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
-        >
-          {Object.entries(sessionTypeLabels).map(([v, l]) => (
-            <option key={v} value={v}>
-              {l}
-            </option>
-          ))}
-        </select>
-        {errors.sessionType ? <span className="block text-sm text-red-700">{errors.sessionType.join(" ")}</span> : null}
-      </label>
-      <label className="block text-sm font-medium text-slate-700 sm:col-span-2">
-        Description
-        <textarea
-          name="description"
-          rows={2}
-          defaultValue={service?.description}
-          aria-invalid={errors.description ? true : undefined}
-          className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
-        />
-        {errors.description ? <span className="block text-sm text-red-700">{errors.description.join(" ")}</span> : null}
-      </label>
+      <SelectField
+        label="Session type"
+        name="sessionType"
+        defaultValue={service?.sessionType ?? "VIDEO"}
+        errors={errors.sessionType}
+      >
+        {Object.entries(sessionTypeLabels).map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </SelectField>
+      <TextareaField
+        label="Description"
+        name="description"
+        rows={2}
+        defaultValue={service?.description}
+        errors={errors.description}
+        wrapperClassName="sm:col-span-2"
+      />
       {premium ? (
-        <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="premiumOnly" defaultChecked={service?.premiumOnly} /> Premium clients only
-        </label>
+        <CheckboxField label="Premium clients only" name="premiumOnly" defaultChecked={service?.premiumOnly} />
       ) : null}
       {errors.premiumOnly ? <p className="text-sm text-red-700">{errors.premiumOnly.join(" ")}</p> : null}
       <div className="sm:col-span-2">

@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Alert, Button, Card, EmptyState, PageHeader } from "~/components/ui";
+import { Alert, Button, Card, CheckboxField, EmptyState, PageHeader, TextareaField } from "~/components/ui";
 import { formatDateTime } from "~/lib/format";
 import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
 
@@ -82,19 +82,8 @@ export default function Reviews() {
                   </div>
                   {errors.rating ? <p className="text-sm text-red-700">{errors.rating.join(" ")}</p> : null}
                 </fieldset>
-                <label className="block text-sm font-medium text-slate-700">
-                  Your review
-                  <textarea
-                    name="text"
-                    rows={3}
-                    required
-                    className="mt-1 block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300"
-                  />
-                  {errors.text ? <span className="block text-sm text-red-700">{errors.text.join(" ")}</span> : null}
-                </label>
-                <label className="flex items-center gap-2 text-sm">
-                  <input type="checkbox" name="anonymous" /> Post without my name
-                </label>
+                <TextareaField label="Your review" name="text" rows={3} required errors={errors.text} />
+                <CheckboxField label="Post without my name" name="anonymous" />
                 <Button type="submit" busy={busy}>
                   Publish review
                 </Button>

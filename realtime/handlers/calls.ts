@@ -1,7 +1,7 @@
-import type { Viewer } from "../../server/services/auth/service.ts";
-import type { Services } from "../../server/services/index.ts";
-import { bookingRoom } from "../../server/services/rooms/service.ts";
-import type { RoomRef } from "../../server/services/rooms/types.ts";
+import type { Viewer } from "@server/services/auth/service.ts";
+import type { Services } from "@server/services/index.ts";
+import { bookingRoom } from "@server/services/rooms/service.ts";
+import type { RoomRef } from "@server/services/rooms/types.ts";
 import type { CallPeer } from "../contracts.ts";
 import type { TandemServer } from "./presence.ts";
 import { handle, type TandemSocket } from "./validate.ts";

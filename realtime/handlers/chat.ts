@@ -1,6 +1,6 @@
-import type { Viewer } from "../../server/services/auth/service.ts";
-import { socketRefusal } from "../../server/errors.ts";
-import type { Services } from "../../server/services/index.ts";
+import type { Viewer } from "@server/services/auth/service.ts";
+import { socketRefusal } from "@server/errors.ts";
+import type { Services } from "@server/services/index.ts";
 import type { Ack } from "../contracts.ts";
 import type { TandemServer } from "./presence.ts";
 import { handle, type TandemSocket } from "./validate.ts";

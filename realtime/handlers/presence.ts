@@ -1,6 +1,6 @@
 import type { Server } from "socket.io";
-import type { Viewer } from "../../server/services/auth/service.ts";
-import { canJoinRoom } from "../../server/policies/rooms.ts";
+import type { Viewer } from "@server/services/auth/service.ts";
+import { canJoinRoom } from "@server/policies/rooms.ts";
 import {
   type ClientToServerEvents,
   type PresenceMember,

@@ -1,7 +1,7 @@
 import type { Socket } from "socket.io";
 import type { z } from "zod";
-import { socketRefusal } from "../../server/errors.ts";
-import { featureOfSocketEvent, requireFeature, type TenantFlags } from "../../server/policies/features.ts";
+import { socketRefusal } from "@server/errors.ts";
+import { featureOfSocketEvent, requireFeature, type TenantFlags } from "@server/policies/features.ts";
 import {
   type Ack,
   clientEvents,

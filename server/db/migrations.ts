@@ -53,6 +53,7 @@ import type {
   SchemaFilter,
 } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import pg from "pg";
+import type * as SchemaEngineModule from "@prisma/schema-engine-wasm/schema_engine_bg";
 
 export interface ApplyMigrationsOptions {
   /** The database to migrate. */
@@ -279,7 +280,7 @@ function assertSchemaName(schema: string): void {
 // ---------------------------------------------------------------------------------------------
 // Engine
 
-type EngineModule = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
+type EngineModule = typeof SchemaEngineModule;
 
 /**
  * The loaded engine, kept on globalThis: the wasm-bindgen glue module is shared process-wide, so

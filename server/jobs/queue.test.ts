@@ -2,7 +2,7 @@ import pg from "pg";
 import PgBoss from "pg-boss";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createTestDatabase } from "../../tests/helpers/db.ts";
+import { createTestDatabase } from "@tests/helpers/db.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { createJobQueue, JobPayloadError, type JobQueue } from "./queue.ts";
 

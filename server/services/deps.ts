@@ -4,7 +4,7 @@ import type { Env } from "../env.ts";
 import type { Storage } from "../integrations/storage/index.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../log.ts";
-import type { ServerToClientEvents, SessionEndReason } from "../../realtime/contracts.ts";
+import type { ServerToClientEvents, SessionEndReason } from "@realtime/contracts.ts";
 
 /** What the realtime layer offers to services (implemented in realtime/emitter.ts). */
 export interface RealtimeNotifier {

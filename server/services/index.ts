@@ -17,6 +17,7 @@ import { createReviewService } from "./reviews/service.ts";
 import { createRoomService } from "./rooms/service.ts";
 import { createBookingRoomOwner } from "./sessions/room-owner.ts";
 import { createSessionService } from "./sessions/service.ts";
+import { createSystemService } from "./system/service.ts";
 import { createSessionNotesService } from "./sessionnotes/service.ts";
 import { createTenantService } from "./tenants/service.ts";
 import { calcomWebhooks, createWebhookInbox, livekitWebhooks, stripeWebhooks } from "./webhooks/service.ts";
@@ -61,6 +62,7 @@ export function createServices(deps: ServiceDeps) {
     webhooks,
     sessionNotes: createSessionNotesService(deps, notifications),
     chat,
+    system: createSystemService(deps),
     async close() {
       await bookings.settled();
       await auth.close();

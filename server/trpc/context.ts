@@ -1,12 +1,9 @@
 import { readSessionToken } from "../auth/cookie.ts";
-import type { Db } from "../db/client.ts";
 import type { Env } from "../env.ts";
 import type { Services } from "../services/index.ts";
 
 export interface ContextDeps {
   env: Env;
-  /** Present for completeness; procedures go through `services`, which own every query. */
-  db: Db;
   services: Services;
 }
 

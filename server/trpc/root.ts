@@ -16,7 +16,7 @@ import { packagesRouter } from "./routers/packages/index.ts";
 import { paymentsRouter } from "./routers/payments/index.ts";
 import { reviewsRouter } from "./routers/reviews/index.ts";
 import { sessionsRouter } from "./routers/sessions/index.ts";
-import { sessionNotesRouter } from "./routers/sessionnotes/index.ts";
+import { sessionNotesRouter } from "./routers/session-notes/index.ts";
 import { tenantRouter } from "./routers/tenant/index.ts";
 
 /** One router per domain; a new domain adds a folder under routers/ and a line here. */

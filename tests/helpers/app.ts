@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createTandem, type Tandem } from "../../server/app.ts";
-import { createDb, type Db } from "../../server/db/client.ts";
-import { loadEnv } from "../../server/env.ts";
-import { createJobQueue } from "../../server/jobs/queue.ts";
-import { registerJobs } from "../../server/jobs/registry.ts";
-import { createLogger } from "../../server/log.ts";
-import type { RealtimeNotifier } from "../../server/services/index.ts";
+import { createTandem, type Tandem } from "@server/app.ts";
+import { createDb, type Db } from "@server/db/client.ts";
+import { loadEnv } from "@server/env.ts";
+import { createJobQueue } from "@server/jobs/queue.ts";
+import { registerJobs } from "@server/jobs/registry.ts";
+import { createLogger } from "@server/log.ts";
+import type { RealtimeNotifier } from "@server/services/index.ts";
 import { createTestDatabase } from "./db.ts";
 
 /** A clock the test moves by hand. */

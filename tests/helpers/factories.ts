@@ -1,5 +1,14 @@
 import { randomBytes } from "node:crypto";
-import type { Role } from "../../server/db/client.ts";
+import {
+  type BookingSeed,
+  insertBooking,
+  insertCoachProfile,
+  insertEligibilityActivity,
+  insertPackagePurchase,
+  insertService,
+  insertSessionThread,
+} from "@server/db/builders.ts";
+import type { Role } from "@server/db/client.ts";
 import { type TestApp, tokenFrom } from "./app.ts";
 
 export const PASSWORD = "correct horse battery";
@@ -54,68 +63,106 @@ export async function createCoach(
   } = {},
 ) {
   const account = await createUser(app, tenant, options.role ?? "COACH", { name: options.name });
-  const profile = await app.db.coachProfile.create({
-    data: {
-      tenantId: tenant.id,
-      userId: account.user.id,
-      status: "APPROVED",
-      motivation: "Seeded by a test factory.",
-      displayName: options.name ?? account.user.name,
-      bio: options.bio ?? "",
-      specialties: options.specialties ?? ["anxiety"],
-      topics: options.topics ?? ["stress"],
-      languages: options.languages ?? ["en"],
-      sessionTypes: options.sessionTypes ?? ["VIDEO"],
-      location: options.location ?? null,
-      minPriceMinor: options.priceMinor === null ? null : (options.priceMinor ?? 6000),
-    },
+  const profile = await insertCoachProfile(app.db, {
+    tenantId: tenant.id,
+    userId: account.user.id,
+    motivation: "Seeded by a test factory.",
+    decidedAt: null,
+    displayName: options.name ?? account.user.name,
+    bio: options.bio ?? "",
+    specialties: options.specialties ?? ["anxiety"],
+    topics: options.topics ?? ["stress"],
+    languages: options.languages ?? ["en"],
+    sessionTypes: options.sessionTypes ?? ["VIDEO"],
+    location: options.location ?? null,
+    minPriceMinor: options.priceMinor === null ? null : (options.priceMinor ?? 6000),
   });
   let service = null;
   if (options.priceMinor !== null) {
-    service = await app.db.service.create({
-      data: {
-        tenantId: tenant.id,
-        coachProfileId: profile.id,
-        name: "Coaching session",
-        priceMinor: options.priceMinor ?? 6000,
-        currency: "EUR",
-        durationMinutes: 60,
-        delivery: "ONLINE",
-        sessionType: "VIDEO",
-      },
+    service = await insertService(app.db, {
+      tenantId: tenant.id,
+      coachProfileId: profile.id,
+      name: "Coaching session",
+      priceMinor: options.priceMinor ?? 6000,
     });
   }
   return { ...account, profile, service };
 }
 
-/** A booking that has taken place (the booking flow itself comes with scheduling). */
-export async function createCompletedBooking(
+type CoachRef = { profile: { id: string; tenantId: string }; service: { id: string; priceMinor?: number } | null };
+
+/**
+ * A booking of `coach` for `clientId` in any state, written directly (not through the booking flow):
+ * PENDING (a hold, expiring 15 minutes after the test clock's now), CONFIRMED (paid at the service's price),
+ * COMPLETED, NO_SHOW or CANCELLED. Starts in 3 days, or 3 days ago for COMPLETED and NO_SHOW, unless given.
+ */
+export async function createBooking(
   app: TestApp,
-  coach: { profile: { id: string; tenantId: string }; service: { id: string } | null },
+  coach: CoachRef,
   clientId: string,
+  status: BookingSeed["status"],
+  options: Partial<Omit<BookingSeed, "tenantId" | "coachProfileId" | "clientId" | "status">> = {},
 ) {
-  const startsAt = new Date(Date.now() - 3 * 24 * 3_600_000);
-  return app.db.booking.create({
-    data: {
-      tenantId: coach.profile.tenantId,
-      coachProfileId: coach.profile.id,
-      clientId,
-      serviceId: coach.service?.id ?? null,
-      status: "COMPLETED",
-      startsAt,
-      endsAt: new Date(startsAt.getTime() + 3_600_000),
-    },
+  const now = options.now ?? app.clock.now() ?? new Date();
+  const past = status === "COMPLETED" || status === "NO_SHOW";
+  return insertBooking(app.db, {
+    tenantId: coach.profile.tenantId,
+    coachProfileId: coach.profile.id,
+    clientId,
+    serviceId: coach.service?.id ?? null,
+    status,
+    priceMinor: coach.service?.priceMinor ?? 0,
+    startsAt: new Date(now.getTime() + (past ? -3 : 3) * 24 * 3_600_000),
+    now,
+    ...options,
   });
+}
+
+/** A booking that has taken place (the booking flow itself comes with scheduling). */
+export async function createCompletedBooking(app: TestApp, coach: CoachRef, clientId: string) {
+  const startsAt = new Date(Date.now() - 3 * 24 * 3_600_000);
+  return insertBooking(app.db, {
+    tenantId: coach.profile.tenantId,
+    coachProfileId: coach.profile.id,
+    clientId,
+    serviceId: coach.service?.id ?? null,
+    status: "COMPLETED",
+    startsAt,
+  });
+}
+
+/** A package purchase of the coach's service by a client: PAID with all its credits unless said otherwise. */
+export async function createPackagePurchase(
+  app: TestApp,
+  coach: CoachRef,
+  clientId: string,
+  options: Omit<
+    Parameters<typeof insertPackagePurchase>[1],
+    "tenantId" | "coachProfileId" | "serviceId" | "clientId"
+  > = {},
+) {
+  if (!coach.service) throw new Error("createPackagePurchase needs a coach with a service");
+  return insertPackagePurchase(app.db, {
+    tenantId: coach.profile.tenantId,
+    coachProfileId: coach.profile.id,
+    serviceId: coach.service.id,
+    clientId,
+    now: app.clock.now(),
+    ...options,
+  });
+}
+
+/** The SESSION thread of a booking with its coach and client as members (as `chat.sessionThread` makes it). */
+export function createSessionThread(
+  app: TestApp,
+  booking: { id: string; tenantId: string; clientId: string; coachProfileId: string },
+) {
+  return insertSessionThread(app.db, booking);
 }
 
 /** Journal days and exercises so that a member meets the default eligibility rules (10 exercises, 30 days). */
 export async function makeEligible(app: TestApp, tenantId: string, userId: string, days = 30, exercises = 10) {
-  await app.db.journalEntry.createMany({
-    data: Array.from({ length: days }, (_, i) => ({ tenantId, userId, entryDate: new Date(Date.UTC(2026, 0, 1 + i)) })),
-  });
-  await app.db.exerciseCompletion.createMany({
-    data: Array.from({ length: exercises }, (_, i) => ({ tenantId, userId, title: `Exercise ${i + 1}` })),
-  });
+  await insertEligibilityActivity(app.db, tenantId, userId, days, exercises);
 }
 
 /** Weekday mornings 09:00–12:00 Amsterdam time (07:00–10:00Z in summer), hourly starts, 1 hour notice. */

@@ -1,10 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll } from "vitest";
-import { createRealtimeNotifier } from "../../realtime/emitter.ts";
-import { attachRealtime, type Realtime } from "../../realtime/server.ts";
-import { originAllowed } from "../../server/http/origin.ts";
-import { createLogger } from "../../server/log.ts";
+import { createRealtimeNotifier } from "@realtime/emitter.ts";
+import { attachRealtime, type Realtime } from "@realtime/server.ts";
+import { originAllowed } from "@server/http/origin.ts";
+import { createLogger } from "@server/log.ts";
 import { createTestApp, type TestApp } from "./app.ts";
 import { connect, connected, type TestSocket } from "./sockets.ts";
 

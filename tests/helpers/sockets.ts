@@ -1,5 +1,5 @@
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../realtime/contracts.ts";
+import type { ClientToServerEvents, ServerToClientEvents } from "@realtime/contracts.ts";
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

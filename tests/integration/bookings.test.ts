@@ -319,7 +319,7 @@ describe("free slots and holds", () => {
 
 describe("hold expiry through the job queue", () => {
   it("releases run-out holds with the minute sweep; a single hold's expiry job still runs", async () => {
-    const { startRecurringJobs } = await import("../../server/jobs/recurring.ts");
+    const { startRecurringJobs } = await import("@server/jobs/recurring.ts");
     // A coach of its own, so that these holds and the sweep touch no other test's bookings.
     const sweeper = await createCoach(app, tenant, { name: "Hold Sweeper", priceMinor: 5000 });
     await (

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { action as calcomWebhook } from "../../app/routes/webhooks.calcom.ts";
-import { loadKeyring } from "../../server/crypto/keyring.ts";
+import { action as calcomWebhook } from "~/routes/webhooks.calcom.ts";
+import { loadKeyring } from "@server/crypto/keyring.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser, WEEKDAY_MORNINGS } from "../helpers/factories.ts";
 import { fakeCalcom, GOOD_KEY } from "../helpers/fake-calcom.ts";

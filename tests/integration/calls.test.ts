@@ -1,9 +1,9 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { attachRealtime, type Realtime } from "../../realtime/server.ts";
-import { originAllowed } from "../../server/http/origin.ts";
-import { createLogger } from "../../server/log.ts";
+import { attachRealtime, type Realtime } from "@realtime/server.ts";
+import { originAllowed } from "@server/http/origin.ts";
+import { createLogger } from "@server/log.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
 import { connect, connected, nextEvent, type TestSocket } from "../helpers/sockets.ts";

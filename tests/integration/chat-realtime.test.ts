@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ChatMessage } from "../../realtime/contracts.ts";
+import type { ChatMessage } from "@realtime/contracts.ts";
 import { createCoach, createCompletedBooking, createTenant, createUser } from "../helpers/factories.ts";
 import { useRealtimeServer } from "../helpers/realtime-server.ts";
 import { nextEvent, type TestSocket } from "../helpers/sockets.ts";

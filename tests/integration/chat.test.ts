@@ -3,11 +3,11 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKeyring } from "../../server/crypto/keyring.ts";
-import { LocalDiskStorage } from "../../server/integrations/storage/index.ts";
-import { createLogger } from "../../server/log.ts";
-import { createChatService } from "../../server/services/chat/service.ts";
-import type { ServiceDeps } from "../../server/services/deps.ts";
+import { createKeyring } from "@server/crypto/keyring.ts";
+import { LocalDiskStorage } from "@server/integrations/storage/index.ts";
+import { createLogger } from "@server/log.ts";
+import { createChatService } from "@server/services/chat/service.ts";
+import type { ServiceDeps } from "@server/services/deps.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { createCoach, createCompletedBooking, createTenant, createUser } from "../helpers/factories.ts";
 

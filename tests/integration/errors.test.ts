@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { constraintOf, isExclusionViolation, isUniqueViolation } from "../../server/db/constraint-errors.ts";
-import { AppError, describeError, ERROR_MAPPING, socketRefusal } from "../../server/errors.ts";
+import { constraintOf, isExclusionViolation, isUniqueViolation } from "@server/db/constraint-errors.ts";
+import { AppError, describeError, ERROR_MAPPING, socketRefusal } from "@server/errors.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 
 /** The one error mapping and the one constraint-error reader (ADR 017), against real PostgreSQL errors. */

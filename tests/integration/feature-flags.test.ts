@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { loader as bookingFile } from "../../app/routes/bookings.$bookingId.files.$fileId.ts";
-import { loader as chatAttachment } from "../../app/routes/chat-attachments.$messageId.ts";
-import { action as chatUpload } from "../../app/routes/chat.$threadId.attachments.ts";
-import { loader as coachPhoto } from "../../app/routes/files.$.ts";
+import { loader as bookingFile } from "~/routes/bookings.$bookingId.files.$fileId.ts";
+import { loader as chatAttachment } from "~/routes/chat-attachments.$messageId.ts";
+import { action as chatUpload } from "~/routes/chat.$threadId.attachments.ts";
+import { loader as coachPhoto } from "~/routes/files.$.ts";
 import { createCoach, createCompletedBooking, createTenant, createUser } from "../helpers/factories.ts";
 import { useRealtimeServer } from "../helpers/realtime-server.ts";
 

@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { action as localPackagePayAction } from "../../app/routes/pay.local.package.$purchaseId.tsx";
-import { action as stripeWebhook } from "../../app/routes/webhooks.stripe.ts";
+import { action as localPackagePayAction } from "~/routes/pay.local.package.$purchaseId.tsx";
+import { action as stripeWebhook } from "~/routes/webhooks.stripe.ts";
 import { createTestApp, type TestApp, withJobQueue } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser, WEEKDAY_MORNINGS } from "../helpers/factories.ts";
 import { checkoutCompletedEvent, fakeStripe, stripeTestEnv } from "../helpers/fake-stripe.ts";

@@ -1,7 +1,7 @@
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { action as localPayAction } from "../../app/routes/pay.local.$bookingId.tsx";
-import { action as stripeWebhook } from "../../app/routes/webhooks.stripe.ts";
+import { action as localPayAction } from "~/routes/pay.local.$bookingId.tsx";
+import { action as stripeWebhook } from "~/routes/webhooks.stripe.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser, WEEKDAY_MORNINGS } from "../helpers/factories.ts";
 import { fakeStripe } from "../helpers/fake-stripe.ts";

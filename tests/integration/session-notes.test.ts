@@ -2,12 +2,12 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStorage } from "../../server/integrations/storage/index.ts";
-import { createDb } from "../../server/db/client.ts";
-import { createLogger } from "../../server/log.ts";
-import type { ServiceDeps } from "../../server/services/deps.ts";
-import { inZone } from "../../server/services/format.ts";
-import { createNotificationService } from "../../server/services/notifications/service.ts";
+import { createStorage } from "@server/integrations/storage/index.ts";
+import { createDb } from "@server/db/client.ts";
+import { createLogger } from "@server/log.ts";
+import type { ServiceDeps } from "@server/services/deps.ts";
+import { inZone } from "@server/services/format.ts";
+import { createNotificationService } from "@server/services/notifications/service.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
 

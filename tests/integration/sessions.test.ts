@@ -2,12 +2,12 @@ import { createHash } from "node:crypto";
 import { decodeJwt } from "jose";
 import { AccessToken, TokenVerifier, WebhookReceiver } from "livekit-server-sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { action as livekitWebhook } from "../../app/routes/webhooks.livekit.ts";
-import { loadKeyring } from "../../server/crypto/keyring.ts";
-import type { SessionType } from "../../server/db/client.ts";
+import { action as livekitWebhook } from "~/routes/webhooks.livekit.ts";
+import { loadKeyring } from "@server/crypto/keyring.ts";
+import type { SessionType } from "@server/db/client.ts";
 import { createTestApp, type TestApp, withJobQueue } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
-import { inZone } from "../../server/services/format.ts";
+import { inZone } from "@server/services/format.ts";
 
 const LK = {
   SESSION_IDLE_MINUTES: "43200",

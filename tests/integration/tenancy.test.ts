@@ -1,7 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appRouter } from "../../server/trpc/root.ts";
+import { appRouter } from "@server/trpc/root.ts";
 import { createTestApp, type TestApp, tokenFrom } from "../helpers/app.ts";
 import {
   createCoach,

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { action as stripeWebhook } from "../../app/routes/webhooks.stripe.ts";
-import { AppError } from "../../server/errors.ts";
-import { createJobQueue } from "../../server/jobs/queue.ts";
-import { createLogger } from "../../server/log.ts";
-import type { ServiceDeps } from "../../server/services/index.ts";
+import { action as stripeWebhook } from "~/routes/webhooks.stripe.ts";
+import { AppError } from "@server/errors.ts";
+import { createJobQueue } from "@server/jobs/queue.ts";
+import { createLogger } from "@server/log.ts";
+import type { ServiceDeps } from "@server/services/index.ts";
 import {
   createWebhookInbox,
   WEBHOOK_JOB,
   type WebhookEventToProcess,
   type WebhookProvider,
-} from "../../server/services/webhooks/service.ts";
+} from "@server/services/webhooks/service.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 
 /**

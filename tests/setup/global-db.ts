@@ -4,8 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
-import { type EmbeddedDatabase, startEmbeddedPostgres } from "../../server/db/embedded.ts";
-import { applyMigrations } from "../../server/db/migrations.ts";
+import { type EmbeddedDatabase, startEmbeddedPostgres } from "@server/db/embedded.ts";
+import { applyMigrations } from "@server/db/migrations.ts";
 
 /**
  * One PostgreSQL for the whole run: DATABASE_URL when set (CI points it at the machine's
@@ -65,7 +65,9 @@ export default async function setup(project: TestProject) {
   try {
     await admin.connect();
   } catch (error) {
-    throw new Error(`The test PostgreSQL at ${new URL(adminUrl).host} cannot be reached: ${(error as Error).message}`);
+    throw new Error(`The test PostgreSQL at ${new URL(adminUrl).host} cannot be reached: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   await admin.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
   await admin.query(`CREATE DATABASE "${template}"`);

@@ -1,7 +1,7 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { clsx } from "clsx";
 import { type KeyboardEvent, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { ChatJoined, ChatMessage } from "../../../realtime/contracts.ts";
+import type { ChatJoined, ChatMessage } from "@realtime/contracts.ts";
 import type { loader as rootLoader } from "~/root";
 import { Alert, Button, Spinner } from "~/components/ui";
 import { useRealtime } from "~/lib/realtime";

@@ -1,4 +1,4 @@
-import type { ChatMessage } from "../../../realtime/contracts.ts";
+import type { ChatMessage } from "@realtime/contracts.ts";
 
 /** Adds messages to a list ordered by seq, keeping one copy of each seq (a message can arrive twice). */
 export function mergeBySeq(current: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {

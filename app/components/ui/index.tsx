@@ -1,5 +1,13 @@
 import { clsx } from "clsx";
-import { forwardRef, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, useId } from "react";
+import {
+  forwardRef,
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from "react";
 
 /** Tandem's small set of UI primitives (Tailwind), used by every page. */
 
@@ -45,44 +53,149 @@ export function Spinner({ label }: { label?: string }) {
   );
 }
 
+/** The look of a text input, select or textarea; red when invalid. For controls that are not a whole field. */
+export function controlClass(invalid = false, className?: string) {
+  return clsx(
+    "block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-inset",
+    invalid ? "ring-red-400 focus:ring-red-500" : "ring-slate-300 focus:ring-brand-500",
+    className,
+  );
+}
+
+/** What every field has around its control: a label, an optional hint and the errors of the last submit. */
+interface FieldChrome {
+  label: string;
+  name: string;
+  errors?: string[];
+  hint?: ReactNode;
+  /** Classes of the field's wrapper (grid placement). */
+  wrapperClassName?: string;
+}
+
+/** Ids and ARIA wiring shared by the fields: the label points at the control, which points at hint and errors. */
+function useFieldIds(givenId: string | undefined, errors: string[] | undefined, hint: ReactNode) {
+  const generated = useId();
+  const id = givenId ?? generated;
+  const invalid = Boolean(errors?.length);
+  const errorId = `${id}-error`;
+  const hintId = `${id}-hint`;
+  return {
+    id,
+    invalid,
+    errorId,
+    hintId,
+    control: {
+      id,
+      "aria-invalid": invalid || undefined,
+      "aria-describedby": clsx(invalid && errorId, hint && hintId) || undefined,
+    },
+  };
+}
+
+function FieldShell({
+  ids,
+  label,
+  hint,
+  errors,
+  wrapperClassName,
+  children,
+}: {
+  ids: ReturnType<typeof useFieldIds>;
+  label: string;
+  hint?: ReactNode;
+  errors?: string[];
+  wrapperClassName?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className={clsx("space-y-1", wrapperClassName)}>
+      <label htmlFor={ids.id} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      {children}
+      {hint ? (
+        <p id={ids.hintId} className="text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      {ids.invalid ? (
+        <p id={ids.errorId} className="text-sm text-red-700">
+          {errors!.join(" ")}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 export function Field({
   label,
   name,
   errors,
   hint,
+  wrapperClassName,
+  id,
+  className,
   ...props
-}: InputHTMLAttributes<HTMLInputElement> & { label: string; name: string; errors?: string[]; hint?: ReactNode }) {
-  const id = useId();
-  const errorId = `${id}-error`;
-  const hintId = `${id}-hint`;
-  const invalid = Boolean(errors?.length);
+}: InputHTMLAttributes<HTMLInputElement> & FieldChrome) {
+  const ids = useFieldIds(id, errors, hint);
   return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={invalid || undefined}
-        aria-describedby={clsx(invalid && errorId, hint && hintId) || undefined}
-        className={clsx(
-          "block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-inset",
-          invalid ? "ring-red-400 focus:ring-red-500" : "ring-slate-300 focus:ring-brand-500",
-        )}
-        {...props}
-      />
-      {hint ? (
-        <p id={hintId} className="text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-      {invalid ? (
-        <p id={errorId} className="text-sm text-red-700">
-          {errors!.join(" ")}
-        </p>
-      ) : null}
-    </div>
+    <FieldShell ids={ids} label={label} hint={hint} errors={errors} wrapperClassName={wrapperClassName}>
+      <input name={name} {...ids.control} className={controlClass(ids.invalid, className)} {...props} />
+    </FieldShell>
+  );
+}
+
+/** A labelled `<select>`; pass the `<option>`s as children. */
+export function SelectField({
+  label,
+  name,
+  errors,
+  hint,
+  wrapperClassName,
+  id,
+  className,
+  children,
+  ...props
+}: SelectHTMLAttributes<HTMLSelectElement> & FieldChrome) {
+  const ids = useFieldIds(id, errors, hint);
+  return (
+    <FieldShell ids={ids} label={label} hint={hint} errors={errors} wrapperClassName={wrapperClassName}>
+      <select name={name} {...ids.control} className={controlClass(ids.invalid, className)} {...props}>
+        {children}
+      </select>
+    </FieldShell>
+  );
+}
+
+/** A labelled `<textarea>`. */
+export function TextareaField({
+  label,
+  name,
+  errors,
+  hint,
+  wrapperClassName,
+  id,
+  className,
+  ...props
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & FieldChrome) {
+  const ids = useFieldIds(id, errors, hint);
+  return (
+    <FieldShell ids={ids} label={label} hint={hint} errors={errors} wrapperClassName={wrapperClassName}>
+      <textarea name={name} {...ids.control} className={controlClass(ids.invalid, className)} {...props} />
+    </FieldShell>
+  );
+}
+
+/** A checkbox with its label beside it (the label wraps the box, so clicking the words ticks it). */
+export function CheckboxField({
+  label,
+  wrapperClassName,
+  ...props
+}: Omit<InputHTMLAttributes<HTMLInputElement>, "type"> & { label: ReactNode; wrapperClassName?: string }) {
+  return (
+    <label className={clsx("flex items-center gap-2 text-sm", wrapperClassName)}>
+      <input type="checkbox" {...props} /> {label}
+    </label>
   );
 }
 

@@ -1,4 +1,4 @@
-import type { CallPeer, CallSignal } from "../../../realtime/contracts.ts";
+import type { CallPeer, CallSignal } from "@realtime/contracts.ts";
 import type { TandemClientSocket } from "../realtime";
 import { type CallStartOptions, type CallTransport, qualityFrom, SnapshotStore } from "./types";
 

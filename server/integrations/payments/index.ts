@@ -1,4 +1,4 @@
-import type { Env } from "../../env.ts";
+import type { Env } from "@server/env.ts";
 import { LocalPaymentProvider } from "./local.ts";
 import { StripePaymentProvider } from "./stripe.ts";
 import type { PaymentProvider } from "./types.ts";

@@ -1,5 +1,6 @@
 import { fileTypeFromBuffer } from "file-type";
 import sharp from "sharp";
+import { UPLOAD_TYPES, type UploadType } from "./upload-types.ts";
 
 /**
  * Checks for uploaded files (coach photos, credential documents, session files). The type is taken from the
@@ -8,22 +9,7 @@ import sharp from "sharp";
  * metadata (EXIF location, camera serial numbers).
  */
 
-export const UPLOAD_TYPES = {
-  "image/jpeg": { label: "JPEG", ext: "jpg" },
-  "image/png": { label: "PNG", ext: "png" },
-  "image/webp": { label: "WebP", ext: "webp" },
-  "application/pdf": { label: "PDF", ext: "pdf" },
-  "image/gif": { label: "GIF", ext: "gif" },
-  "text/plain": { label: "plain text", ext: "txt" },
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": { label: "Word (.docx)", ext: "docx" },
-  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { label: "Excel (.xlsx)", ext: "xlsx" },
-  "application/vnd.openxmlformats-officedocument.presentationml.presentation": {
-    label: "PowerPoint (.pptx)",
-    ext: "pptx",
-  },
-} as const;
-
-export type UploadType = keyof typeof UPLOAD_TYPES;
+export { UPLOAD_TYPES, type UploadType } from "./upload-types.ts";
 
 export type UploadCheck =
   | { ok: true; contentType: UploadType; ext: string; size: number }

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { RateLimiterPostgres, type RateLimiterRes } from "rate-limiter-flexible";
-import type { Env } from "../../env.ts";
+import type { Env } from "@server/env.ts";
 
 /**
  * Failed sign-in counters per account and per client IP, kept in PostgreSQL (table

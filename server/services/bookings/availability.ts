@@ -1,6 +1,6 @@
-import { AppError, notFound } from "../../errors.ts";
-import { Prisma, preparedQuery } from "../../db/client.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import { AppError, notFound } from "@server/errors.ts";
+import { Prisma, preparedQuery } from "@server/db/client.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import { type Availability, availabilitySchema, computeSlotsFromStored } from "../scheduling/slots.ts";
 import { type BookingContext, DAY, ownCoachProfile } from "./context.ts";
 import { busyWindowAround, parseSchedule, type ScheduleRow, type ScheduleWindow, scheduleColumns } from "./schedule.ts";

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { createEvent, createEvents, type EventAttributes } from "ics";
-import { notFound } from "../../errors.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import { notFound } from "@server/errors.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import { type BookingContext, DAY, ownCoachProfile } from "./context.ts";
-import { bookingParticipantWhere } from "../../policies/participants.ts";
+import { bookingParticipantWhere } from "@server/policies/participants.ts";
 
 /** Calendars: a coach's private iCalendar feed of confirmed sessions, and one booking's .ics file. */
 export function createCalendar(ctx: BookingContext) {

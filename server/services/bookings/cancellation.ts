@@ -1,7 +1,7 @@
-import { AppError } from "../../errors.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import { AppError } from "@server/errors.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import { inZone, money } from "../format.ts";
-import { bookingRole, otherBookingParty } from "../../policies/participants.ts";
+import { bookingRole, otherBookingParty } from "@server/policies/participants.ts";
 import type { BookingContext } from "./context.ts";
 import type { LifecycleModule } from "./lifecycle.ts";
 import { type CancelledBy, creditReturnedOnCancel, refundFor } from "./policy.ts";

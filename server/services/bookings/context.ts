@@ -1,7 +1,6 @@
-import type { Prisma } from "../../db/client.ts";
-import { isExclusionViolation } from "../../db/constraint-errors.ts";
-import { forbidden } from "../../errors.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import { isExclusionViolation } from "@server/db/constraint-errors.ts";
+import { forbidden } from "@server/errors.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
 import type { Ledger } from "../payments/ledger.ts";

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { type Booking, type BookingStatus, Prisma, preparedQuery } from "../../db/client.ts";
-import { AppError, forbidden, notFound } from "../../errors.ts";
-import { type Actor, offeredSessionTypes } from "../../policies/coaching.ts";
+import { type Booking, type BookingStatus, Prisma, preparedQuery } from "@server/db/client.ts";
+import { AppError, forbidden, notFound } from "@server/errors.ts";
+import { type Actor, offeredSessionTypes } from "@server/policies/coaching.ts";
 import { computeSlotsFromStored } from "../scheduling/slots.ts";
 import type { AvailabilityModule } from "./availability.ts";
 import { type BookingContext, HOLD_EXPIRED, isOverlap, UUID } from "./context.ts";

@@ -1,5 +1,5 @@
-import { type BookingStatus, Prisma } from "../../db/client.ts";
-import { AppError, notFound } from "../../errors.ts";
+import { type BookingStatus, Prisma } from "@server/db/client.ts";
+import { AppError, notFound } from "@server/errors.ts";
 import { inZone } from "../format.ts";
 import type { AvailabilityModule } from "./availability.ts";
 import { type BookingContext, CHANGED_JUST_NOW, HOLD_EXPIRED } from "./context.ts";

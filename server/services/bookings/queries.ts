@@ -1,7 +1,7 @@
-import { notFound } from "../../errors.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import { notFound } from "@server/errors.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import { type BookingContext, ownCoachProfile } from "./context.ts";
-import { bookingParticipantWhere, bookingRole } from "../../policies/participants.ts";
+import { bookingParticipantWhere, bookingRole } from "@server/policies/participants.ts";
 import { describeCreditPolicy, describePolicy } from "./policy.ts";
 
 /** Reads of bookings: the coach's list, the client's list, and one booking for its client or coach. */

@@ -1,8 +1,8 @@
-import { AppError, notFound } from "../../errors.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import { AppError, notFound } from "@server/errors.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import type { AvailabilityModule } from "./availability.ts";
 import { type BookingContext, CHANGED_JUST_NOW, isOverlap } from "./context.ts";
-import { bookingParticipantWhere, otherBookingParty } from "../../policies/participants.ts";
+import { bookingParticipantWhere, otherBookingParty } from "@server/policies/participants.ts";
 import type { RemindersModule } from "./reminders.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../errors";
+import { AppError } from "@server/errors";
 import { DEFAULT_CANCELLATION_POLICY, describePolicy, refundFor } from "./policy";
 import { assertBookingTransition, canTransitionBooking } from "./status";
 

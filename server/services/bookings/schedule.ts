@@ -1,4 +1,4 @@
-import { Prisma } from "../../db/client.ts";
+import { Prisma } from "@server/db/client.ts";
 import {
   type Availability,
   computeSlotsFromStored,

@@ -1,5 +1,5 @@
-import type { BookingStatus } from "../../db/client.ts";
-import { AppError } from "../../errors.ts";
+import type { BookingStatus } from "@server/db/client.ts";
+import { AppError } from "@server/errors.ts";
 
 /**
  * The booking status machine: PENDING → CONFIRMED (paid, or a package credit) → COMPLETED |

@@ -1,15 +1,15 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { Prisma } from "../../db/client.ts";
-import { AppError, forbidden } from "../../errors.ts";
+import type { Prisma } from "@server/db/client.ts";
+import { AppError, forbidden } from "@server/errors.ts";
 import {
   type CalcomApi,
   type CalcomEventTypeInput,
   CalcomError,
   createCalcomApi,
   eventTypeSlug,
-} from "../../integrations/calcom/index.ts";
-import type { Actor } from "../../policies/coaching.ts";
-import { bookingParticipants } from "../../policies/participants.ts";
+} from "@server/integrations/calcom/index.ts";
+import type { Actor } from "@server/policies/coaching.ts";
+import { bookingParticipants } from "@server/policies/participants.ts";
 import type { BookingService } from "../bookings/service.ts";
 import { bookingRoom, type RoomService } from "../rooms/service.ts";
 import type { ServiceDeps } from "../deps.ts";

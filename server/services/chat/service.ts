@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { ChatMessage } from "../../../realtime/contracts.ts";
-import { DecryptionError } from "../../crypto/keyring.ts";
-import { Prisma, preparedQuery } from "../../db/client.ts";
-import { AppError, forbidden, notFound } from "../../errors.ts";
-import { isUniqueViolation } from "../../db/constraint-errors.ts";
-import { formatBytes, inspectUpload, UPLOAD_TYPES, type UploadType } from "../../integrations/storage/uploads.ts";
-import type { ThreadKind } from "../../db/generated/enums.ts";
-import type { Actor } from "../../policies/coaching.ts";
-import { isThreadMember, type ParticipantRole } from "../../policies/participants.ts";
+import type { ChatMessage } from "@realtime/contracts.ts";
+import { DecryptionError } from "@server/crypto/keyring.ts";
+import { Prisma, preparedQuery } from "@server/db/client.ts";
+import { AppError, forbidden, notFound } from "@server/errors.ts";
+import { isUniqueViolation } from "@server/db/constraint-errors.ts";
+import { formatBytes, inspectUpload, UPLOAD_TYPES, type UploadType } from "@server/integrations/storage/uploads.ts";
+import type { ThreadKind } from "@server/db/generated/enums.ts";
+import type { Actor } from "@server/policies/coaching.ts";
+import { isThreadMember, type ParticipantRole } from "@server/policies/participants.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 /** Who a chat operation is done by: a user acting in one tenant. */

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
-import type { CoachStatus, Prisma } from "../../db/client.ts";
-import { ImageProcessingError, inspectUpload, resizeImage } from "../../integrations/storage/uploads.ts";
-import { AppError, forbidden, notFound } from "../../errors.ts";
+import type { CoachStatus, Prisma } from "@server/db/client.ts";
+import { ImageProcessingError, inspectUpload, resizeImage } from "@server/integrations/storage/uploads.ts";
+import { AppError, forbidden, notFound } from "@server/errors.ts";
 import {
   type Actor,
   canAdministerCoaches,
   canCertify,
   canReviewApplications,
   isCoachRole,
-} from "../../policies/coaching.ts";
+} from "@server/policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
 import { assertCoachTransition } from "./status.ts";

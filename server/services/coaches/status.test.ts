@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AppError } from "../../errors";
+import { AppError } from "@server/errors";
 import { assertCoachTransition, canTransition } from "./status";
 
 const all = ["PENDING", "APPROVED", "REJECTED", "SUSPENDED"] as const;

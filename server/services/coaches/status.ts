@@ -1,5 +1,5 @@
-import type { CoachStatus } from "../../db/client.ts";
-import { AppError } from "../../errors.ts";
+import type { CoachStatus } from "@server/db/client.ts";
+import { AppError } from "@server/errors.ts";
 
 /**
  * The coach status machine: PENDING → APPROVED | REJECTED; APPROVED ↔ SUSPENDED; a rejected

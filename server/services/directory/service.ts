@@ -1,5 +1,5 @@
-import { Prisma } from "../../db/client.ts";
-import { notFound } from "../../errors.ts";
+import { Prisma } from "@server/db/client.ts";
+import { notFound } from "@server/errors.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 export type DirectorySort = "relevance" | "rating" | "price";

@@ -1,5 +1,5 @@
-import { forbidden } from "../../errors.ts";
-import { type Actor, canAdministerCoaches } from "../../policies/coaching.ts";
+import { forbidden } from "@server/errors.ts";
+import { type Actor, canAdministerCoaches } from "@server/policies/coaching.ts";
 import { proportionalRefund } from "../bookings/money.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { nextPayoutDate } from "./payouts.ts";

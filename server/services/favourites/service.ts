@@ -1,5 +1,5 @@
-import { notFound } from "../../errors.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import { notFound } from "@server/errors.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 /** Coaches a member saved. Only approved coaches can be saved, and only those are listed. */

@@ -1,4 +1,4 @@
-import type { Notification } from "../../db/client.ts";
+import type { Notification } from "@server/db/client.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 export interface NotifyInput {

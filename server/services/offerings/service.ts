@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "../../db/client.ts";
-import { AppError, forbidden, notFound } from "../../errors.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import type { Db } from "@server/db/client.ts";
+import { AppError, forbidden, notFound } from "@server/errors.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import type { CalcomService } from "../calcom/service.ts";
 import type { ServiceDeps } from "../deps.ts";
 

@@ -1,5 +1,5 @@
-import { AppError, forbidden, notFound } from "../../errors.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import { AppError, forbidden, notFound } from "@server/errors.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import { resolveFeeBps, splitPayment } from "../bookings/money.ts";
 import { describeCreditPolicy } from "../bookings/policy.ts";
 import type { ServiceDeps } from "../deps.ts";

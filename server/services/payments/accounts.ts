@@ -1,5 +1,5 @@
-import { forbidden } from "../../errors.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import { forbidden } from "@server/errors.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import type { EventResult, PaymentContext } from "./context.ts";
 
 /**

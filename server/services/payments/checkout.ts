@@ -1,7 +1,7 @@
-import type { BookingStatus } from "../../db/client.ts";
-import { AppError, forbidden, notFound } from "../../errors.ts";
-import { localIds, type PaymentEvent } from "../../integrations/payments/index.ts";
-import type { Actor } from "../../policies/coaching.ts";
+import type { BookingStatus } from "@server/db/client.ts";
+import { AppError, forbidden, notFound } from "@server/errors.ts";
+import { localIds, type PaymentEvent } from "@server/integrations/payments/index.ts";
+import type { Actor } from "@server/policies/coaching.ts";
 import { describePackagePolicy, describePolicy } from "../bookings/policy.ts";
 import type { HandledEvent, PaymentContext, PaymentOutcome } from "./context.ts";
 

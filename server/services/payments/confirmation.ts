@@ -1,5 +1,5 @@
-import { AppError } from "../../errors.ts";
-import type { PaymentEvent } from "../../integrations/payments/index.ts";
+import { AppError } from "@server/errors.ts";
+import type { PaymentEvent } from "@server/integrations/payments/index.ts";
 import type { EventResult, PaymentContext } from "./context.ts";
 
 type PaidEvent = Extract<PaymentEvent, { kind: "checkout.paid" }>;

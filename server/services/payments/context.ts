@@ -1,4 +1,4 @@
-import type { PaymentProvider } from "../../integrations/payments/index.ts";
+import type { PaymentProvider } from "@server/integrations/payments/index.ts";
 import type { BookingService } from "../bookings/service.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";

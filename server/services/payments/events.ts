@@ -1,5 +1,5 @@
-import type { Prisma } from "../../db/client.ts";
-import type { PaymentEvent } from "../../integrations/payments/index.ts";
+import type { Prisma } from "@server/db/client.ts";
+import type { PaymentEvent } from "@server/integrations/payments/index.ts";
 import type { AccountsModule } from "./accounts.ts";
 import type { ConfirmationModule } from "./confirmation.ts";
 import type { EventResult, HandledEvent, PaymentContext, PaymentOutcome } from "./context.ts";

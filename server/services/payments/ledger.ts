@@ -1,4 +1,4 @@
-import type { PaymentProvider } from "../../integrations/payments/index.ts";
+import type { PaymentProvider } from "@server/integrations/payments/index.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 type ChargeRow = "CHARGE" | "PLATFORM_FEE" | "COACH_TRANSFER";

@@ -1,10 +1,10 @@
-import { AppError } from "../../errors.ts";
+import { AppError } from "@server/errors.ts";
 import {
   createPaymentProvider,
   type PaymentEvent,
   type PaymentProvider,
   WebhookVerificationError,
-} from "../../integrations/payments/index.ts";
+} from "@server/integrations/payments/index.ts";
 import type { BookingService } from "../bookings/service.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";

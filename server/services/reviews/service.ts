@@ -1,7 +1,7 @@
-import type { Prisma } from "../../db/client.ts";
-import { AppError, forbidden, notFound } from "../../errors.ts";
-import { isUniqueViolation } from "../../db/constraint-errors.ts";
-import { type Actor, canAdministerCoaches } from "../../policies/coaching.ts";
+import type { Prisma } from "@server/db/client.ts";
+import { AppError, forbidden, notFound } from "@server/errors.ts";
+import { isUniqueViolation } from "@server/db/constraint-errors.ts";
+import { type Actor, canAdministerCoaches } from "@server/policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
 

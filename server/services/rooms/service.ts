@@ -6,9 +6,9 @@ import {
   WebhookReceiver,
   type WebhookEvent,
 } from "livekit-server-sdk";
-import type { SessionType } from "../../db/client.ts";
-import { AppError, notFound } from "../../errors.ts";
-import { type ParticipantActor, roomRole } from "../../policies/participants.ts";
+import type { SessionType } from "@server/db/client.ts";
+import { AppError, notFound } from "@server/errors.ts";
+import { type ParticipantActor, roomRole } from "@server/policies/participants.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { inZone } from "../format.ts";
 import type { AttendanceTransport, OwnedRoom, RoomAccess, RoomOwners, RoomRef, RoomRole, Transport } from "./types.ts";

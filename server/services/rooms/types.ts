@@ -1,5 +1,5 @@
-import type { SessionType } from "../../db/client.ts";
-import type { ParticipantActor, ParticipantRole } from "../../policies/participants.ts";
+import type { SessionType } from "@server/db/client.ts";
+import type { ParticipantActor, ParticipantRole } from "@server/policies/participants.ts";
 
 /**
  * A live room's address: the kind of thing that owns it and that thing's id. A booking owns one

@@ -1,4 +1,5 @@
-import type { Role } from "../../db/client.ts";
+import { insertCoachProfile, insertEligibilityActivity, insertService } from "@server/db/builders.ts";
+import type { Role } from "@server/db/client.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { ServiceDeps } from "../deps.ts";
 
@@ -74,49 +75,24 @@ export async function seedDemo({ db }: Pick<ServiceDeps, "db">, tenantSlug: stri
       await tx.membership.create({ data: { tenantId: tenant.id, userId: user.id, role: account.role } });
       const profile = DEMO_PROFILES[account.email];
       if (profile) {
-        const coach = await tx.coachProfile.create({
-          data: {
-            tenantId: tenant.id,
-            userId: user.id,
-            status: "APPROVED",
-            motivation: "Demo coach.",
-            displayName: account.name,
-            decidedAt: new Date(),
-            certifiedAt: account.role === "CERTIFIED_COACH" ? new Date() : null,
-            minPriceMinor: profile.priceMinor,
-            ...profile.fields,
-          },
+        const coach = await insertCoachProfile(tx, {
+          tenantId: tenant.id,
+          userId: user.id,
+          motivation: "Demo coach.",
+          displayName: account.name,
+          certifiedAt: account.role === "CERTIFIED_COACH" ? new Date() : null,
+          minPriceMinor: profile.priceMinor,
+          ...profile.fields,
         });
-        await tx.service.create({
-          data: {
-            tenantId: tenant.id,
-            coachProfileId: coach.id,
-            name: profile.service,
-            priceMinor: profile.priceMinor,
-            currency: "EUR",
-            durationMinutes: 60,
-            delivery: "ONLINE",
-            sessionType: "VIDEO",
-          },
+        await insertService(tx, {
+          tenantId: tenant.id,
+          coachProfileId: coach.id,
+          name: profile.service,
+          priceMinor: profile.priceMinor,
         });
       }
-      if (account.role === "CLIENT") {
-        // Enough activity to meet the default coach eligibility rules, so the demo client can try applying.
-        await tx.journalEntry.createMany({
-          data: Array.from({ length: 30 }, (_, i) => ({
-            tenantId: tenant.id,
-            userId: user.id,
-            entryDate: new Date(Date.UTC(2026, 0, 1 + i)),
-          })),
-        });
-        await tx.exerciseCompletion.createMany({
-          data: Array.from({ length: 10 }, (_, i) => ({
-            tenantId: tenant.id,
-            userId: user.id,
-            title: `Exercise ${i + 1}`,
-          })),
-        });
-      }
+      // Enough activity to meet the default coach eligibility rules, so the demo client can try applying.
+      if (account.role === "CLIENT") await insertEligibilityActivity(tx, tenant.id, user.id);
     }
   });
   return true;

@@ -1,36 +1,15 @@
 import { randomUUID } from "node:crypto";
-import type { BookingStatus } from "../../db/client.ts";
-import { AppError, forbidden, notFound } from "../../errors.ts";
-import { inspectUpload, type UploadType, UPLOAD_TYPES } from "../../integrations/storage/uploads.ts";
-import type { Actor } from "../../policies/coaching.ts";
-import { bookingParticipantWhere, bookingRole } from "../../policies/participants.ts";
+import type { BookingStatus } from "@server/db/client.ts";
+import { AppError, forbidden, notFound } from "@server/errors.ts";
+import { inspectUpload } from "@server/integrations/storage/uploads.ts";
+import { SESSION_FILE_MAX_BYTES, SESSION_FILE_TYPES } from "./limits.ts";
+import type { Actor } from "@server/policies/coaching.ts";
+import { bookingParticipantWhere, bookingRole } from "@server/policies/participants.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { inZone } from "../format.ts";
 import type { NotificationService } from "../notifications/service.ts";
 
-/** What may be attached to a session: PDF, images, plain text and the common office formats. */
-export const SESSION_FILE_TYPES: readonly UploadType[] = [
-  "application/pdf",
-  "image/jpeg",
-  "image/png",
-  "image/webp",
-  "image/gif",
-  "text/plain",
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-];
-/** The accepted types in words, for forms ("PDF, JPEG, …"). */
-export const SESSION_FILE_TYPES_LABEL = SESSION_FILE_TYPES.map((t) => UPLOAD_TYPES[t].label).join(", ");
-/** The `accept` attribute of file inputs (extensions and types). */
-export const SESSION_FILE_ACCEPT = [
-  ...SESSION_FILE_TYPES,
-  ...SESSION_FILE_TYPES.map((t) => `.${UPLOAD_TYPES[t].ext}`),
-  ".jpeg",
-  ".text",
-  ".md",
-].join(",");
-export const SESSION_FILE_MAX_BYTES = 10 * 1024 * 1024;
+export { SESSION_FILE_ACCEPT, SESSION_FILE_MAX_BYTES, SESSION_FILE_TYPES, SESSION_FILE_TYPES_LABEL } from "./limits.ts";
 export const SESSION_FILES_PER_BOOKING = 20;
 export const ACTION_ITEMS_PER_BOOKING = 50;
 export const NOTE_MAX_CHARS = 20_000;
@@ -45,8 +24,8 @@ const SESSION_HELD: readonly BookingStatus[] = ["CONFIRMED", "COMPLETED", "NO_SH
 /** A file name as given by the browser, without folders, control characters or surrounding space. */
 export function cleanFileName(name: string, ext: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  // eslint-disable-next-line no-control-regex
   const clean = base
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f"]/g, "")
     .trim()
     .slice(0, 200);

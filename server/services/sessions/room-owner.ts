@@ -1,4 +1,4 @@
-import { bookingParticipants } from "../../policies/participants.ts";
+import { bookingParticipants } from "@server/policies/participants.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { OwnedRoom, RoomOwner } from "../rooms/types.ts";
 import { roomClosesAt, roomOpensAt } from "./window.ts";

@@ -1,6 +1,6 @@
-import type { Actor } from "../../policies/coaching.ts";
-import { bookingParticipants, isBookingParticipant, type ParticipantActor } from "../../policies/participants.ts";
-import { forbidden, notFound } from "../../errors.ts";
+import type { Actor } from "@server/policies/coaching.ts";
+import { bookingParticipants, isBookingParticipant, type ParticipantActor } from "@server/policies/participants.ts";
+import { forbidden, notFound } from "@server/errors.ts";
 import type { ChatService } from "../chat/service.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { inZone } from "../format.ts";

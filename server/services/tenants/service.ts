@@ -1,6 +1,6 @@
-import type { Role } from "../../db/client.ts";
-import { AppError, notFound } from "../../errors.ts";
-import { isUniqueViolation } from "../../db/constraint-errors.ts";
+import type { Role } from "@server/db/client.ts";
+import { AppError, notFound } from "@server/errors.ts";
+import { isUniqueViolation } from "@server/db/constraint-errors.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 export interface TenantSettingsInput {

@@ -1,5 +1,5 @@
-import type { Prisma } from "../../db/client.ts";
-import { AppError } from "../../errors.ts";
+import type { Prisma } from "@server/db/client.ts";
+import { AppError } from "@server/errors.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 /**

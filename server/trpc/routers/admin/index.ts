@@ -1,4 +1,4 @@
-import { router, systemAdminProcedure, z } from "../../init.ts";
+import { router, systemAdminProcedure, z } from "@server/trpc/init.ts";
 
 export const createTenantInput = z.object({
   name: z.string().trim().min(2, "Use at least 2 characters.").max(100, "Use at most 100 characters."),

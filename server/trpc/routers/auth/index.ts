@@ -1,5 +1,5 @@
-import { clearedSessionCookie, sessionCookie } from "../../../auth/cookie.ts";
-import { authedProcedure, publicProcedure, router, z } from "../../init.ts";
+import { clearedSessionCookie, sessionCookie } from "@server/auth/cookie.ts";
+import { authedProcedure, publicProcedure, router, z } from "@server/trpc/init.ts";
 
 const isTimeZone = (tz: string) => {
   try {

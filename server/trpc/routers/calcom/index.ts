@@ -1,4 +1,4 @@
-import { coachingProcedure, router, z } from "../../init.ts";
+import { coachingProcedure, router, z } from "@server/trpc/init.ts";
 
 /** A coach's optional Cal.com connection. See server/services/calcom. */
 export const calcomRouter = router({

@@ -1,4 +1,4 @@
-import { coachingProcedure, router, z } from "../../init.ts";
+import { coachingProcedure, router, z } from "@server/trpc/init.ts";
 import { id } from "../inputs.ts";
 
 const seq = z.number().int("A whole sequence number.").min(0, "Sequence numbers start at 0.");

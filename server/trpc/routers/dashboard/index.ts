@@ -1,4 +1,4 @@
-import { authedProcedure, router } from "../../init.ts";
+import { authedProcedure, router } from "@server/trpc/init.ts";
 
 export const dashboardRouter = router({
   /** What the dashboard shows, by the viewer's role in the current tenant. */

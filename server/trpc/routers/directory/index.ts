@@ -1,5 +1,5 @@
-import { TOPICS } from "../../../services/coaches/service.ts";
-import { coachingProcedure, router, z } from "../../init.ts";
+import { TOPICS } from "@server/services/coaches/service.ts";
+import { coachingProcedure, router, z } from "@server/trpc/init.ts";
 import { id, sessionType } from "../inputs.ts";
 
 const optionalText = (max: number) =>

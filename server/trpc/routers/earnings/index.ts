@@ -1,4 +1,4 @@
-import { coachingProcedure, router } from "../../init.ts";
+import { coachingProcedure, router } from "@server/trpc/init.ts";
 
 export const earningsRouter = router({
   mine: coachingProcedure.query(({ ctx }) => ctx.services.earnings.forCoach(ctx.actor)),

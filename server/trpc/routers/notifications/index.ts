@@ -1,4 +1,4 @@
-import { authedProcedure, router } from "../../init.ts";
+import { authedProcedure, router } from "@server/trpc/init.ts";
 
 export const notificationsRouter = router({
   list: authedProcedure.query(({ ctx }) => ctx.services.notifications.list(ctx.tenant.id, ctx.user.id)),

@@ -1,4 +1,4 @@
-import { coachingProcedure, router, z } from "../../init.ts";
+import { coachingProcedure, router, z } from "@server/trpc/init.ts";
 import { id } from "../inputs.ts";
 
 export const reviewsRouter = router({

@@ -1,5 +1,5 @@
-import { notFound } from "../../../errors.ts";
-import { authedProcedure, publicProcedure, roleProcedure, router, z } from "../../init.ts";
+import { notFound } from "@server/errors.ts";
+import { authedProcedure, publicProcedure, roleProcedure, router, z } from "@server/trpc/init.ts";
 
 export const tenantSettingsInput = z.object({
   name: z.string().trim().min(2, "Use at least 2 characters.").max(100, "Use at most 100 characters."),
