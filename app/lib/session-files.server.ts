@@ -3,7 +3,7 @@ import {
   SESSION_FILE_ACCEPT,
   SESSION_FILE_MAX_BYTES,
   SESSION_FILE_TYPES_LABEL,
-} from "@server/services/sessionnotes/limits.ts";
+} from "@server/services/session-notes/limits.ts";
 
 export const sessionFileLimits = {
   accept: SESSION_FILE_ACCEPT,

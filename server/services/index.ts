@@ -18,7 +18,7 @@ import { createRoomService } from "./rooms/service.ts";
 import { createBookingRoomOwner } from "./sessions/room-owner.ts";
 import { createSessionService } from "./sessions/service.ts";
 import { createSystemService } from "./system/service.ts";
-import { createSessionNotesService } from "./sessionnotes/service.ts";
+import { createSessionNotesService } from "./session-notes/service.ts";
 import { createTenantService } from "./tenants/service.ts";
 import { calcomWebhooks, createWebhookInbox, livekitWebhooks, stripeWebhooks } from "./webhooks/service.ts";
 
