@@ -3,14 +3,18 @@ import { createBookingService } from "./bookings/service.ts";
 import { createCalcomService } from "./calcom/service.ts";
 import { createChatService } from "./chat/service.ts";
 import { createCoachService } from "./coaches/service.ts";
+import { createConsentService } from "./consent/service.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { createDirectoryService } from "./directory/service.ts";
 import { createEarningsService } from "./earnings/service.ts";
 import { createFavouriteService } from "./favourites/service.ts";
+import { createGoalsService } from "./goals/service.ts";
+import { createJournalService } from "./journal/service.ts";
 import { createNotificationService } from "./notifications/service.ts";
 import { createOfferingService } from "./offerings/service.ts";
 import { createPackageService } from "./packages/service.ts";
 import { createPaymentService } from "./payments/service.ts";
+import { createRelationshipsService } from "./relationships/service.ts";
 import { createReviewService } from "./reviews/service.ts";
 import { createSessionService } from "./sessions/service.ts";
 import { createSessionNotesService } from "./sessionnotes/service.ts";
@@ -24,7 +28,12 @@ export function createServices(deps: ServiceDeps) {
     payoutScheduleChanged: (tenantId) => payments.fanOutPayoutSchedule(tenantId),
   });
   const notifications = createNotificationService(deps);
-  const bookings = createBookingService(deps, notifications);
+  // Coaching workspace: relationships (with their DIRECT threads), consent and the client data it guards.
+  const chat = createChatService(deps);
+  const relationships = createRelationshipsService(deps, { chat, notifications });
+  const consent = createConsentService(deps, { notifications });
+  // A client's first confirmed booking of a coach starts their relationship.
+  const bookings = createBookingService(deps, notifications, { confirmed: (b) => relationships.startForBooking(b) });
   const packages = createPackageService(deps);
   const payments = createPaymentService(deps, { bookings, notifications, packages });
   const calcom = createCalcomService(deps, { bookings, payments, notifications });
@@ -44,7 +53,11 @@ export function createServices(deps: ServiceDeps) {
     packages,
     sessions: createSessionService(deps, { notifications, payments }),
     sessionNotes: createSessionNotesService(deps, notifications),
-    chat: createChatService(deps),
+    chat,
+    relationships,
+    consent,
+    journal: createJournalService(deps, { consent }),
+    goals: createGoalsService(deps, { consent, notifications }),
     async close() {
       await bookings.settled();
       await auth.close();

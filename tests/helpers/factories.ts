@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { loadKeyring } from "../../server/crypto/keyring.ts";
 import type { Role } from "../../server/db/client.ts";
 import { type TestApp, tokenFrom } from "./app.ts";
 
@@ -110,8 +111,19 @@ export async function createCompletedBooking(
 
 /** Journal days and exercises so that a member meets the default eligibility rules (10 exercises, 30 days). */
 export async function makeEligible(app: TestApp, tenantId: string, userId: string, days = 30, exercises = 10) {
+  // Written days count (an entry without words does not): each body sealed as the journal service does.
+  const keyring = loadKeyring(app.tandem.env);
   await app.db.journalEntry.createMany({
-    data: Array.from({ length: days }, (_, i) => ({ tenantId, userId, entryDate: new Date(Date.UTC(2026, 0, 1 + i)) })),
+    data: Array.from({ length: days }, (_, i) => {
+      const entryDate = new Date(Date.UTC(2026, 0, 1 + i));
+      const day = entryDate.toISOString().slice(0, 10);
+      return {
+        tenantId,
+        userId,
+        entryDate,
+        body: new Uint8Array(keyring.seal(`Day ${i + 1}`, `journal:${userId}:${day}`)),
+      };
+    }),
   });
   await app.db.exerciseCompletion.createMany({
     data: Array.from({ length: exercises }, (_, i) => ({ tenantId, userId, title: `Exercise ${i + 1}` })),

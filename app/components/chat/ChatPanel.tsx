@@ -55,13 +55,25 @@ function uploadAttachment(threadId: string, file: File, onProgress: (fraction: n
  * messages over the socket (resuming after the last seq seen when the connection comes back,
  * so nothing is lost or shown twice), typing, "Seen" receipts and attachments.
  */
-export function ChatPanel(props: { bookingId: string; className?: string }) {
+export function ChatPanel(
+  props: ({ bookingId: string; threadId?: undefined } | { threadId: string; bookingId?: undefined }) & {
+    className?: string;
+    label?: string;
+  },
+) {
   const rootData = useRouteLoaderData<typeof rootLoader>("root");
   const timeZone = rootData?.viewer?.user.timeZone ?? "UTC";
-  const thread = trpc.chat.sessionThread.useQuery(
-    { bookingId: props.bookingId },
-    { retry: false, refetchOnWindowFocus: false },
+  // A booking's session chat, or any thread by id (a relationship's DIRECT thread).
+  const sessionThread = trpc.chat.sessionThread.useQuery(
+    { bookingId: props.bookingId ?? "" },
+    { retry: false, refetchOnWindowFocus: false, enabled: props.bookingId !== undefined },
   );
+  const byId = trpc.chat.thread.useQuery(
+    { threadId: props.threadId ?? "" },
+    { retry: false, refetchOnWindowFocus: false, enabled: props.threadId !== undefined },
+  );
+  const thread = props.threadId !== undefined ? byId : sessionThread;
+  const inputId = `chat-input-${props.bookingId ?? props.threadId}`;
   const utils = trpc.useUtils();
   const { socket, status } = useRealtime();
 
@@ -332,7 +344,7 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
 
   if (thread.error) {
     return (
-      <section aria-label="Session chat" className={props.className}>
+      <section aria-label={props.label ?? "Session chat"} className={props.className}>
         <Alert>{thread.error.message}</Alert>
       </section>
     );
@@ -340,7 +352,7 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
 
   return (
     <section
-      aria-label="Session chat"
+      aria-label={props.label ?? "Session chat"}
       className={clsx("flex min-h-[20rem] flex-col rounded-lg bg-white ring-1 ring-slate-200", props.className)}
     >
       <header className="flex items-center justify-between border-b border-slate-100 px-4 py-2">
@@ -469,11 +481,11 @@ export function ChatPanel(props: { bookingId: string; className?: string }) {
           </div>
         ) : null}
         <div className="flex items-end gap-2">
-          <label className="sr-only" htmlFor={`chat-input-${props.bookingId}`}>
+          <label className="sr-only" htmlFor={inputId}>
             Message
           </label>
           <textarea
-            id={`chat-input-${props.bookingId}`}
+            id={inputId}
             rows={2}
             value={draft}
             disabled={!threadId}

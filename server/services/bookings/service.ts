@@ -67,6 +67,10 @@ export type ReminderKind = keyof typeof REMINDERS;
 export function createBookingService(
   { db, env, now, realtime, jobs, log }: ServiceDeps,
   notifications?: NotificationService,
+  hooks?: {
+    /** After a booking became CONFIRMED and both people were told (the relationships service starts one). */
+    confirmed?: (booking: { tenantId: string; coachProfileId: string; clientId: string }) => Promise<unknown>;
+  },
 ) {
   async function coachInTenant(tenantId: string, coachProfileId: string) {
     const coach = await db.coachProfile.findFirst({
@@ -219,7 +223,7 @@ export function createBookingService(
    * topic and how many files the client attached to prepare. Never fails the confirmation.
    */
   async function announceConfirmed(bookingId: string) {
-    if (!notifications) return;
+    if (!notifications) return afterConfirmed(bookingId);
     try {
       const b = await db.booking.findUniqueOrThrow({
         where: { id: bookingId },
@@ -276,6 +280,20 @@ export function createBookingService(
       }
     } catch (error) {
       log.error("could not announce a confirmed booking", { bookingId, error: String(error) });
+    }
+    await afterConfirmed(bookingId);
+  }
+
+  async function afterConfirmed(bookingId: string) {
+    if (!hooks?.confirmed) return;
+    try {
+      const b = await db.booking.findUniqueOrThrow({
+        where: { id: bookingId },
+        select: { tenantId: true, coachProfileId: true, clientId: true },
+      });
+      await hooks.confirmed(b);
+    } catch (error) {
+      log.error("could not run the confirmed-booking hook", { bookingId, error: String(error) });
     }
   }
 

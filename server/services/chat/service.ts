@@ -407,6 +407,55 @@ export function createChatService(deps: ServiceDeps) {
     /** The thread with its members' read positions, when the actor is a member (else NOT_FOUND or FORBIDDEN). */
     member: memberThread,
 
+    /**
+     * A new thread of a kind owned by another domain (DIRECT for a coaching relationship, TASK,
+     * GROUP) with these members. Pass the owner's transaction so the thread and its owner are
+     * written together.
+     */
+    async createThread(
+      input: { tenantId: string; kind: "DIRECT" | "TASK" | "GROUP"; memberIds: string[]; title?: string },
+      tx?: Prisma.TransactionClient,
+    ) {
+      const thread = await (tx ?? db).thread.create({
+        data: {
+          tenantId: input.tenantId,
+          kind: input.kind,
+          title: input.title ?? "",
+          members: { create: [...new Set(input.memberIds)].map((userId) => ({ userId })) },
+        },
+        select: { id: true },
+      });
+      return { threadId: thread.id };
+    },
+
+    /** Any thread the actor is a member of, in the shape `sessionThread` answers (the chat panel by thread id). */
+    async threadView(actor: ChatActor, threadId: string) {
+      const thread = await memberThread(actor, threadId);
+      const ids = thread.members.map((m) => m.userId);
+      const [users, coaches] = await Promise.all([
+        db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } }),
+        db.coachProfile.findMany({
+          where: { tenantId: actor.tenantId, userId: { in: ids } },
+          select: { userId: true, displayName: true },
+        }),
+      ]);
+      const coachName = new Map(coaches.map((c) => [c.userId, c.displayName]));
+      const userName = new Map(users.map((u) => [u.id, u.name]));
+      return {
+        threadId: thread.id,
+        kind: thread.kind,
+        lastSeq: thread.lastSeq,
+        viewerId: actor.userId,
+        members: thread.members.map((m) => ({
+          userId: m.userId,
+          name: coachName.get(m.userId) ?? userName.get(m.userId) ?? "Member",
+          role: coachName.has(m.userId) ? ("coach" as const) : ("client" as const),
+          lastReadSeq: m.lastReadSeq,
+        })),
+      };
+    },
+
+
     /** Messages after `afterSeq`, oldest first (resume); callers have checked membership. */
     async after(threadId: string, afterSeq: number, limit = PAGE_MAX) {
       const take = Math.min(Math.max(1, limit), PAGE_MAX);

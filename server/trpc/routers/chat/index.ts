@@ -8,6 +8,10 @@ export const chatRouter = router({
   sessionThread: coachingProcedure
     .input(z.object({ bookingId: id("booking") }))
     .query(({ ctx, input }) => ctx.services.chat.sessionThread(ctx.actor, input.bookingId)),
+  /** Any thread the viewer is a member of (DIRECT, TASK, …), for the chat panel by thread id. */
+  thread: coachingProcedure
+    .input(z.object({ threadId: id("thread") }))
+    .query(({ ctx, input }) => ctx.services.chat.threadView(ctx.actor, input.threadId)),
   /** A page of history: the newest page, the page before `beforeSeq`, or the messages after `afterSeq`. */
   history: coachingProcedure
     .input(
