@@ -28,9 +28,7 @@ const components: Components = {
 export function Markdown({ children, className }: { children: string; className?: string }) {
   return (
     <div className={clsx("space-y-2 break-words text-sm leading-6 text-slate-800", className)}>
-      <ReactMarkdown components={components}>
-        {children}
-      </ReactMarkdown>
+      <ReactMarkdown components={components}>{children}</ReactMarkdown>
     </div>
   );
 }
