@@ -1,6 +1,8 @@
+import type { Keyring } from "../../crypto/keyring.ts";
 import type { Role } from "../../db/client.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { seedWorkspace } from "./workspace.ts";
 
 export const DEMO_PASSWORD = "tandem-demo";
 
@@ -60,7 +62,10 @@ const DEMO_PROFILES: Record<
  * Creates the demo tenant and one account per role, once: when the tenant already exists
  * nothing changes (and nothing a user edited is overwritten). Returns whether it seeded.
  */
-export async function seedDemo({ db }: Pick<ServiceDeps, "db">, tenantSlug: string): Promise<boolean> {
+export async function seedDemo(
+  { db, keyring }: Pick<ServiceDeps, "db"> & { keyring: Keyring },
+  tenantSlug: string,
+): Promise<boolean> {
   if (await db.tenant.findUnique({ where: { slug: tenantSlug }, select: { id: true } })) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.$transaction(async (tx) => {
@@ -102,13 +107,7 @@ export async function seedDemo({ db }: Pick<ServiceDeps, "db">, tenantSlug: stri
       }
       if (account.role === "CLIENT") {
         // Enough activity to meet the default coach eligibility rules, so the demo client can try applying.
-        await tx.journalEntry.createMany({
-          data: Array.from({ length: 30 }, (_, i) => ({
-            tenantId: tenant.id,
-            userId: user.id,
-            entryDate: new Date(Date.UTC(2026, 0, 1 + i)),
-          })),
-        });
+        // (The 30 journal days are written with the coaching workspace below.)
         await tx.exerciseCompletion.createMany({
           data: Array.from({ length: 10 }, (_, i) => ({
             tenantId: tenant.id,
@@ -118,6 +117,20 @@ export async function seedDemo({ db }: Pick<ServiceDeps, "db">, tenantSlug: stri
         });
       }
     }
+    // The coaching workspace: the demo coach's clients, journal days, goals (server/services/seed/workspace.ts).
+    const coach = await tx.coachProfile.findFirstOrThrow({
+      where: { tenantId: tenant.id, user: { email: "coach@tandem.test" } },
+      select: { id: true, userId: true },
+    });
+    const client = await tx.user.findUniqueOrThrow({ where: { email: "client@tandem.test" }, select: { id: true } });
+    await seedWorkspace(tx, keyring, {
+      tenantId: tenant.id,
+      coachUserId: coach.userId,
+      coachProfileId: coach.id,
+      clientUserId: client.id,
+      passwordHash,
+      now: new Date(),
+    });
   });
   return true;
 }
