@@ -54,6 +54,51 @@ describe("coaching workspace", () => {
     await Promise.all([coach.context.close(), me.context.close()]);
   });
 
+  it("the client journals, sets a goal and writes to their coach on My coach; the coach reads it live and confirms the goal", async () => {
+    const [client] = await query<{ id: string }>(`SELECT id FROM "User" WHERE email = 'client@tandem.test'`);
+    const me = await signedIn("client@tandem.test");
+    await me.page.setViewportSize({ width: 390, height: 844 });
+    await me.page.goto(`${stack.server.url}/journal`);
+    await me.page.getByLabel("What is on your mind today?").fill("Felt **calm** today. <b>not html</b>");
+    await me.page.getByRole("button", { name: "Save today's entry" }).click();
+    await me.page.getByText("Use Markdown, not HTML").waitFor();
+    await me.page.getByLabel("What is on your mind today?").fill("Felt **calm** today.");
+    await me.page.getByRole("button", { name: "Save today's entry" }).click();
+    await me.page.getByText("Saved.").waitFor();
+    await me.page.locator("strong", { hasText: "calm" }).first().waitFor();
+    expect(await me.page.locator("b", { hasText: "not html" }).count()).toBe(0);
+
+    await me.page.goto(`${stack.server.url}/goals`);
+    await me.page.getByLabel("Goal", { exact: true }).fill("Read twelve books");
+    await me.page.getByLabel("Milestones (optional, one per line)").fill("First book\nSix books");
+    await me.page.getByRole("button", { name: "Add goal" }).click();
+    const goal = me.page.getByRole("article", { name: "Goal: Read twelve books" });
+    await goal.getByRole("button", { name: /^Done\W+First book$/ }).click();
+    await goal
+      .getByRole("progressbar", { name: "Milestones done" })
+      .and(me.page.locator('[aria-valuenow="1"]'))
+      .waitFor();
+    await goal.getByRole("button", { name: "I reached it" }).click();
+    await me.page.getByText("Your coach has been asked to confirm.").waitFor();
+
+    await me.page.goto(`${stack.server.url}/my-coach`);
+    const chat = me.page.getByRole("region", { name: "Chat with Casey Coach" });
+    await chat.getByRole("textbox").fill("Hello from My coach");
+    await chat.getByRole("textbox").press("Enter");
+
+    const coach = await signedIn("coach@tandem.test");
+    await coach.page.goto(`${stack.server.url}/coaching/clients/${client!.id}`);
+    await coach.page.getByRole("region", { name: "Chat with Chris Client" }).getByText("Hello from My coach").waitFor();
+    await coach.page.getByRole("list", { name: "Client journal" }).getByText("today.").first().waitFor();
+    const claimed = coach.page.getByRole("article", { name: "Goal: Read twelve books" });
+    await claimed.getByRole("button", { name: "Confirm reached" }).click();
+    await coach.page.getByText("Goal confirmed as reached.").waitFor();
+    await me.page.goto(`${stack.server.url}/goals`);
+    await me.page.getByRole("article", { name: "Goal: Read twelve books" }).getByText("Reached").first().waitFor();
+    expect(pageErrors).toEqual([]);
+    await Promise.all([coach.context.close(), me.context.close()]);
+  });
+
   it("a sixth client cannot start a relationship with a coach at capacity and is told why", async () => {
     // A new member joins.
     const context = await stack.browser.newContext({ viewport: { width: 390, height: 844 } });
