@@ -118,6 +118,26 @@ describe("relationships", () => {
     });
     expect(notice.body).toContain("Busy Bea has no free place right now");
     expect(notice.body).toContain("Your session goes ahead as booked");
+    // Through the real confirmation path: the paid booking is confirmed, no relationship starts.
+    const ninth = await createUser(app, t);
+    const startsAt = new Date(app.clock.now().getTime() + 5 * 24 * 3_600_000);
+    const booking = await app.db.booking.create({
+      data: {
+        tenantId: t.id,
+        coachProfileId: busy.profile.id,
+        clientId: ninth.user.id,
+        status: "PENDING",
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 3_600_000),
+        holdExpiresAt: new Date(app.clock.now().getTime() + 15 * 60_000),
+      },
+    });
+    expect(await services().bookings.confirmPaid(booking.id)).toMatchObject({ confirmed: true });
+    expect((await app.db.booking.findUniqueOrThrow({ where: { id: booking.id } })).status).toBe("CONFIRMED");
+    expect(await app.db.coachingRelationship.count({ where: { clientId: ninth.user.id } })).toBe(0);
+    expect(await app.db.notification.count({ where: { userId: ninth.user.id, kind: "relationship.capacity" } })).toBe(
+      1,
+    );
 
     // An invitation accepted at capacity is refused with the same clear message; ending one frees a place.
     const sixth = refused;
