@@ -160,6 +160,8 @@ export interface ServerToClientEvents {
   "notification:new": (payload: { id: string; kind: string; title: string; body: string; link: string | null }) => void;
   /** A coach's free times changed (a slot was held, booked or freed): booking pages refresh. */
   "availability:changed": (payload: { coachId: string }) => void;
+  /** A client changed what this coach may see (sent to the coach's own sockets): open client pages reload. */
+  "consent:changed": (payload: { clientId: string; coachProfileId: string; journal: boolean; goals: boolean }) => void;
   /** The other participant joined (present) or left (not present) a booking's call. */
   "call:peer": (payload: { bookingId: string; peer: CallPeer; present: boolean }) => void;
   /** A signalling message from the other participant of a booking's call. */

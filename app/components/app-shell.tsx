@@ -24,11 +24,15 @@ export function navFor(viewer: ShellViewer) {
       { to: "/packages", label: "Packages" },
       { to: "/favourites", label: "Saved" },
       { to: "/reviews", label: "Reviews" },
+      { to: "/my-coach", label: "My coach" },
+      { to: "/goals", label: "Goals" },
+      { to: "/journal", label: "Journal" },
       { to: "/coaching/apply", label: "Become a coach" },
     );
   }
   if (coaching && coachRole) {
     items.push(
+      { to: "/coaching/clients", label: "Clients" },
       { to: "/coaching/profile", label: "Profile" },
       { to: "/coaching/services", label: "Services" },
       { to: "/coaching/packages", label: "Packages" },

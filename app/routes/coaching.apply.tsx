@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Checklist } from "~/components/checklist";
 import { Alert, Badge, Button, Card, Field, PageHeader, TextareaField } from "~/components/ui";
+import { ProgressBar } from "~/components/workspace/progress";
 import { formatDateTime } from "~/lib/format";
 import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
 
@@ -84,6 +85,21 @@ export default function Apply() {
             className={profile || canApply ? "lg:order-last" : "lg:col-span-2"}
           >
             <Checklist label="Eligibility criteria" items={status.eligibility.rules} />
+            <div className="mt-4 space-y-3">
+              {status.eligibility.rules.map((r) => (
+                <ProgressBar
+                  key={r.key}
+                  label={r.key === "journalDays" ? "Journal days" : "Completed exercises"}
+                  value={Math.min(r.actual, r.required)}
+                  max={r.required}
+                />
+              ))}
+              <p className="text-sm">
+                <Link to="/journal" className="text-brand-700 underline">
+                  Write today's journal
+                </Link>
+              </p>
+            </div>
             <p className="mt-3 text-sm font-medium">
               {status.eligibility.eligible ? "You meet every criterion." : "You can apply once every criterion is met."}
             </p>

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { Keyring } from "@server/crypto/keyring.ts";
 import { splitPayment } from "@server/services/bookings/money.ts";
 import type { BookingStatus, Prisma, SessionType } from "./client.ts";
 
@@ -40,13 +41,24 @@ export function insertService(
 /** Journal days and completed exercises, enough for the default coach eligibility rules (30 and 10). */
 export async function insertEligibilityActivity(
   db: Writer,
+  keyring: Pick<Keyring, "seal">,
   tenantId: string,
   userId: string,
   days = 30,
   exercises = 10,
 ) {
+  // Written days count (an entry without words does not): each body sealed as the journal service does.
   await db.journalEntry.createMany({
-    data: Array.from({ length: days }, (_, i) => ({ tenantId, userId, entryDate: new Date(Date.UTC(2026, 0, 1 + i)) })),
+    data: Array.from({ length: days }, (_, i) => {
+      const entryDate = new Date(Date.UTC(2026, 0, 1 + i));
+      const day = entryDate.toISOString().slice(0, 10);
+      return {
+        tenantId,
+        userId,
+        entryDate,
+        body: new Uint8Array(keyring.seal(`Day ${i + 1}`, `journal:${userId}:${day}`)),
+      };
+    }),
   });
   await db.exerciseCompletion.createMany({
     data: Array.from({ length: exercises }, (_, i) => ({ tenantId, userId, title: `Exercise ${i + 1}` })),

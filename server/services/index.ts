@@ -4,15 +4,19 @@ import { createBookingService } from "./bookings/service.ts";
 import { createCalcomService } from "./calcom/service.ts";
 import { createChatService } from "./chat/service.ts";
 import { createCoachService } from "./coaches/service.ts";
+import { createConsentService } from "./consent/service.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { createDirectoryService } from "./directory/service.ts";
 import { createEarningsService } from "./earnings/service.ts";
 import { createFavouriteService } from "./favourites/service.ts";
+import { createGoalsService } from "./goals/service.ts";
+import { createJournalService } from "./journal/service.ts";
 import { createNotificationService } from "./notifications/service.ts";
 import { createOfferingService } from "./offerings/service.ts";
 import { createPackageService } from "./packages/service.ts";
 import { createLedger } from "./payments/ledger.ts";
 import { createPaymentService } from "./payments/service.ts";
+import { createRelationshipsService } from "./relationships/service.ts";
 import { createReviewService } from "./reviews/service.ts";
 import { createRoomService } from "./rooms/service.ts";
 import { createBookingRoomOwner } from "./sessions/room-owner.ts";
@@ -33,13 +37,21 @@ export function createServices(deps: ServiceDeps) {
   // One payment provider; its ledger (refunds, ledger rows) serves both bookings' cancellation and payments.
   const paymentProvider = createPaymentProvider(deps.env);
   const ledger = createLedger(deps, paymentProvider);
-  const bookings = createBookingService(deps, { notifications, ledger });
+  // Coaching workspace: relationships (with their DIRECT threads), consent and the client data it guards.
+  const chat = createChatService(deps);
+  const relationships = createRelationshipsService(deps, { chat, notifications });
+  const consent = createConsentService(deps, { notifications });
+  // A client's first confirmed booking of a coach starts their relationship.
+  const bookings = createBookingService(deps, {
+    notifications,
+    ledger,
+    hooks: { confirmed: (b) => relationships.startForBooking(b) },
+  });
   const packages = createPackageService(deps);
   const payments = createPaymentService(deps, { bookings, notifications, packages, ledger }, paymentProvider);
   // Live rooms ask their owner (a booking today, a group session tomorrow) for window and participants.
   const rooms = createRoomService(deps, { booking: createBookingRoomOwner(deps) });
   const calcom = createCalcomService(deps, { bookings, notifications, rooms });
-  const chat = createChatService(deps);
   const sessions = createSessionService(deps, { notifications, bookings, rooms, chat });
   // Every provider's webhooks go through one inbox (ADR 016); a new provider is one more entry.
   const webhooks = createWebhookInbox(deps, [stripeWebhooks(payments), livekitWebhooks(rooms), calcomWebhooks(calcom)]);
@@ -63,6 +75,10 @@ export function createServices(deps: ServiceDeps) {
     sessionNotes: createSessionNotesService(deps, notifications),
     chat,
     system: createSystemService(deps),
+    relationships,
+    consent,
+    journal: createJournalService(deps, { consent }),
+    goals: createGoalsService(deps, { consent, notifications }),
     async close() {
       await bookings.settled();
       await auth.close();

@@ -6,14 +6,18 @@ import { calcomRouter } from "./routers/calcom/index.ts";
 import { chatRouter } from "./routers/chat/index.ts";
 import { coachRouter } from "./routers/coach/index.ts";
 import { coachAdminRouter } from "./routers/coach-admin/index.ts";
+import { consentRouter } from "./routers/consent/index.ts";
 import { dashboardRouter } from "./routers/dashboard/index.ts";
 import { directoryRouter } from "./routers/directory/index.ts";
 import { earningsRouter } from "./routers/earnings/index.ts";
 import { favouritesRouter } from "./routers/favourites/index.ts";
+import { goalsRouter } from "./routers/goals/index.ts";
+import { journalRouter } from "./routers/journal/index.ts";
 import { notificationsRouter } from "./routers/notifications/index.ts";
 import { offeringsRouter } from "./routers/offerings/index.ts";
 import { packagesRouter } from "./routers/packages/index.ts";
 import { paymentsRouter } from "./routers/payments/index.ts";
+import { relationshipsRouter } from "./routers/relationships/index.ts";
 import { reviewsRouter } from "./routers/reviews/index.ts";
 import { sessionsRouter } from "./routers/sessions/index.ts";
 import { sessionNotesRouter } from "./routers/session-notes/index.ts";
@@ -40,6 +44,10 @@ export const appRouter = router({
   sessions: sessionsRouter,
   sessionNotes: sessionNotesRouter,
   chat: chatRouter,
+  relationships: relationshipsRouter,
+  consent: consentRouter,
+  journal: journalRouter,
+  goals: goalsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import {
   insertSessionThread,
 } from "@server/db/builders.ts";
 import type { Role } from "@server/db/client.ts";
+import { loadKeyring } from "@server/crypto/keyring.ts";
 import { type TestApp, tokenFrom } from "./app.ts";
 
 export const PASSWORD = "correct horse battery";
@@ -162,7 +163,7 @@ export function createSessionThread(
 
 /** Journal days and exercises so that a member meets the default eligibility rules (10 exercises, 30 days). */
 export async function makeEligible(app: TestApp, tenantId: string, userId: string, days = 30, exercises = 10) {
-  await insertEligibilityActivity(app.db, tenantId, userId, days, exercises);
+  await insertEligibilityActivity(app.db, loadKeyring(app.tandem.env), tenantId, userId, days, exercises);
 }
 
 /** Weekday mornings 09:00–12:00 Amsterdam time (07:00–10:00Z in summer), hourly starts, 1 hour notice. */

@@ -11,6 +11,7 @@ import {
   makeEligible,
   PASSWORD,
 } from "../helpers/factories.ts";
+import { workspaceCases } from "./tenancy-workspace.ts";
 
 /**
  * Tenant isolation: a user of tenant A can never read or change tenant B's data, through
@@ -922,6 +923,8 @@ const covered: Record<string, () => Promise<void>> = {
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect((await settingsOf(b.id)).featureCoaches).toBe(true);
   },
+  // ---- coaching workspace: relationships, consent, journal, goals, DIRECT threads ----
+  ...workspaceCases(() => ({ app, a, b, clientA, adminA, clientB, coachA, coachB })),
 };
 
 describe("tenant isolation", () => {

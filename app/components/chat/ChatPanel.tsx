@@ -55,7 +55,7 @@ function uploadAttachment(threadId: string, file: File, onProgress: (fraction: n
  * messages over the socket (resuming after the last seq seen when the connection comes back,
  * so nothing is lost or shown twice), typing, "Seen" receipts and attachments.
  */
-export function ChatPanel(props: { threadId: string; className?: string }) {
+export function ChatPanel(props: { threadId: string; className?: string; label?: string }) {
   const rootData = useRouteLoaderData<typeof rootLoader>("root");
   const timeZone = rootData?.viewer?.user.timeZone ?? "UTC";
   const thread = trpc.chat.thread.useQuery({ threadId: props.threadId }, { retry: false, refetchOnWindowFocus: false });
@@ -329,7 +329,7 @@ export function ChatPanel(props: { threadId: string; className?: string }) {
 
   if (thread.error) {
     return (
-      <section aria-label="Session chat" className={props.className}>
+      <section aria-label={props.label ?? "Session chat"} className={props.className}>
         <Alert>{thread.error.message}</Alert>
       </section>
     );
@@ -337,7 +337,7 @@ export function ChatPanel(props: { threadId: string; className?: string }) {
 
   return (
     <section
-      aria-label="Session chat"
+      aria-label={props.label ?? "Session chat"}
       className={clsx("flex min-h-[20rem] flex-col rounded-lg bg-white ring-1 ring-slate-200", props.className)}
     >
       <header className="flex items-center justify-between border-b border-slate-100 px-4 py-2">

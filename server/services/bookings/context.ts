@@ -13,6 +13,13 @@ import type { Ledger } from "../payments/ledger.ts";
 export interface BookingContext extends ServiceDeps {
   notifications: NotificationService;
   ledger: BookingLedger;
+  hooks: BookingHooks;
+}
+
+/** What other domains ask to hear about a booking. */
+export interface BookingHooks {
+  /** After a booking became CONFIRMED and both people were told (the relationships service starts one). */
+  confirmed?: (booking: { tenantId: string; coachProfileId: string; clientId: string }) => Promise<unknown>;
 }
 
 /** The money primitives bookings needs from payments (server/services/payments/ledger.ts). */

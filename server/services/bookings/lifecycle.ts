@@ -126,10 +126,24 @@ export function createLifecycle(
     }
   }
 
-  /** What follows a confirmation, paid or with a credit: the reminders, then both people are told. */
+  /**
+   * What follows a confirmation, paid or with a credit: the reminders, both people are told, then
+   * the domains that asked hear of it (a first booking starts the relationship). Never fails the
+   * confirmation.
+   */
   async function afterConfirmed(bookingId: string) {
     await reminders.scheduleReminders(bookingId);
     await announceConfirmed(bookingId);
+    if (!ctx.hooks.confirmed) return;
+    try {
+      const b = await db.booking.findUniqueOrThrow({
+        where: { id: bookingId },
+        select: { tenantId: true, coachProfileId: true, clientId: true },
+      });
+      await ctx.hooks.confirmed(b);
+    } catch (error) {
+      log.error("could not run the confirmed-booking hook", { bookingId, error: String(error) });
+    }
   }
 
   return {

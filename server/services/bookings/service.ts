@@ -3,7 +3,7 @@ import type { NotificationService } from "../notifications/service.ts";
 import { createAvailability } from "./availability.ts";
 import { createCalendar } from "./calendar.ts";
 import { createCancellation } from "./cancellation.ts";
-import type { BookingLedger } from "./context.ts";
+import type { BookingHooks, BookingLedger } from "./context.ts";
 import { createHolds } from "./holds.ts";
 import { createLifecycle } from "./lifecycle.ts";
 import { createQueries } from "./queries.ts";
@@ -24,9 +24,13 @@ import { createRescheduling } from "./rescheduling.ts";
  */
 export function createBookingService(
   deps: ServiceDeps,
-  { notifications, ledger }: { notifications: NotificationService; ledger: BookingLedger },
+  {
+    notifications,
+    ledger,
+    hooks = {},
+  }: { notifications: NotificationService; ledger: BookingLedger; hooks?: BookingHooks },
 ) {
-  const ctx = { ...deps, notifications, ledger };
+  const ctx = { ...deps, notifications, ledger, hooks };
   const availability = createAvailability(ctx);
   const reminders = createReminders(ctx);
   const lifecycle = createLifecycle(ctx, { availability, reminders });

@@ -407,6 +407,33 @@ export function createChatService(deps: ServiceDeps) {
     /** The thread with its members' read positions, when the actor is a member (else NOT_FOUND or FORBIDDEN). */
     member: memberThread,
 
+    /**
+     * A new thread of a kind owned by another domain (DIRECT for a coaching relationship, TASK,
+     * GROUP) with these members. Pass the owner's transaction so the thread and its owner are
+     * written together.
+     */
+    async createThread(
+      input: {
+        tenantId: string;
+        kind: "DIRECT" | "TASK" | "GROUP";
+        members: { userId: string; role: ParticipantRole }[];
+        title?: string;
+      },
+      tx?: Prisma.TransactionClient,
+    ) {
+      const members = input.members.filter((m, i) => input.members.findIndex((n) => n.userId === m.userId) === i);
+      const thread = await (tx ?? db).thread.create({
+        data: {
+          tenantId: input.tenantId,
+          kind: input.kind,
+          title: input.title ?? "",
+          members: { create: members.map((m) => ({ userId: m.userId, role: m.role })) },
+        },
+        select: { id: true },
+      });
+      return { threadId: thread.id };
+    },
+
     /** Messages after `afterSeq`, oldest first (resume); callers have checked membership. */
     async after(threadId: string, afterSeq: number, limit = PAGE_MAX) {
       const take = Math.min(Math.max(1, limit), PAGE_MAX);

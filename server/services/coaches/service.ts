@@ -108,7 +108,8 @@ export function createCoachService({ db, now, storage, log }: ServiceDeps, notif
         select: { eligibilityMinExercises: true, eligibilityMinJournalDays: true },
       }),
       db.exerciseCompletion.count({ where: { tenantId, userId } }),
-      db.journalEntry.count({ where: { tenantId, userId } }),
+      // Distinct days with words written (one row per day; an emptied day has no row or no body).
+      db.journalEntry.count({ where: { tenantId, userId, body: { not: null } } }),
     ]);
     const rules = [
       {

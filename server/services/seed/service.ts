@@ -1,7 +1,9 @@
+import type { Keyring } from "@server/crypto/keyring.ts";
 import { insertCoachProfile, insertEligibilityActivity, insertService } from "@server/db/builders.ts";
 import type { Role } from "@server/db/client.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { seedWorkspace } from "./workspace.ts";
 
 export const DEMO_PASSWORD = "tandem-demo";
 
@@ -61,7 +63,10 @@ const DEMO_PROFILES: Record<
  * Creates the demo tenant and one account per role, once: when the tenant already exists
  * nothing changes (and nothing a user edited is overwritten). Returns whether it seeded.
  */
-export async function seedDemo({ db }: Pick<ServiceDeps, "db">, tenantSlug: string): Promise<boolean> {
+export async function seedDemo(
+  { db, keyring }: Pick<ServiceDeps, "db"> & { keyring: Keyring },
+  tenantSlug: string,
+): Promise<boolean> {
   if (await db.tenant.findUnique({ where: { slug: tenantSlug }, select: { id: true } })) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await db.$transaction(async (tx) => {
@@ -91,9 +96,24 @@ export async function seedDemo({ db }: Pick<ServiceDeps, "db">, tenantSlug: stri
           priceMinor: profile.priceMinor,
         });
       }
-      // Enough activity to meet the default coach eligibility rules, so the demo client can try applying.
-      if (account.role === "CLIENT") await insertEligibilityActivity(tx, tenant.id, user.id);
+      // Enough exercises to meet the default coach eligibility rules, so the demo client can try applying
+      // (the journal days are written with the coaching workspace below).
+      if (account.role === "CLIENT") await insertEligibilityActivity(tx, keyring, tenant.id, user.id, 0, 10);
     }
+    // The coaching workspace: the demo coach's clients, journal days, goals (server/services/seed/workspace.ts).
+    const coach = await tx.coachProfile.findFirstOrThrow({
+      where: { tenantId: tenant.id, user: { email: "coach@tandem.test" } },
+      select: { id: true, userId: true },
+    });
+    const client = await tx.user.findUniqueOrThrow({ where: { email: "client@tandem.test" }, select: { id: true } });
+    await seedWorkspace(tx, keyring, {
+      tenantId: tenant.id,
+      coachUserId: coach.userId,
+      coachProfileId: coach.id,
+      clientUserId: client.id,
+      passwordHash,
+      now: new Date(),
+    });
   });
   return true;
 }
