@@ -9,6 +9,7 @@ import { coachAdminRouter } from "./routers/coach-admin/index.ts";
 import { dashboardRouter } from "./routers/dashboard/index.ts";
 import { directoryRouter } from "./routers/directory/index.ts";
 import { earningsRouter } from "./routers/earnings/index.ts";
+import { exercisesRouter } from "./routers/exercises/index.ts";
 import { favouritesRouter } from "./routers/favourites/index.ts";
 import { notificationsRouter } from "./routers/notifications/index.ts";
 import { offeringsRouter } from "./routers/offerings/index.ts";
@@ -17,6 +18,7 @@ import { paymentsRouter } from "./routers/payments/index.ts";
 import { reviewsRouter } from "./routers/reviews/index.ts";
 import { sessionsRouter } from "./routers/sessions/index.ts";
 import { sessionNotesRouter } from "./routers/sessionnotes/index.ts";
+import { tasksRouter } from "./routers/tasks/index.ts";
 import { tenantRouter } from "./routers/tenant/index.ts";
 
 /** One router per domain; a new domain adds a folder under routers/ and a line here. */
@@ -40,6 +42,8 @@ export const appRouter = router({
   sessions: sessionsRouter,
   sessionNotes: sessionNotesRouter,
   chat: chatRouter,
+  exercises: exercisesRouter,
+  tasks: tasksRouter,
 });
 
 export type AppRouter = typeof appRouter;
