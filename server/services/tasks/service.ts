@@ -497,7 +497,7 @@ export function createTaskService(deps: ServiceDeps, { chat, notifications, rela
               where: { exerciseId: task.exerciseId },
               select: { id: true, name: true, type: true, size: true },
             })
-          : Promise.resolve([]),
+          : Promise.resolve([] as { id: string; name: string; type: string; size: number }[]),
         task.goalId
           ? db.goal.findUnique({ where: { id: task.goalId }, select: { id: true, title: true } })
           : Promise.resolve(null),
