@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemoTasks } from "../../server/services/seed/exercises.ts";
+import { seedDemo } from "../../server/services/seed/service.ts";
 import { createTestApp, type TestApp } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
 
@@ -204,5 +206,30 @@ describe("exercise library", () => {
     const ex = await c.exercises.create({ ...greeting, title: "Old one" });
     await c.exercises.archive({ exerciseId: ex.id });
     expect((await c.exercises.library({})).map((e) => e.id)).not.toContain(ex.id);
+  });
+});
+
+describe("demo seed", () => {
+  it("seeds a shared library and tasks with a reflection, feedback and a review through the services", async () => {
+    expect(await seedDemo({ db: app.db }, "demo-lib")).toBe(true);
+    await seedDemoTasks({ db: app.db }, app.tandem.services, "demo-lib");
+    const demo = await app.db.tenant.findUniqueOrThrow({ where: { slug: "demo-lib" } });
+    const shared = await app.db.exercise.findMany({ where: { tenantId: demo.id, publishedAt: { not: null } } });
+    expect(shared.map((e) => e.title)).toEqual(
+      expect.arrayContaining(["Morning Greeting", "Silent Eye Contact", "Three Good Things"]),
+    );
+    const greeting = shared.find((e) => e.title === "Morning Greeting")!;
+    expect(greeting.challengeDays).toBe(7);
+    expect(greeting.logFields).toEqual([
+      { key: "energy", label: "Energy level", type: "scale", min: 1, max: 10 },
+      { key: "did_it", label: "Did it", type: "boolean" },
+      { key: "note", label: "What happened", type: "text" },
+    ]);
+    const tasks = await app.db.task.findMany({ where: { tenantId: demo.id } });
+    expect(tasks.map((t) => t.status).sort()).toEqual(["ASSIGNED", "IN_PROGRESS", "REVIEWED"]);
+    const reviewed = tasks.find((t) => t.status === "REVIEWED")!;
+    const kinds = await app.db.message.findMany({ where: { threadId: reviewed.threadId }, orderBy: { seq: "asc" } });
+    expect(kinds.map((m) => m.kind)).toEqual(["REFLECTION", "FEEDBACK"]);
+    expect(await app.db.exerciseCompletion.count({ where: { taskId: reviewed.id } })).toBe(1);
   });
 });

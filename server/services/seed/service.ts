@@ -1,6 +1,7 @@
 import type { Role } from "../../db/client.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { seedDemoExercises } from "./exercises.ts";
 
 export const DEMO_PASSWORD = "tandem-demo";
 
@@ -118,6 +119,10 @@ export async function seedDemo({ db }: Pick<ServiceDeps, "db">, tenantSlug: stri
         });
       }
     }
+    await seedDemoExercises(tx, tenant.id, {
+      certifiedUserId: (await tx.user.findUniqueOrThrow({ where: { email: "certified@tandem.test" } })).id,
+      coachUserId: (await tx.user.findUniqueOrThrow({ where: { email: "coach@tandem.test" } })).id,
+    });
   });
   return true;
 }
