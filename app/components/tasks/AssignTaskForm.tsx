@@ -72,6 +72,7 @@ export function AssignTaskForm(props: {
   return (
     <form
       aria-label="Assign a task"
+      noValidate
       className="space-y-3"
       onSubmit={(e) => {
         e.preventDefault();
