@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dayIn, streaks } from "../../server/services/tasks/rules.ts";
-import { createTestApp, type TestApp } from "../helpers/app.ts";
+import { createTestApp, type TestApp, withJobQueue } from "../helpers/app.ts";
 import { createCoach, createTenant, createUser } from "../helpers/factories.ts";
 
 let app: TestApp;
@@ -455,5 +455,27 @@ describe("reading and notifications", () => {
     ).rejects.toMatchObject({ code: "FORBIDDEN" });
     const open = await c.tasks.forClient({ clientId: ann.user.id, openOnly: true });
     expect(open.tasks.map((t) => t.id)).toEqual(expect.arrayContaining([task.id, next.id]));
+  });
+
+  it("queues 'due tomorrow' at 09:00 the day before the due day in the client's zone", async () => {
+    setClock("2026-12-06T10:00:00Z");
+    const { tandem: withJobs, stop } = await withJobQueue(app);
+    try {
+      const actor = { userId: coach.user.id, tenantId: tenant.id, role: "COACH" as const };
+      const task = await withJobs.services.tasks.assign(actor, {
+        clientId: ann.user.id,
+        title: "Queued reminder",
+        dueOn: "2026-12-10",
+      });
+      const [queued] = await app.db.$queryRawUnsafe<{ start_after: Date; data: { dueOn: string } }[]>(
+        `SELECT start_after, data FROM pgboss.job WHERE name = 'tasks.due-reminder' AND data->>'taskId' = $1`,
+        task.id,
+      );
+      // Ann is in Berlin: 09:00 CET on 9 December is 08:00 UTC.
+      expect(queued?.start_after).toEqual(new Date("2026-12-09T08:00:00Z"));
+      expect(queued?.data.dueOn).toBe("2026-12-10");
+    } finally {
+      await stop();
+    }
   });
 });
