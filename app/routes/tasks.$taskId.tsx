@@ -277,11 +277,35 @@ function ReflectionForm({ onPosted }: { onPosted: (m: ChatMessage) => void }) {
     onSuccess: (res) => {
       window.localStorage.removeItem(key);
       setText("");
+      setFile(null);
       onPosted(res.message);
       revalidate();
     },
   });
   const errors = fieldErrorsOf(reflect.error);
+  const [file, setFile] = useState<{ attachmentId: string; name: string } | null>(null);
+  const [uploadError, setUploadError] = useState<string | null>(null);
+  const [uploading, setUploading] = useState(false);
+  /** An optional file goes up through the thread's attachment route first; the reflection carries its id. */
+  const upload = async (chosen: File | undefined) => {
+    setFile(null);
+    setUploadError(null);
+    if (!chosen) return;
+    setUploading(true);
+    try {
+      const form = new FormData();
+      form.append("file", chosen);
+      const res = await fetch(`/chat/${task.threadId}/attachments`, { method: "POST", body: form });
+      const body = (await res.json()) as
+        { ok: true; attachmentId: string; name: string } | { ok: false; message: string };
+      if (body.ok) setFile({ attachmentId: body.attachmentId, name: body.name });
+      else setUploadError(body.message);
+    } catch {
+      setUploadError("The upload failed; check your connection and try again.");
+    } finally {
+      setUploading(false);
+    }
+  };
   const open = ["ASSIGNED", "IN_PROGRESS", "SUBMITTED"].includes(task.status);
   if (!open)
     return (
@@ -300,7 +324,7 @@ function ReflectionForm({ onPosted }: { onPosted: (m: ChatMessage) => void }) {
         className="space-y-2"
         onSubmit={(e) => {
           e.preventDefault();
-          reflect.mutate({ taskId: task.id, text });
+          reflect.mutate({ taskId: task.id, text, attachmentId: file?.attachmentId });
         }}
       >
         <label htmlFor="reflection" className="sr-only">
@@ -324,8 +348,24 @@ function ReflectionForm({ onPosted }: { onPosted: (m: ChatMessage) => void }) {
           {text.length.toLocaleString("en-GB")} / {TEXT_MAX.toLocaleString("en-GB")} characters
         </p>
         {errors.text ? <p className="text-sm text-red-700">{errors.text.join(" ")}</p> : null}
-        {reflect.error && !errors.text ? <Alert>{reflect.error.message}</Alert> : null}
-        <Button type="submit" busy={reflect.isPending} disabled={!text.trim()}>
+        <div className="space-y-1">
+          <label htmlFor="reflection-file" className="block text-sm text-slate-700">
+            Attach a file (optional: PDF or image, up to 10 MB)
+          </label>
+          <input
+            id="reflection-file"
+            type="file"
+            accept="application/pdf,image/jpeg,image/png,image/webp"
+            className="text-sm"
+            onChange={(e) => void upload(e.target.files?.[0])}
+          />
+          {uploading ? <p className="text-xs text-slate-500">Uploading…</p> : null}
+          {file ? <p className="text-xs text-slate-600">Ready: {file.name}</p> : null}
+          {uploadError ? <p className="text-sm text-red-700">{uploadError}</p> : null}
+          {errors.attachmentId ? <p className="text-sm text-red-700">{errors.attachmentId.join(" ")}</p> : null}
+        </div>
+        {reflect.error && !errors.text && !errors.attachmentId ? <Alert>{reflect.error.message}</Alert> : null}
+        <Button type="submit" busy={reflect.isPending} disabled={!text.trim() || uploading}>
           Post reflection
         </Button>
       </form>

@@ -283,6 +283,28 @@ describe("working on a task", () => {
     expect(changes.map((x) => x.to)).toEqual(["ASSIGNED", "IN_PROGRESS", "SUBMITTED"]);
   });
 
+  it("carries a file with a reflection (uploaded to the task thread), and refuses a forged attachment", async () => {
+    setClock("2026-12-06T10:00:00Z");
+    const task = await (
+      await api(coach)
+    ).tasks.assign({ clientId: ann.user.id, exerciseId: eyeId, dueOn: "2026-12-10" });
+    const actor = { userId: ann.user.id, tenantId: tenant.id };
+    const pdf = new Uint8Array(Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"));
+    const { attachmentId } = await app.tandem.services.chat.uploadAttachment(actor, task.threadId, {
+      bytes: pdf,
+      name: "notes.pdf",
+    });
+    const a = await api(ann);
+    const before = await counts();
+    expect(await fieldsOf(a.tasks.reflect({ taskId: task.id, text: "Forged", attachmentId: "nope" }))).toEqual({
+      code: "BAD_REQUEST",
+      fields: ["attachmentId"],
+    });
+    expect(await counts()).toEqual(before);
+    const { message } = await a.tasks.reflect({ taskId: task.id, text: "With my notes", attachmentId });
+    expect(message.attachment).toMatchObject({ name: "notes.pdf", type: "application/pdf" });
+  });
+
   it("logs days of a challenge only inside it and not ahead, with checked values", async () => {
     setClock("2026-12-06T10:00:00Z");
     const c = await api(coach);

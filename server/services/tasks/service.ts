@@ -158,28 +158,25 @@ export function createTaskService(deps: ServiceDeps, { chat, notifications, rela
    * cannot both pass the check; records who and when. Refuses an illegal move with CONFLICT.
    */
   async function transition(tx: Prisma.TransactionClient, taskId: string, change: TaskChange, byUserId: string) {
-    const [row] = await tx.$queryRaw<
-      { status: TaskStatus }[]
-    >`SELECT "status" FROM "Task" WHERE "id" = ${taskId}::uuid FOR UPDATE`;
+    const [row] = await tx.$queryRaw<{ status: TaskStatus; tenantId: string }[]>`
+      SELECT "status", "tenantId"::text AS "tenantId" FROM "Task" WHERE "id" = ${taskId}::uuid FOR UPDATE`;
     if (!row) throw notFound("That task");
     const rule = TRANSITIONS[change];
-    if (!canTransition(change, row.status))
-      throw new AppError(
-        "CONFLICT",
-        `A task that is “${STATUS_LABELS[row.status]}” cannot be ${change === "done" ? "marked done" : change === "review" ? "marked reviewed" : change === "reopen" ? "reopened" : change === "start" ? "started" : "submitted"}.`,
-        {
-          status: [`The task is “${STATUS_LABELS[row.status]}”.`],
-        },
-      );
+    if (!canTransition(change, row.status)) {
+      const verb = {
+        start: "started",
+        submit: "submitted",
+        review: "marked reviewed",
+        done: "marked done",
+        reopen: "reopened",
+      }[change];
+      throw new AppError("CONFLICT", `A task that is “${STATUS_LABELS[row.status]}” cannot be ${verb}.`, {
+        status: [`The task is “${STATUS_LABELS[row.status]}”.`],
+      });
+    }
     await tx.task.update({ where: { id: taskId }, data: { status: rule.to } });
     await tx.taskStatusChange.create({
-      data: {
-        tenantId: (await tx.task.findUniqueOrThrow({ where: { id: taskId }, select: { tenantId: true } })).tenantId,
-        taskId,
-        from: row.status,
-        to: rule.to,
-        byUserId,
-      },
+      data: { tenantId: row.tenantId, taskId, from: row.status, to: rule.to, byUserId },
     });
     return rule.to;
   }
