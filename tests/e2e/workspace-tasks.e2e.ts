@@ -91,8 +91,16 @@ describe("tasks in the coaching workspace", () => {
       `SELECT count(*)::int AS n FROM "DataAccessLog" WHERE resource = 'TASK_LOGS'`,
     );
     expect(reads!.n).toBeGreaterThan(0);
-    // Nothing scrolls sideways on the phone.
-    expect(await client.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    // Nothing scrolls sideways on a phone: the client's task page, the coach's task page and library.
+    const fits = (page: typeof client.page) =>
+      page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+    expect(await fits(client.page)).toBe(true);
+    await coach.page.setViewportSize({ width: 390, height: 844 });
+    expect(await fits(coach.page)).toBe(true);
+    await coach.page.goto(`${stack.server.url}/coaching/exercises`);
+    await coach.page.getByRole("heading", { name: "Exercise library", level: 1 }).waitFor();
+    await coach.page.getByRole("button", { name: "Add a log field" }).click();
+    expect(await fits(coach.page)).toBe(true);
     await client.context.close();
     await coach.context.close();
   });
