@@ -1,5 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { AssignTaskForm } from "~/components/tasks/AssignTaskForm";
 import { STATUS_TONES, useTaskUpdates } from "~/components/tasks/live";
 import { Badge, Card, EmptyState, PageHeader } from "~/components/ui";
 import { errorResponse, requireViewer } from "~/lib/viewer.server";
@@ -64,6 +65,11 @@ export default function Tasks() {
               ))}
             </ul>
           )}
+        </Card>
+      ) : null}
+      {assigned ? (
+        <Card title="Assign a task" description="A library exercise or a one-off task, for one of your active clients.">
+          <AssignTaskForm onAssigned={() => revalidate()} />
         </Card>
       ) : null}
       {!assigned || mine.tasks.length > 0 ? (

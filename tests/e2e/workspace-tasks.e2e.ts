@@ -104,4 +104,40 @@ describe("tasks in the coaching workspace", () => {
     await client.context.close();
     await coach.context.close();
   });
+
+  it("a one-off task with a script in its Markdown is refused on its field; a clean one shows its Markdown to the client", async () => {
+    const coach = await signedIn(stack, "coach@tandem.test");
+    await coach.page.goto(`${stack.server.url}/tasks`);
+    const form = coach.page.getByRole("form", { name: "Assign a task" });
+    await form.getByLabel("Client").selectOption({ label: "Chris Client" });
+    await form.getByLabel("One-off task").check();
+    await form.getByLabel("Title").fill("Write to an old friend");
+    await form.getByLabel("Instructions (Markdown)").fill("Hello <script>alert('x')</script>");
+    await form.getByLabel("Due date").fill(inDays(3));
+    await form.getByRole("button", { name: "Assign task" }).click();
+    await form.getByText(/scripts, embedded pages, event handlers and javascript: links are not allowed/).waitFor();
+    const [none] = await query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "Task" WHERE title = 'Write to an old friend'`,
+    );
+    expect(none!.n).toBe(0);
+
+    await form.getByLabel("Instructions (Markdown)").fill("Write **three sentences** to <b>someone</b> you miss.");
+    await form.getByRole("button", { name: "Assign task" }).click();
+    await form.getByText(/Assigned “Write to an old friend”/).waitFor();
+    await coach.page
+      .getByRole("list", { name: "Tasks you assigned" })
+      .getByRole("link", { name: "Write to an old friend" })
+      .waitFor();
+
+    const client = await signedIn(stack, "client@tandem.test");
+    await client.page.goto(`${stack.server.url}/tasks`);
+    await client.page.getByRole("link", { name: "Write to an old friend" }).click();
+    const instructions = client.page.getByRole("region", { name: "Instructions" });
+    await instructions.locator("strong", { hasText: "three sentences" }).waitFor();
+    // Raw HTML is shown as typed, never as markup.
+    await instructions.getByText("<b>someone</b>", { exact: false }).waitFor();
+    expect(await instructions.locator("b").count()).toBe(0);
+    await client.context.close();
+    await coach.context.close();
+  });
 });
