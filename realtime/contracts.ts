@@ -118,6 +118,8 @@ export interface ChatMessage {
   seq: number;
   senderId: string;
   clientMessageId: string;
+  /** Absent for an ordinary message; a task's REFLECTION or FEEDBACK, or a SYSTEM note. */
+  kind?: "REFLECTION" | "FEEDBACK" | "SYSTEM";
   text: string;
   attachment: { name: string; type: string; size: number } | null;
   createdAt: string;
@@ -177,6 +179,19 @@ export interface ServerToClientEvents {
   "chat:typing": (payload: { threadId: string; userId: string; name: string; typing: boolean }) => void;
   /** A member's read position moved forward. */
   "chat:read": (payload: { threadId: string; userId: string; lastReadSeq: number }) => void;
+  /** A task changed (assigned, logged, status, reflection, feedback): sent to its coach and client. */
+  "task:updated": (payload: TaskUpdated) => void;
+}
+
+/** What a `task:updated` event says: enough to refresh a list or a task page. */
+export interface TaskUpdated {
+  taskId: string;
+  clientId: string;
+  coachProfileId: string;
+  status: "ASSIGNED" | "IN_PROGRESS" | "SUBMITTED" | "REVIEWED" | "DONE";
+  /** What happened: assigned, logged, started, submitted, feedback, reviewed, done, reopened. */
+  change: string;
+  byUserId: string;
 }
 
 export interface SocketData {

@@ -18,6 +18,7 @@ import { startRecurringJobs } from "./jobs/recurring.ts";
 import { registerJobs } from "./jobs/registry.ts";
 import { createLogger } from "./log.ts";
 import { loadKeyring } from "./crypto/keyring.ts";
+import { seedDemoTasks } from "./services/seed/exercises.ts";
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from "./services/seed/service.ts";
 
 const BUILD_PATH = path.resolve("build/index.js");
@@ -60,6 +61,7 @@ export async function main(env: Env) {
   await jobs.start();
   await startRecurringJobs(jobs, tandem.services, log);
   if (env.SEED_DEMO && (await seedDemo({ db, keyring: loadKeyring(env) }, env.DEFAULT_TENANT_SLUG))) {
+    await seedDemoTasks({ db }, tandem.services, env.DEFAULT_TENANT_SLUG);
     const lines = DEMO_ACCOUNTS.map((a) => `  ${a.role.padEnd(16)} ${a.email.padEnd(24)} ${DEMO_PASSWORD}`);
     log.info(
       `Seeded the demo organisation "${env.DEFAULT_TENANT_SLUG}" with one account per role:\n${lines.join("\n")}`,

@@ -4,7 +4,7 @@ import ReactMarkdown, { type Components } from "react-markdown";
 /**
  * Markdown written by people (journal entries, goals, exercise instructions, reflections),
  * rendered safely: react-markdown builds React elements from the Markdown syntax tree and never
- * renders raw HTML (`<script>` and other tags come out as plain text), and links are limited to
+ * renders raw HTML (`<script>` and other tags are shown as typed, as plain text: `htmlAsText`), and links are limited to
  * http(s), mailto and relative URLs (react-markdown's `defaultUrlTransform` drops `javascript:`).
  * Images are shown as their alt text, so a journal cannot make the reader's browser fetch a
  * third-party URL.
@@ -25,10 +25,23 @@ const components: Components = {
   code: ({ node: _node, ...props }) => <code {...props} className="rounded bg-slate-100 px-1 text-[0.9em]" />,
 };
 
+type Node = { type: string; value?: string; children?: Node[] };
+
+/** Raw HTML in the text becomes plain text: shown as typed, never parsed as markup. */
+function htmlAsText() {
+  const walk = (node: Node) => {
+    if (node.type === "html") node.type = "text";
+    node.children?.forEach(walk);
+  };
+  return (tree: Node) => walk(tree);
+}
+
 export function Markdown({ children, className }: { children: string; className?: string }) {
   return (
     <div className={clsx("space-y-2 break-words text-sm leading-6 text-slate-800", className)}>
-      <ReactMarkdown components={components}>{children}</ReactMarkdown>
+      <ReactMarkdown remarkPlugins={[htmlAsText]} components={components}>
+        {children}
+      </ReactMarkdown>
     </div>
   );
 }

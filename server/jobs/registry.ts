@@ -45,4 +45,13 @@ export function registerJobs(jobs: JobQueue, services: Services, log: Logger) {
       if (sent) log.info("booking reminder sent", { bookingId, kind });
     },
   );
+  // "Due tomorrow" for one task, queued when it is assigned (09:00 the day before, in the client's zone).
+  jobs.register(
+    "tasks.due-reminder",
+    z.object({ taskId: z.uuid(), dueOn: z.iso.date() }),
+    async ({ taskId, dueOn }) => {
+      const { sent } = await services.tasks.sendDueReminder(taskId, dueOn);
+      if (sent) log.info("task due reminder sent", { taskId });
+    },
+  );
 }

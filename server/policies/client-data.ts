@@ -73,4 +73,7 @@ export const CLIENT_DATA_PROCEDURES: Record<string, ClientDataResource> = {
   "goals.mine": "GOALS",
   "goals.get": "GOALS",
   "goals.forClient": "GOALS",
+  "tasks.mine": "TASK_LOGS",
+  "tasks.get": "TASK_LOGS",
+  "tasks.goalOptions": "GOALS",
 };

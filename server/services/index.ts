@@ -8,6 +8,7 @@ import { createConsentService } from "./consent/service.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { createDirectoryService } from "./directory/service.ts";
 import { createEarningsService } from "./earnings/service.ts";
+import { createExerciseService } from "./exercises/service.ts";
 import { createFavouriteService } from "./favourites/service.ts";
 import { createGoalsService } from "./goals/service.ts";
 import { createJournalService } from "./journal/service.ts";
@@ -23,6 +24,7 @@ import { createBookingRoomOwner } from "./sessions/room-owner.ts";
 import { createSessionService } from "./sessions/service.ts";
 import { createSystemService } from "./system/service.ts";
 import { createSessionNotesService } from "./session-notes/service.ts";
+import { createTaskService } from "./tasks/service.ts";
 import { createTenantService } from "./tenants/service.ts";
 import { calcomWebhooks, createWebhookInbox, livekitWebhooks, stripeWebhooks } from "./webhooks/service.ts";
 
@@ -55,6 +57,8 @@ export function createServices(deps: ServiceDeps) {
   const sessions = createSessionService(deps, { notifications, bookings, rooms, chat });
   // Every provider's webhooks go through one inbox (ADR 016); a new provider is one more entry.
   const webhooks = createWebhookInbox(deps, [stripeWebhooks(payments), livekitWebhooks(rooms), calcomWebhooks(calcom)]);
+  const exercises = createExerciseService(deps);
+  const tasks = createTaskService(deps, { chat, notifications, relationships, consent, exercises });
   return {
     auth,
     tenants,
@@ -79,6 +83,8 @@ export function createServices(deps: ServiceDeps) {
     consent,
     journal: createJournalService(deps, { consent }),
     goals: createGoalsService(deps, { consent, notifications }),
+    exercises,
+    tasks,
     async close() {
       await bookings.settled();
       await auth.close();

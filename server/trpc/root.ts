@@ -10,6 +10,7 @@ import { consentRouter } from "./routers/consent/index.ts";
 import { dashboardRouter } from "./routers/dashboard/index.ts";
 import { directoryRouter } from "./routers/directory/index.ts";
 import { earningsRouter } from "./routers/earnings/index.ts";
+import { exercisesRouter } from "./routers/exercises/index.ts";
 import { favouritesRouter } from "./routers/favourites/index.ts";
 import { goalsRouter } from "./routers/goals/index.ts";
 import { journalRouter } from "./routers/journal/index.ts";
@@ -21,6 +22,7 @@ import { relationshipsRouter } from "./routers/relationships/index.ts";
 import { reviewsRouter } from "./routers/reviews/index.ts";
 import { sessionsRouter } from "./routers/sessions/index.ts";
 import { sessionNotesRouter } from "./routers/session-notes/index.ts";
+import { tasksRouter } from "./routers/tasks/index.ts";
 import { tenantRouter } from "./routers/tenant/index.ts";
 
 /** One router per domain; a new domain adds a folder under routers/ and a line here. */
@@ -48,6 +50,8 @@ export const appRouter = router({
   consent: consentRouter,
   journal: journalRouter,
   goals: goalsRouter,
+  exercises: exercisesRouter,
+  tasks: tasksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -62,6 +62,26 @@ export const NOT_CLIENT_DATA: Record<string, string> = {
   "goals.claim": "mutation by the client on their own goals",
   "goals.setStatus": "mutation by the client on their own goals",
   "goals.confirm": "mutation by a consented coach, returns the status only (the read is gated and logged)",
+  "exercises.library": "the coach's own and the shared exercises: no client data",
+  "exercises.get": "one exercise of the library",
+  "exercises.create": "mutation on the coach's own library",
+  "exercises.update": "mutation on the coach's own library",
+  "exercises.archive": "mutation on the coach's own library",
+  "exercises.setPublished": "mutation on the coach's own library",
+  "exercises.copy": "mutation on the coach's own library",
+  "exercises.uploadFile": "mutation on the coach's own library",
+  "exercises.deleteFile": "mutation on the coach's own library",
+  "tasks.assign": "mutation by the coach, returns the new task without logs",
+  "tasks.forClient": "titles, states and due dates of the tasks the coach assigned, without logs",
+  "tasks.assignOptions": "the coach's own active clients (names, zones)",
+  "tasks.log": "mutation by the client on their own task",
+  "tasks.start": "mutation by the client on their own task",
+  "tasks.reflect": "mutation by the client, returns the stored message",
+  "tasks.feedback": "mutation by the assigning coach, returns the stored message",
+  "tasks.review": "mutation by the assigning coach, returns the status",
+  "tasks.complete": "mutation by a participant, returns the status",
+  "tasks.reopen": "mutation by the assigning coach, returns the status",
+  "tasks.proposeNext": "mutation by the assigning coach, returns the follow-up task without logs",
 };
 
 /** Every procedure of the router that is classified neither way (must be empty). */
@@ -85,10 +105,12 @@ export const CONSENT_STATES = [
 
 const JOURNAL_MARK = "MATRIX-JOURNAL-ENTRY";
 const GOAL_MARK = "MATRIX-GOAL";
+const TASK_MARK = "MATRIX-TASK-LOG";
 
 interface World {
   clientId: string;
   goalId: string;
+  taskId: string;
 }
 type Api = Awaited<ReturnType<TestApp["as"]>>["api"];
 interface MatrixCase {
@@ -97,6 +119,8 @@ interface MatrixCase {
   sees: (result: unknown) => boolean;
   /** The viewer's own data only (no client id in the input): nobody but the client may see the client's. */
   selfOnly?: boolean;
+  /** Who sees it, when that differs from `allowed` (e.g. a coach-only procedure). */
+  expected?: (role: MatrixRole, consent: { journal: boolean; goals: boolean }) => boolean;
 }
 
 const hasMark = (mark: string) => (result: unknown) => JSON.stringify(result ?? null).includes(mark);
@@ -112,6 +136,15 @@ export const MATRIX_CASES: Record<string, MatrixCase> = {
   "goals.mine": { call: (api) => api.goals.mine(), sees: hasMark(GOAL_MARK), selfOnly: true },
   "goals.get": { call: (api, w) => api.goals.get({ goalId: w.goalId }), sees: hasMark(GOAL_MARK) },
   "goals.forClient": { call: (api, w) => api.goals.forClient({ clientId: w.clientId }), sees: hasMark(GOAL_MARK) },
+  "tasks.mine": { call: (api) => api.tasks.mine(), sees: hasMark(TASK_MARK), selfOnly: true },
+  // The assigning coach reads the task's logs whatever the journal and goals switches say.
+  "tasks.get": { call: (api, w) => api.tasks.get({ taskId: w.taskId }), sees: hasMark(TASK_MARK) },
+  // Coaches only: the client's goals to link a task to, by goals consent.
+  "tasks.goalOptions": {
+    call: (api, w) => api.tasks.goalOptions({ clientId: w.clientId }),
+    sees: hasMark(GOAL_MARK),
+    expected: (role, consent) => role === "ownCoach" && consent.goals,
+  },
 };
 
 export interface MatrixResult {
@@ -123,14 +156,14 @@ export interface MatrixResult {
   failures: string[];
 }
 
-/** Who may see what: the client always; their current coach with the matching consent; nobody else. */
+/** Who may see what: the client always; their current coach with the matching consent (task logs: the assigning coach, who is the own coach here); nobody else. */
 export const allowed = (
   role: MatrixRole,
   resource: ClientDataResource,
   consent: { journal: boolean; goals: boolean },
 ) =>
   role === "client" ||
-  (role === "ownCoach" && (resource === "JOURNAL" ? consent.journal : resource === "GOALS" ? consent.goals : false));
+  (role === "ownCoach" && (resource === "JOURNAL" ? consent.journal : resource === "GOALS" ? consent.goals : true));
 
 export async function runConsentMatrix(app: TestApp): Promise<MatrixResult> {
   const failures: string[] = [];
@@ -163,7 +196,21 @@ export async function runConsentMatrix(app: TestApp): Promise<MatrixResult> {
     title: `${GOAL_MARK} run 5k`,
     milestones: [{ title: "2k", targetDate: null }],
   });
-  const w: World = { clientId: client.user.id, goalId: goal.id };
+  // A three-day challenge the own coach assigned, with today's log.
+  const coachApi = (await app.as(ownCoach.token)).api;
+  const { today } = await clientApi.tasks.mine();
+  const plusDays = (day: string, n: number) =>
+    new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  const task = await coachApi.tasks.assign({
+    clientId: client.user.id,
+    title: `${TASK_MARK} evening walk`,
+    instructions: "Walk for ten minutes after dinner.",
+    logFields: [{ key: "felt", label: "How it felt", type: "text" }],
+    repeatDays: 3,
+    dueOn: plusDays(today, 2),
+  });
+  await clientApi.tasks.log({ taskId: task.id, day: today, values: { felt: `${TASK_MARK}: calm` } });
+  const w: World = { clientId: client.user.id, goalId: goal.id, taskId: task.id };
   const tokens: Record<MatrixRole, string> = {
     client: client.token,
     ownCoach: ownCoach.token,
@@ -198,7 +245,11 @@ export async function runConsentMatrix(app: TestApp): Promise<MatrixResult> {
           if (code !== "FORBIDDEN" && code !== "NOT_FOUND") failures.push(`${cell}: unexpected error ${String(error)}`);
         }
         const written = (await logCount()) - before;
-        const expected = c.selfOnly ? role === "client" : allowed(role, resource, consent);
+        const expected = c.expected
+          ? c.expected(role, consent)
+          : c.selfOnly
+            ? role === "client"
+            : allowed(role, resource, consent);
         if (visible && !expected) {
           leaks++;
           failures.push(`${cell}: LEAK (saw the client's data)`);

@@ -96,6 +96,39 @@ const betaPackage = () =>
     return { packageId: pkg.id, purchaseId };
   })());
 
+/** Tenant B's coach with an active client, a shared exercise and an open challenge task; tenant A's coach with a client. Made once. */
+let betaTasksMade:
+  Promise<{ exerciseId: string; fileId: string; taskId: string; goalId: string; clientA2: U }> | undefined;
+const dueSoon = () => new Date(app.clock.now().getTime() + 10 * 86_400_000).toISOString().slice(0, 10);
+const betaTasks = () =>
+  (betaTasksMade ??= (async () => {
+    // Coach B and client B may already work together (the workspace cases start that relationship).
+    await app.db.coachingRelationship.upsert({
+      where: { coachProfileId_clientId: { coachProfileId: coachB.profile.id, clientId: clientB.user.id } },
+      update: { status: "ACTIVE" },
+      create: { tenantId: b.id, coachProfileId: coachB.profile.id, clientId: clientB.user.id },
+    });
+    const clientA2 = await createUser(app, a);
+    await app.db.coachingRelationship.create({
+      data: { tenantId: a.id, coachProfileId: coachA.profile.id, clientId: clientA2.user.id },
+    });
+    const cb = await as(coachB);
+    const exercise = await cb.exercises.create({
+      title: "Beta challenge",
+      instructions: "Beta only.",
+      challengeDays: 3,
+      logFields: [{ key: "done", label: "Done", type: "boolean" }],
+    });
+    const pdf = new File([new Uint8Array(Buffer.from("%PDF-1.4\n%%EOF\n"))], "beta.pdf", { type: "application/pdf" });
+    const file = await cb.exercises.uploadFile({ exerciseId: exercise.id, file: pdf });
+    const goal = await app.db.goal.create({
+      data: { tenantId: b.id, clientId: clientB.user.id, title: "Beta goal", createdById: clientB.user.id },
+    });
+    const task = await cb.tasks.assign({ clientId: clientB.user.id, exerciseId: exercise.id, dueOn: dueSoon() });
+    return { exerciseId: exercise.id, fileId: file.id, taskId: task.id, goalId: goal.id, clientA2 };
+  })());
+const taskOf = (id: string) => app.db.task.findUniqueOrThrow({ where: { id } });
+
 const covered: Record<string, () => Promise<void>> = {
   // ---- marketplace: every id from tenant B is "not found" in tenant A ----
   "coach.myStatus": async () => {
@@ -904,6 +937,165 @@ const covered: Record<string, () => Promise<void>> = {
         where: { threadId, lastReadSeq: { gt: 0 }, userId: { in: [clientA.user.id, coachA.user.id] } },
       }),
     ).toBe(0);
+  },
+  // ---- exercises and tasks: tenant B's exercises, tasks and clients are missing in tenant A ----
+  "exercises.library": async () => {
+    const { exerciseId } = await betaTasks();
+    await hiddenFromA(
+      ids((await as(certifiedA)).exercises.library({})),
+      ids((await as(coachB)).exercises.library({})),
+      exerciseId,
+    );
+  },
+  "exercises.get": async () => {
+    const { exerciseId } = await betaTasks();
+    await expect((await as(coachA)).exercises.get({ exerciseId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await (await as(coachB)).exercises.get({ exerciseId })).id).toBe(exerciseId);
+  },
+  "exercises.create": async () => {
+    const created = await (await as(coachA)).exercises.create({ title: "Alpha one", instructions: "Alpha." });
+    expect(created.tenantId).toBe(a.id);
+    expect((await (await as(coachB)).exercises.library({})).map((e) => e.id)).not.toContain(created.id);
+  },
+  "exercises.update": async () => {
+    const { exerciseId } = await betaTasks();
+    await expect(
+      (await as(coachA)).exercises.update({ exerciseId, title: "Taken over", instructions: "x" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.exercise.findUniqueOrThrow({ where: { id: exerciseId } })).title).toBe("Beta challenge");
+  },
+  "exercises.archive": async () => {
+    const { exerciseId } = await betaTasks();
+    await expect((await as(coachA)).exercises.archive({ exerciseId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await app.db.exercise.findUniqueOrThrow({ where: { id: exerciseId } })).archivedAt).toBeNull();
+  },
+  "exercises.setPublished": async () => {
+    const { exerciseId } = await betaTasks();
+    await expect((await as(certifiedA)).exercises.setPublished({ exerciseId, published: true })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect((await app.db.exercise.findUniqueOrThrow({ where: { id: exerciseId } })).publishedAt).toBeNull();
+  },
+  "exercises.copy": async () => {
+    const { exerciseId } = await betaTasks();
+    await expect((await as(coachA)).exercises.copy({ exerciseId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await app.db.exercise.count({ where: { copiedFromId: exerciseId } })).toBe(0);
+  },
+  "exercises.uploadFile": async () => {
+    const { exerciseId } = await betaTasks();
+    const pdf = new File([new Uint8Array(Buffer.from("%PDF-1.4\n%%EOF\n"))], "a.pdf", { type: "application/pdf" });
+    await expect((await as(coachA)).exercises.uploadFile({ exerciseId, file: pdf })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await app.db.exerciseFile.count({ where: { exerciseId } })).toBe(1);
+  },
+  "exercises.deleteFile": async () => {
+    const { fileId } = await betaTasks();
+    await expect((await as(coachA)).exercises.deleteFile({ fileId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await app.db.exerciseFile.count({ where: { id: fileId } })).toBe(1);
+  },
+  "tasks.assign": async () => {
+    const { exerciseId, clientA2 } = await betaTasks();
+    const before = await app.db.task.count({ where: { tenantId: b.id } });
+    // Tenant B's client is nobody's client in tenant A; tenant B's exercise is not in A's library.
+    await expect(
+      (await as(coachA)).tasks.assign({ clientId: clientB.user.id, title: "Cross", dueOn: dueSoon() }),
+    ).rejects.toMatchObject(notFoundOrForbidden);
+    await expect(
+      (await as(coachA)).tasks.assign({ clientId: clientA2.user.id, exerciseId, dueOn: dueSoon() }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(await app.db.task.count({ where: { tenantId: b.id } })).toBe(before);
+    const own = await (
+      await as(coachA)
+    ).tasks.assign({ clientId: clientA2.user.id, title: "Alpha task", dueOn: dueSoon() });
+    expect((await taskOf(own.id)).tenantId).toBe(a.id);
+  },
+  "tasks.mine": async () => {
+    const { taskId } = await betaTasks();
+    await hiddenFromA(
+      ids((await as(clientA)).tasks.mine().then((m) => m.tasks)),
+      ids((await as(clientB)).tasks.mine().then((m) => m.tasks)),
+      taskId,
+    );
+  },
+  "tasks.forClient": async () => {
+    const { taskId } = await betaTasks();
+    await hiddenFromA(
+      ids((await as(coachA)).tasks.forClient({ clientId: clientB.user.id }).then((m) => m.tasks)),
+      ids((await as(coachB)).tasks.forClient({ clientId: clientB.user.id }).then((m) => m.tasks)),
+      taskId,
+    );
+  },
+  "tasks.assignOptions": async () => {
+    await betaTasks();
+    await hiddenFromA(
+      ids((await as(coachA)).tasks.assignOptions().then((o) => o.clients)),
+      ids((await as(coachB)).tasks.assignOptions().then((o) => o.clients)),
+      clientB.user.id,
+    );
+  },
+  "tasks.goalOptions": async () => {
+    await betaTasks();
+    await expect((await as(coachA)).tasks.goalOptions({ clientId: clientB.user.id })).rejects.toMatchObject(
+      notFoundOrForbidden,
+    );
+    expect(await app.db.dataAccessLog.count({ where: { tenantId: a.id, clientId: clientB.user.id } })).toBe(0);
+  },
+  "tasks.get": async () => {
+    const { taskId } = await betaTasks();
+    for (const u of [clientA, coachA, adminA])
+      await expect((await as(u)).tasks.get({ taskId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await (await as(clientB)).tasks.get({ taskId })).id).toBe(taskId);
+  },
+  "tasks.log": async () => {
+    const { taskId } = await betaTasks();
+    const t = await taskOf(taskId);
+    const day = t.startOn!.toISOString().slice(0, 10);
+    await expect((await as(clientA)).tasks.log({ taskId, day, values: { done: true } })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await app.db.taskLog.count({ where: { taskId } })).toBe(0);
+  },
+  "tasks.start": async () => {
+    const { taskId } = await betaTasks();
+    await expect((await as(clientA)).tasks.start({ taskId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await taskOf(taskId)).status).toBe("ASSIGNED");
+  },
+  "tasks.reflect": async () => {
+    const { taskId } = await betaTasks();
+    await expect((await as(clientA)).tasks.reflect({ taskId, text: "Not mine" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await app.db.message.count({ where: { threadId: (await taskOf(taskId)).threadId } })).toBe(0);
+  },
+  "tasks.feedback": async () => {
+    const { taskId } = await betaTasks();
+    await expect((await as(coachA)).tasks.feedback({ taskId, text: "Not mine" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await app.db.message.count({ where: { threadId: (await taskOf(taskId)).threadId } })).toBe(0);
+  },
+  "tasks.review": async () => {
+    const { taskId } = await betaTasks();
+    await expect((await as(coachA)).tasks.review({ taskId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await taskOf(taskId)).status).toBe("ASSIGNED");
+  },
+  "tasks.complete": async () => {
+    const { taskId } = await betaTasks();
+    await expect((await as(clientA)).tasks.complete({ taskId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await taskOf(taskId)).status).toBe("ASSIGNED");
+  },
+  "tasks.reopen": async () => {
+    const { taskId } = await betaTasks();
+    await expect((await as(coachA)).tasks.reopen({ taskId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await taskOf(taskId)).status).toBe("ASSIGNED");
+  },
+  "tasks.proposeNext": async () => {
+    const { taskId } = await betaTasks();
+    await expect(
+      (await as(coachA)).tasks.proposeNext({ taskId, title: "Next from A", dueOn: dueSoon() }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(await app.db.task.count({ where: { followUpOfId: taskId } })).toBe(0);
   },
   "admin.tenants": async () => {
     await expect((await as(adminA)).admin.tenants()).rejects.toMatchObject({ code: "FORBIDDEN" });

@@ -5,7 +5,7 @@ import { Prisma, preparedQuery } from "@server/db/client.ts";
 import { AppError, forbidden, notFound } from "@server/errors.ts";
 import { isUniqueViolation } from "@server/db/constraint-errors.ts";
 import { formatBytes, inspectUpload, UPLOAD_TYPES, type UploadType } from "@server/integrations/storage/uploads.ts";
-import type { ThreadKind } from "@server/db/generated/enums.ts";
+import type { MessageKind, ThreadKind } from "@server/db/generated/enums.ts";
 import type { Actor } from "@server/policies/coaching.ts";
 import { isThreadMember, type ParticipantRole } from "@server/policies/participants.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -27,6 +27,7 @@ interface MessageRow {
   id: string;
   threadId: string;
   seq: number;
+  kind?: MessageKind;
   senderId: string;
   clientMessageId: string;
   body: Uint8Array;
@@ -89,6 +90,7 @@ export function createChatService(deps: ServiceDeps) {
       seq: row.seq,
       senderId: row.senderId,
       clientMessageId: row.clientMessageId,
+      ...(row.kind && row.kind !== "TEXT" ? { kind: row.kind } : {}),
       text,
       attachment:
         row.attachmentName && row.attachmentType
@@ -102,6 +104,7 @@ export function createChatService(deps: ServiceDeps) {
     id: true,
     threadId: true,
     seq: true,
+    kind: true,
     senderId: true,
     clientMessageId: true,
     body: true,
@@ -568,6 +571,60 @@ export function createChatService(deps: ServiceDeps) {
         });
       }
       return rows.length;
+    },
+
+    /**
+     * Stores a message of a given kind (a task's REFLECTION or FEEDBACK, a SYSTEM note) with the
+     * thread's next seq, for the owning domain, optionally inside its transaction (so the message
+     * and the domain's change commit together). The caller checked what the kind means; this
+     * checks membership and tenant like `send`, and does not broadcast: call `broadcast` after
+     * the commit.
+     */
+    async post(
+      actor: ChatActor,
+      input: { threadId: string; kind: MessageKind; text: string; clientMessageId?: string; attachmentId?: string },
+      tx?: Prisma.TransactionClient,
+    ): Promise<ChatMessage> {
+      const text = input.text.trim();
+      if (!UUID.test(input.threadId)) throw notFound("That conversation");
+      const ticket = input.attachmentId ? openTicket(actor, input.threadId, input.attachmentId) : null;
+      const id = randomUUID();
+      const clientMessageId = input.clientMessageId ?? id;
+      const body = keyring.seal(text, threadContext(input.threadId));
+      const rows = await (tx ?? db).$queryRaw<{ seq: number; createdAt: Date }[]>`
+        WITH t AS (
+          UPDATE "Thread" SET "lastSeq" = "lastSeq" + 1
+          WHERE "id" = ${input.threadId}::uuid AND "tenantId" = ${actor.tenantId}::uuid
+            AND EXISTS (SELECT 1 FROM "ThreadMember" m WHERE m."threadId" = ${input.threadId}::uuid AND m."userId" = ${actor.userId}::uuid)
+          RETURNING "lastSeq"
+        )
+        INSERT INTO "Message" ("id", "threadId", "tenantId", "seq", "kind", "senderId", "clientMessageId", "body", "keyId", "attachmentKey", "attachmentName", "attachmentType", "attachmentSize")
+        SELECT ${id}::uuid, ${input.threadId}::uuid, ${actor.tenantId}::uuid, t."lastSeq", ${input.kind}::"MessageKind", ${actor.userId}::uuid, ${clientMessageId}, ${body}, ${keyring.currentKeyId},
+               ${ticket?.k ?? null}, ${ticket?.n ?? null}, ${ticket?.t ?? null}, ${ticket?.s ?? null}::int
+        FROM t
+        RETURNING "seq", "createdAt"`;
+      const row = rows[0];
+      if (!row) throw forbidden("You are not a member of this conversation.");
+      return {
+        id,
+        threadId: input.threadId,
+        seq: row.seq,
+        senderId: actor.userId,
+        clientMessageId,
+        ...(input.kind !== "TEXT" ? { kind: input.kind } : {}),
+        text,
+        attachment: ticket ? { name: ticket.n, type: ticket.t, size: ticket.s } : null,
+        createdAt: row.createdAt.toISOString(),
+      };
+    },
+
+    /** Pushes a stored message to every member's sockets (those showing the thread take it). */
+    async broadcast(message: ChatMessage) {
+      const members = await db.threadMember.findMany({
+        where: { threadId: message.threadId },
+        select: { userId: true },
+      });
+      for (const m of members) deps.realtime.emitToUser(m.userId, "chat:message", message);
     },
 
     limits: {

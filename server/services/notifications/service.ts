@@ -13,7 +13,8 @@ export interface NotifyInput {
   /**
    * At most one unread notification of this kind and link for the person: if one is there, it
    * is brought up to date (title, body, time) instead of adding another. For news that can come
-   * in bursts (a note saved again, files added one after another). Not combined with `email`.
+   * in bursts (a note saved again, files added one after another). With `email`, mail goes
+   * only when a new notice is made, not when an unread one is brought up to date.
    */
   coalesce?: boolean;
 }
@@ -61,14 +62,26 @@ export function createNotificationService({ db, realtime, log, now }: ServiceDep
     });
   }
 
+  async function queueMail(input: NotifyInput) {
+    const user = await db.user.findUnique({ where: { id: input.userId }, select: { email: true, name: true } });
+    if (!user) return;
+    const text = `Hello ${user.name},\n\n${input.body ?? input.title}\n${input.link ? `\nOpen Tandem: ${input.link}\n` : ""}\n— Tandem`;
+    await db.outboxMessage.create({
+      data: { tenantId: input.tenantId, to: user.email, subject: input.title, text },
+    });
+    log.info("mail queued in the outbox", { to: user.email, subject: input.title });
+  }
+
   return {
     async notify(input: NotifyInput) {
       if (input.coalesce) {
-        if (input.email) throw new Error("A coalesced notification is not sent by mail.");
         const { notification, updated } = await upsertUnread(input);
         // An update changes no unread count, so nothing is pushed: the person sees the new text
         // the next time they open their notifications.
-        if (!updated) realtime.emitToUser(input.userId, "notification:new", pushed(notification));
+        if (!updated) {
+          if (input.email) await queueMail(input);
+          realtime.emitToUser(input.userId, "notification:new", pushed(notification));
+        }
         return notification;
       }
       const notification = await db.notification.create({
@@ -81,16 +94,7 @@ export function createNotificationService({ db, realtime, log, now }: ServiceDep
           link: input.link ?? null,
         },
       });
-      if (input.email) {
-        const user = await db.user.findUnique({ where: { id: input.userId }, select: { email: true, name: true } });
-        if (user) {
-          const text = `Hello ${user.name},\n\n${input.body ?? input.title}\n${input.link ? `\nOpen Tandem: ${input.link}\n` : ""}\n— Tandem`;
-          await db.outboxMessage.create({
-            data: { tenantId: input.tenantId, to: user.email, subject: input.title, text },
-          });
-          log.info("mail queued in the outbox", { to: user.email, subject: input.title });
-        }
-      }
+      if (input.email) await queueMail(input);
       realtime.emitToUser(input.userId, "notification:new", pushed(notification));
       return notification;
     },

@@ -581,11 +581,11 @@ export function createRelationshipsService(
       if (!row || row.status !== "ACTIVE") {
         const who = await db.user.findUnique({ where: { id: input.clientId }, select: { name: true } });
         const name = who?.name ?? "This person";
-        throw forbidden(
+        const message =
           row?.status === "PAUSED"
             ? `${name} is not your client right now: your coaching is paused.`
-            : `${name} is not your client.`,
-        );
+            : `${name} is not your client.`;
+        throw new AppError("FORBIDDEN", message, { clientId: [message] });
       }
       return row;
     },

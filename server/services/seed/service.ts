@@ -3,6 +3,7 @@ import { insertCoachProfile, insertEligibilityActivity, insertService } from "@s
 import type { Role } from "@server/db/client.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { seedDemoExercises } from "./exercises.ts";
 import { seedWorkspace } from "./workspace.ts";
 
 export const DEMO_PASSWORD = "tandem-demo";
@@ -113,6 +114,11 @@ export async function seedDemo(
       clientUserId: client.id,
       passwordHash,
       now: new Date(),
+    });
+    // The exercise library: the certified coach's published exercises and one private to the demo coach.
+    await seedDemoExercises(tx, tenant.id, {
+      certifiedUserId: (await tx.user.findUniqueOrThrow({ where: { email: "certified@tandem.test" } })).id,
+      coachUserId: coach.userId,
     });
   });
   return true;
