@@ -1,3 +1,5 @@
+import { AssignTaskForm } from "~/components/tasks/AssignTaskForm";
+import { ClientTasks } from "~/components/tasks/ClientTasks";
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ChatPanel } from "~/components/chat/ChatPanel";
@@ -129,8 +131,17 @@ export default function ClientPage() {
               ))}
             </ul>
           </Card>
-          {/* Tasks: open and completed tasks with their threads (the tasks domain's ClientTasks component goes here). */}
-          <section aria-label="Tasks" data-slot="client-tasks" />
+          <Card title="Tasks">
+            <div className="space-y-4">
+              <ClientTasks clientId={r.client.id} title="Open and completed tasks" />
+              <details className="rounded-md ring-1 ring-slate-200">
+                <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-brand-700">Assign a task</summary>
+                <div className="p-3">
+                  <AssignTaskForm clientId={r.client.id} compact />
+                </div>
+              </details>
+            </div>
+          </Card>
           <Card title="Goals">
             {goals === null ? (
               <p className="text-sm text-slate-500" data-testid="goals-private">

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { InCall } from "~/components/call/InCall";
 import { type JoinChoice, PreJoin } from "~/components/call/PreJoin";
 import { ChatPanel } from "~/components/chat/ChatPanel";
+import { SessionTasksPanel } from "~/components/tasks/SessionTasksPanel";
 import { Alert, Button, Card, PageHeader } from "~/components/ui";
 import { sessionTypeLabels } from "~/lib/coaching";
 import { formatDateTime } from "~/lib/format";
@@ -25,10 +26,18 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     const access = await api.sessions.room({ bookingId: params.bookingId ?? "" });
     // The session's chat thread (made by the sessions service on first use), by its id.
     const threadId = access.ok ? (await api.chat.sessionThread({ bookingId: access.booking.id })).threadId : null;
-    return json({ ...base, access, threadId }, { status: access.ok ? 200 : access.reason === "NOT_FOUND" ? 404 : 409 });
+    // The coach's profile, for the tasks side panel (tasks assigned by this coach to this client).
+    const coachProfileId = access.ok
+      ? (await api.bookings.detail({ bookingId: access.booking.id })).coachProfile.id
+      : null;
+    return json(
+      { ...base, access, threadId, coachProfileId },
+      { status: access.ok ? 200 : access.reason === "NOT_FOUND" ? 404 : 409 },
+    );
   } catch (error) {
     // A malformed id is just a session that does not exist.
-    if (formError(error).status === 400) return json({ ...base, access: NOT_FOUND, threadId: null }, { status: 404 });
+    if (formError(error).status === 400)
+      return json({ ...base, access: NOT_FOUND, threadId: null, coachProfileId: null }, { status: 404 });
     throw error;
   }
 }
@@ -77,7 +86,7 @@ function OpensIn({ opensAt, skew, serverNow }: { opensAt: string; skew: number; 
 }
 
 export default function SessionRoom() {
-  const { access, threadId, timeZone, serverNow, bookingId } = useLoaderData<typeof loader>();
+  const { access, threadId, coachProfileId, timeZone, serverNow, bookingId } = useLoaderData<typeof loader>();
   // The server's clock decides; the countdown follows it, not the device's.
   const [skew] = useState(() => serverNow - Date.now());
 
@@ -123,13 +132,35 @@ export default function SessionRoom() {
     );
   }
 
-  return <OpenRoom access={access} threadId={threadId ?? ""} timeZone={timeZone} />;
+  return (
+    <OpenRoom access={access} threadId={threadId ?? ""} coachProfileId={coachProfileId ?? ""} timeZone={timeZone} />
+  );
 }
 
 type OpenAccess = Extract<ReturnType<typeof useLoaderData<typeof loader>>["access"], { ok: true }>;
 
-function OpenRoom({ access, threadId, timeZone }: { access: OpenAccess; threadId: string; timeZone: string }) {
+function OpenRoom({
+  access,
+  threadId,
+  coachProfileId,
+  timeZone,
+}: {
+  access: OpenAccess;
+  threadId: string;
+  coachProfileId: string;
+  timeZone: string;
+}) {
   const { booking } = access;
+  // Tasks beside the call and the chat: the coach assigns while talking, the client sees it arrive.
+  const tasks = (
+    <Card>
+      <SessionTasksPanel
+        clientId={booking.client.userId}
+        coachProfileId={coachProfileId}
+        viewer={access.role === "coach" ? "coach" : "client"}
+      />
+    </Card>
+  );
   const other = access.role === "coach" ? booking.client : booking.coach;
   const media = booking.sessionType === "PHONE" ? "audio" : "video";
   const utils = trpc.useUtils();
@@ -165,7 +196,10 @@ function OpenRoom({ access, threadId, timeZone }: { access: OpenAccess; threadId
     return (
       <div>
         <PageHeader title={title} description={description} />
-        <ChatPanel threadId={threadId} className="min-h-[32rem]" />
+        <div className="grid gap-6 lg:grid-cols-3">
+          <ChatPanel threadId={threadId} className="min-h-[32rem] lg:col-span-2" />
+          {tasks}
+        </div>
       </div>
     );
   }
@@ -205,7 +239,10 @@ function OpenRoom({ access, threadId, timeZone }: { access: OpenAccess; threadId
             <p className="mt-2 text-xs text-slate-500">A direct, encrypted connection between the two of you.</p>
           )}
         </div>
-        <ChatPanel threadId={threadId} className="lg:col-span-1" />
+        <div className="space-y-6 lg:col-span-1">
+          <ChatPanel threadId={threadId} />
+          {tasks}
+        </div>
       </div>
     </div>
   );
