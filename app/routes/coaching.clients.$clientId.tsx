@@ -1,10 +1,12 @@
+import { changeRelationship } from "~/lib/relationships.server";
+import { RelationshipBadge } from "~/components/workspace/relationship-badge";
 import { AssignTaskForm } from "~/components/tasks/AssignTaskForm";
 import { ClientTasks } from "~/components/tasks/ClientTasks";
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ChatPanel } from "~/components/chat/ChatPanel";
 import { Markdown } from "~/components/markdown";
-import { Alert, Badge, Button, Card, EmptyState, PageHeader } from "~/components/ui";
+import { Alert, Button, Card, EmptyState, PageHeader } from "~/components/ui";
 import { GoalCard } from "~/components/workspace/goal-card";
 import { useLiveConsent } from "~/components/workspace/live";
 import { formatDateTime } from "~/lib/format";
@@ -41,7 +43,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       case "pause":
       case "resume":
       case "end":
-        await api.relationships[f.intent]({ relationshipId: f.relationshipId ?? "", reason: f.reason ?? "" });
+        await changeRelationship(api, f.intent, f);
         return json({ ok: true as const, message: "" });
       default:
         return json({ ok: false as const, message: "Unknown action." }, { status: 400 });
@@ -51,8 +53,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json(body, { status });
   }
 }
-
-const statusBadge = { ACTIVE: ["green", "Active"], PAUSED: ["amber", "Paused"], ENDED: ["slate", "Ended"] } as const;
 
 export default function ClientPage() {
   const { overview, journal, goals, timeZone } = useLoaderData<typeof loader>();
@@ -79,10 +79,7 @@ export default function ClientPage() {
       ) : null}
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
-          <Card
-            title="Relationship"
-            actions={<Badge tone={statusBadge[r.status][0]}>{statusBadge[r.status][1]}</Badge>}
-          >
+          <Card title="Relationship" actions={<RelationshipBadge status={r.status} />}>
             <p className="text-sm text-slate-700">
               Shares with you:{" "}
               {[r.consent.journal && "journal", r.consent.goals && "goals"].filter(Boolean).join(" and ") ||

@@ -1,6 +1,7 @@
+import { RelationshipBadge } from "~/components/workspace/relationship-badge";
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Alert, Badge, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
+import { Alert, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
 import { ProgressBar } from "~/components/workspace/progress";
 import { TextArea } from "~/components/workspace/textarea";
 import { formatDateTime } from "~/lib/format";
@@ -32,8 +33,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json(body, { status });
   }
 }
-
-const statusBadge = { ACTIVE: ["green", "Active"], PAUSED: ["amber", "Paused"], ENDED: ["slate", "Ended"] } as const;
 
 export default function MyClients() {
   const { clients, timeZone } = useLoaderData<typeof loader>();
@@ -72,7 +71,7 @@ export default function MyClients() {
                         "nothing yet"}
                     </p>
                   </div>
-                  <Badge tone={statusBadge[r.status][0]}>{statusBadge[r.status][1]}</Badge>
+                  <RelationshipBadge status={r.status} />
                 </li>
               ))}
             </ul>

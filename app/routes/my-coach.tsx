@@ -1,7 +1,9 @@
+import { changeRelationship } from "~/lib/relationships.server";
+import { RelationshipBadge } from "~/components/workspace/relationship-badge";
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { ChatPanel } from "~/components/chat/ChatPanel";
-import { Alert, Badge, Button, Card, EmptyState, PageHeader } from "~/components/ui";
+import { Alert, Button, Card, EmptyState, PageHeader } from "~/components/ui";
 import { ConsentForm } from "~/components/workspace/consent-form";
 import { formatDateTime } from "~/lib/format";
 import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
@@ -39,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       case "pause":
       case "resume":
       case "end":
-        await api.relationships[f.intent]({ relationshipId: f.relationshipId ?? "", reason: f.reason ?? "" });
+        await changeRelationship(api, f.intent, f);
         return json({ ok: true as const, message: "" });
       default:
         return json({ ok: false as const, message: "Unknown action." }, { status: 400 });
@@ -49,8 +51,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json(body, { status });
   }
 }
-
-const statusBadge = { ACTIVE: ["green", "Active"], PAUSED: ["amber", "Paused"], ENDED: ["slate", "Ended"] } as const;
 
 export default function MyCoach() {
   const { mine, timeZone } = useLoaderData<typeof loader>();
@@ -129,7 +129,7 @@ export default function MyCoach() {
             <Card
               title={r.coach.name}
               description={`Since ${formatDateTime(r.startedAt, timeZone)}`}
-              actions={<Badge tone={statusBadge[r.status][0]}>{statusBadge[r.status][1]}</Badge>}
+              actions={<RelationshipBadge status={r.status} />}
             >
               <div className="space-y-4">
                 {r.consent.decidedAt ? (
