@@ -53,12 +53,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const coachClientCapacity = whole(f.coachClientCapacity);
   const eligibilityMinExercises = whole(f.eligibilityMinExercises);
   const eligibilityMinJournalDays = whole(f.eligibilityMinJournalDays);
+  // Empty: journal days count whenever they were written.
+  const windowText = (f.eligibilityJournalWindowDays ?? "").trim();
+  const eligibilityJournalWindowDays = windowText === "" ? null : whole(windowText);
   const local: Record<string, string[]> = {};
   if (platformFeeBps === null) local.platformFeeBps = ["Enter a percentage such as 15 or 12.5."];
   if (minServicePriceMinor === null) local.minServicePriceMinor = ["Enter an amount such as 25 or 25.50."];
   if (coachClientCapacity === null) local.coachClientCapacity = ["Enter a whole number."];
   if (eligibilityMinExercises === null) local.eligibilityMinExercises = ["Enter a whole number."];
   if (eligibilityMinJournalDays === null) local.eligibilityMinJournalDays = ["Enter a whole number."];
+  if (windowText !== "" && eligibilityJournalWindowDays === null)
+    local.eligibilityJournalWindowDays = ["Enter a whole number of days, or leave it empty for any time."];
   if (Object.keys(local).length)
     return json(
       { ok: false as const, message: "Please correct the highlighted fields.", fieldErrors: local },
@@ -73,6 +78,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       coachClientCapacity: coachClientCapacity!,
       eligibilityMinExercises: eligibilityMinExercises!,
       eligibilityMinJournalDays: eligibilityMinJournalDays!,
+      eligibilityJournalWindowDays,
     });
     return json({ ok: true as const, message: "Settings saved.", fieldErrors: {} as Record<string, string[]> });
   } catch (error) {
@@ -199,6 +205,16 @@ export default function Organisation() {
                 inputMode="numeric"
                 defaultValue={String(settings.eligibilityMinJournalDays)}
                 errors={errors.eligibilityMinJournalDays}
+              />
+              <Field
+                label="…within the last (days)"
+                name="eligibilityJournalWindowDays"
+                inputMode="numeric"
+                hint="Leave empty to count journal days whenever they were written."
+                defaultValue={
+                  settings.eligibilityJournalWindowDays === null ? "" : String(settings.eligibilityJournalWindowDays)
+                }
+                errors={errors.eligibilityJournalWindowDays}
               />
             </fieldset>
             <Button type="submit" busy={busy}>

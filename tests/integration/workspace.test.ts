@@ -1,3 +1,4 @@
+import { loadKeyring } from "@server/crypto/keyring.ts";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -289,6 +290,60 @@ describe("journal", () => {
     await api.journal.save({ date: "2026-12-07", body: "   " });
     const status = await api.coach.myStatus();
     expect(status.eligibility.rules.find((r) => r.key === "journalDays")?.actual).toBe(1);
+  });
+
+  it("counts journal days within the tenant's window, up to the member's today, when the tenant sets one", async () => {
+    const org = await createTenant(app, { name: "Window Org" });
+    const orgAdmin = await createUser(app, org, "TENANT_ADMIN");
+    const member = await createUser(app, org);
+    // A zone whose date differs from UTC's right now, so a window counted in UTC would be off by a day.
+    const zone = app.clock.now().getUTCHours() >= 10 ? "Pacific/Kiritimati" : "Pacific/Pago_Pago";
+    await app.db.user.update({ where: { id: member.user.id }, data: { timeZone: zone } });
+    const api = await as(member);
+    const today = (await api.journal.today()).date;
+    expect(today).not.toBe(app.clock.now().toISOString().slice(0, 10));
+    const daysBefore = (n: number) =>
+      new Date(Date.parse(`${today}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+    // Five written days (sealed as the journal service seals them); a 7-day window starts 6 days back,
+    // so the days 7 and 6 back sit on either side of its edge.
+    const keyring = loadKeyring(app.tandem.env);
+    for (const day of [daysBefore(10), daysBefore(7), daysBefore(6), daysBefore(2), today])
+      await app.db.journalEntry.create({
+        data: {
+          tenantId: org.id,
+          userId: member.user.id,
+          entryDate: new Date(`${day}T00:00:00Z`),
+          body: new Uint8Array(keyring.seal(`Written on ${day}`, `journal:${member.user.id}:${day}`)),
+        },
+      });
+    const journalRule = async () =>
+      (await api.coach.myStatus()).eligibility.rules.find((r) => r.key === "journalDays")!;
+    expect(await journalRule()).toMatchObject({ actual: 5, label: "Journal on at least 30 days" });
+
+    const settings = {
+      name: "Window Org",
+      currency: "EUR",
+      platformFeeBps: 1500,
+      minServicePriceMinor: 0,
+      coachClientCapacity: 5,
+      eligibilityMinJournalDays: 2,
+    };
+    const adminApi = await as(orgAdmin);
+    // A window shorter than the days it must hold can never be met: refused, nothing saved.
+    expect(
+      await fieldErrorsOf(adminApi.tenant.updateSettings({ ...settings, eligibilityJournalWindowDays: 1 })),
+    ).toEqual({ eligibilityJournalWindowDays: [expect.stringContaining("at least 2 days")] });
+    expect((await app.db.tenant.findUniqueOrThrow({ where: { id: org.id } })).eligibilityMinJournalDays).toBe(30);
+
+    await adminApi.tenant.updateSettings({ ...settings, eligibilityJournalWindowDays: 7 });
+    expect(await journalRule()).toMatchObject({
+      actual: 3,
+      required: 2,
+      met: true,
+      label: "Journal on at least 2 days in the last 7",
+    });
+    await adminApi.tenant.updateSettings({ ...settings, eligibilityJournalWindowDays: null });
+    expect(await journalRule()).toMatchObject({ actual: 5 });
   });
 
   it("refuses HTML in Markdown with a field error, and renders Markdown with <script> inert", async () => {

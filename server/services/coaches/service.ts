@@ -11,6 +11,7 @@ import {
 } from "@server/policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
+import { dayIn } from "../journal/day.ts";
 import { assertCoachTransition } from "./status.ts";
 
 type Tx = Prisma.TransactionClient;
@@ -101,15 +102,33 @@ export function createCoachService({ db, now, storage, log }: ServiceDeps, notif
     });
   }
 
+  /**
+   * Distinct days with words written (one row per day; an emptied day has no row or no body), within
+   * the tenant's window up to the member's today (in their zone) when it has one.
+   */
+  async function journalDaysFrom(tenantId: string, userId: string) {
+    const [tenant, user] = await Promise.all([
+      db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { eligibilityJournalWindowDays: true } }),
+      db.user.findUniqueOrThrow({ where: { id: userId }, select: { timeZone: true } }),
+    ]);
+    const window = tenant.eligibilityJournalWindowDays;
+    const since =
+      window === null
+        ? undefined
+        : new Date(Date.parse(`${dayIn(now(), user.timeZone)}T00:00:00Z`) - (window - 1) * 86_400_000);
+    return db.journalEntry.count({
+      where: { tenantId, userId, body: { not: null }, ...(since ? { entryDate: { gte: since } } : {}) },
+    });
+  }
+
   async function eligibility(tenantId: string, userId: string) {
     const [tenant, exercises, journalDays] = await Promise.all([
       db.tenant.findUniqueOrThrow({
         where: { id: tenantId },
-        select: { eligibilityMinExercises: true, eligibilityMinJournalDays: true },
+        select: { eligibilityMinExercises: true, eligibilityMinJournalDays: true, eligibilityJournalWindowDays: true },
       }),
       db.exerciseCompletion.count({ where: { tenantId, userId } }),
-      // Distinct days with words written (one row per day; an emptied day has no row or no body).
-      db.journalEntry.count({ where: { tenantId, userId, body: { not: null } } }),
+      journalDaysFrom(tenantId, userId),
     ]);
     const rules = [
       {
@@ -120,7 +139,10 @@ export function createCoachService({ db, now, storage, log }: ServiceDeps, notif
       },
       {
         key: "journalDays",
-        label: `Journal on at least ${tenant.eligibilityMinJournalDays} days`,
+        label:
+          tenant.eligibilityJournalWindowDays === null
+            ? `Journal on at least ${tenant.eligibilityMinJournalDays} days`
+            : `Journal on at least ${tenant.eligibilityMinJournalDays} days in the last ${tenant.eligibilityJournalWindowDays}`,
         required: tenant.eligibilityMinJournalDays,
         actual: journalDays,
       },

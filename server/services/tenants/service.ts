@@ -11,6 +11,8 @@ export interface TenantSettingsInput {
   coachClientCapacity: number;
   eligibilityMinExercises?: number;
   eligibilityMinJournalDays?: number;
+  /** Journal days count within this many days up to today; null counts any day. */
+  eligibilityJournalWindowDays?: number | null;
 }
 
 export interface TenantFlagsInput {
@@ -30,6 +32,7 @@ const settingsSelect = {
   coachClientCapacity: true,
   eligibilityMinExercises: true,
   eligibilityMinJournalDays: true,
+  eligibilityJournalWindowDays: true,
   payoutSchedule: true,
   payoutMonthlyAnchor: true,
   updatedAt: true,
@@ -60,6 +63,17 @@ export function createTenantService(
     },
 
     async updateSettings(tenantId: string, input: TenantSettingsInput) {
+      if (input.eligibilityJournalWindowDays != null) {
+        const current = await db.tenant.findUnique({
+          where: { id: tenantId },
+          select: { eligibilityMinJournalDays: true },
+        });
+        const minDays = input.eligibilityMinJournalDays ?? current?.eligibilityMinJournalDays ?? 0;
+        if (input.eligibilityJournalWindowDays < minDays) {
+          const message = `The window must be at least ${minDays} days, the journaling days required.`;
+          throw new AppError("BAD_REQUEST", message, { eligibilityJournalWindowDays: [message] });
+        }
+      }
       const tenant = await db.tenant.update({
         where: { id: tenantId },
         data: { ...input, name: input.name.trim(), currency: input.currency.toUpperCase() },

@@ -35,6 +35,13 @@ export const tenantSettingsInput = z.object({
     .min(0, "Cannot be negative.")
     .max(3650, "At most 3650 days.")
     .optional(),
+  eligibilityJournalWindowDays: z
+    .number()
+    .int("Use a whole number.")
+    .min(1, "At least 1 day, or leave it empty for any time.")
+    .max(3650, "At most 3650 days.")
+    .nullable()
+    .optional(),
 });
 
 export const tenantRouter = router({
