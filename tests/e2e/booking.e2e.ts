@@ -69,6 +69,7 @@ describe("booking a session", () => {
     await client.page.waitForURL(/\/bookings\/[0-9a-f-]{36}$/);
     await client.page.getByRole("timer").waitFor();
     await client.page.getByText(/Cancel at least 24 hours before the start for a full refund/).waitFor();
+    await expectAccessible(client.page, "the held booking");
     // The held booking's page, loaded afresh, hydrates without React errors (its countdown ticks).
     const reactErrors: string[] = [];
     client.page.on("pageerror", (e) => reactErrors.push(e.message));

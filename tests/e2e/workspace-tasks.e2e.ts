@@ -125,6 +125,7 @@ describe("tasks in the coaching workspace", () => {
     await form.getByLabel("Due date").fill(inDays(3));
     await form.getByRole("button", { name: "Assign task" }).click();
     await form.getByText(/scripts, embedded pages, event handlers and javascript: links are not allowed/).waitFor();
+    await expectAccessible(coach.page, "the coach's tasks with a field error");
     const [none] = await query<{ n: number }>(
       `SELECT count(*)::int AS n FROM "Task" WHERE title = 'Write to an old friend'`,
     );
