@@ -18,6 +18,15 @@ interface Violation {
 export async function expectAccessible(page: Page, label: string): Promise<void> {
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === "object");
   if (!loaded) await page.addScriptTag({ content: axe.source });
+  // Measure the page at rest: a button still fading back from its busy colour is not what users read.
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)))
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
   const violations = await page.evaluate(async () => {
     const { axe: injected } = window as unknown as { axe: typeof axe };
     const results = await injected.run(document, { resultTypes: ["violations"] });
