@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { expectAccessible } from "../helpers/axe.ts";
 import { useBrowserStack } from "../helpers/stack.ts";
 import { logIn } from "../helpers/browser.ts";
 import { query, signedIn } from "../helpers/e2e.ts";
@@ -42,6 +43,7 @@ describe("booking a session", () => {
     await watcher.waitForURL(`${stack.server.url}/dashboard`);
     await watcher.goto(bookUrl);
     await watcher.getByRole("heading", { name: /^Book / }).waitFor();
+    await expectAccessible(watcher, "the booking page");
     await markDocument(watcher);
 
     const client = await signedIn(stack, "client@tandem.test");
@@ -50,6 +52,7 @@ describe("booking a session", () => {
     await client.page.waitForURL(/\/coaches\?free=7$/);
     const results = client.page.getByRole("list", { name: "Coaches" });
     await results.getByRole("link", { name: "Casey Coach" }).waitFor();
+    await expectAccessible(client.page, "the coach directory");
     expect(await results.getByRole("link", { name: "Cleo Certified" }).count()).toBe(0); // has no hours
     await results.getByRole("link", { name: "Casey Coach" }).click();
     await client.page.getByRole("link", { name: "Book Sleep and stress reset" }).click();
@@ -66,6 +69,7 @@ describe("booking a session", () => {
     await client.page.waitForURL(/\/bookings\/[0-9a-f-]{36}$/);
     await client.page.getByRole("timer").waitFor();
     await client.page.getByText(/Cancel at least 24 hours before the start for a full refund/).waitFor();
+    await expectAccessible(client.page, "the held booking");
     // The held booking's page, loaded afresh, hydrates without React errors (its countdown ticks).
     const reactErrors: string[] = [];
     client.page.on("pageerror", (e) => reactErrors.push(e.message));

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectAccessible } from "../helpers/axe.ts";
 import { launchBrowser, logIn } from "../helpers/browser.ts";
 import { createTestDatabase } from "../helpers/db.ts";
 import { type RunningServer, startServer } from "../helpers/server.ts";
@@ -273,6 +274,7 @@ describe("the coach marketplace", () => {
     // The two seeded coaches and the new one.
     await page.getByRole("heading", { name: "3 coaches", level: 2 }).waitFor();
     await nova.waitFor();
+    await expectAccessible(page, "the coach directory");
     const search = page.getByRole("search", { name: "Search coaches" });
     await search.getByLabel("Search", { exact: true }).fill(WORD);
     await search.getByLabel("Search", { exact: true }).press("Enter");
@@ -345,6 +347,7 @@ describe("the coach marketplace", () => {
     const offered = page.getByRole("region", { name: "Services", exact: true });
     await offered.getByText("Career reset session").waitFor();
     await offered.getByText("€45.00").waitFor();
+    await expectAccessible(page, "a coach's public profile");
 
     const save = page.getByRole("button", { name: "Save coach" });
     expect(await save.getAttribute("aria-pressed")).toBe("false");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { expectAccessible } from "../helpers/axe.ts";
 import { query as sql, signedIn } from "../helpers/e2e.ts";
 import { useBrowserStack } from "../helpers/stack.ts";
 
@@ -23,6 +24,7 @@ describe("tasks in the live session room", () => {
     const clientTasks = client.page.getByRole("region", { name: "Tasks" });
     await clientTasks.getByRole("list", { name: "Open tasks" }).waitFor();
     await expect(clientTasks.getByRole("link", { name: "Three Good Things" }).count()).resolves.toBe(0);
+    await expectAccessible(client.page, "the session room with its tasks panel at phone width");
     // A mark on this page's window: it survives only if the page is never reloaded.
     await client.page.evaluate(() => ((window as unknown as { __sameRoom: boolean }).__sameRoom = true));
 
@@ -36,6 +38,7 @@ describe("tasks in the live session room", () => {
     await form.getByLabel("Due date").fill(inDays(6));
     await form.getByRole("button", { name: "Assign task" }).click();
     await form.getByText(/Assigned “Three Good Things”/).waitFor();
+    await expectAccessible(coach.page, "the session room with the assign form");
 
     // It arrives in the client's open room (pushed over the socket), and the coach's list has it too.
     await clientTasks.getByRole("link", { name: "Three Good Things" }).waitFor({ timeout: 15_000 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { expectAccessible } from "../helpers/axe.ts";
 import { query as sql, signedIn as signIn } from "../helpers/e2e.ts";
 import { useBrowserStack } from "../helpers/stack.ts";
 
@@ -21,16 +22,20 @@ describe("coaching workspace", () => {
     const [client] = await query<{ id: string }>(`SELECT id FROM "User" WHERE email = 'client@tandem.test'`);
     const coach = await signedIn("coach@tandem.test");
     await coach.page.goto(`${stack.server.url}/coaching/clients`);
+    await expectAccessible(coach.page, "the coach's client list");
     await coach.page.getByRole("link", { name: "Chris Client" }).click();
     await coach.page.waitForURL(`${stack.server.url}/coaching/clients/${client!.id}`);
     const journal = coach.page.getByRole("list", { name: "Client journal" });
     await journal.getByText("Morning walk before work.").waitFor();
+    await expectAccessible(coach.page, "the coach's client page");
     // A marker that a reload would wipe: the page must change in place.
     await coach.page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
 
     const me = await signedIn("client@tandem.test");
     await me.page.goto(`${stack.server.url}/privacy`);
     const form = me.page.getByRole("form", { name: "What Casey Coach may see" });
+    await form.waitFor();
+    await expectAccessible(me.page, "the privacy page");
     await form.getByLabel("Casey Coach may read my journal").uncheck();
     await form.getByRole("button", { name: "Save" }).click();
     await me.page.getByText("Saved. It applies at once").waitFor();
@@ -59,6 +64,7 @@ describe("coaching workspace", () => {
     const me = await signedIn("client@tandem.test");
     await me.page.setViewportSize({ width: 390, height: 844 });
     await me.page.goto(`${stack.server.url}/journal`);
+    await expectAccessible(me.page, "the journal at phone width");
     await me.page.getByLabel("What is on your mind today?").fill("Felt **calm** today. <b>not html</b>");
     await me.page.getByRole("button", { name: "Save today's entry" }).click();
     await me.page.getByText("Use Markdown, not HTML").waitFor();
@@ -73,6 +79,8 @@ describe("coaching workspace", () => {
     await me.page.getByLabel("Milestones (optional, one per line)").fill("First book\nSix books");
     await me.page.getByRole("button", { name: "Add goal" }).click();
     const goal = me.page.getByRole("article", { name: "Goal: Read twelve books" });
+    await goal.waitFor();
+    await expectAccessible(me.page, "the goals page at phone width");
     await goal.getByRole("button", { name: /^Done\W+First book$/ }).click();
     await goal
       .getByRole("progressbar", { name: "Milestones done" })
@@ -85,11 +93,14 @@ describe("coaching workspace", () => {
     const chat = me.page.getByRole("region", { name: "Chat with Casey Coach" });
     await chat.getByRole("textbox").fill("Hello from My coach");
     await chat.getByRole("textbox").press("Enter");
+    await chat.getByText("Hello from My coach").waitFor();
+    await expectAccessible(me.page, "My coach at phone width");
 
     const coach = await signedIn("coach@tandem.test");
     await coach.page.goto(`${stack.server.url}/coaching/clients/${client!.id}`);
     await coach.page.getByRole("region", { name: "Chat with Chris Client" }).getByText("Hello from My coach").waitFor();
     await coach.page.getByRole("list", { name: "Client journal" }).getByText("today.").first().waitFor();
+    await expectAccessible(coach.page, "the coach's client page with chat and a claimed goal");
     const claimed = coach.page.getByRole("article", { name: "Goal: Read twelve books" });
     await claimed.getByRole("button", { name: "Confirm reached" }).click();
     await coach.page.getByText("Goal confirmed as reached.").waitFor();
@@ -131,6 +142,7 @@ describe("coaching workspace", () => {
     await page.goto(`${stack.server.url}/my-coach`);
     await page.getByRole("button", { name: "Accept" }).click();
     await page.getByRole("alert").getByText("Casey Coach has no free place right now").waitFor();
+    await expectAccessible(page, "My coach with an open invitation at phone width");
     const [{ count }] = (await query<{ count: string }>(
       `SELECT count(*) FROM "CoachingRelationship" r JOIN "User" u ON u.id = r."clientId" WHERE u.email = 'sam.sixth@example.test'`,
     )) as [{ count: string }];

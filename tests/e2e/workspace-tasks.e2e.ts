@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { expectAccessible } from "../helpers/axe.ts";
 import { query as sql, signedIn } from "../helpers/e2e.ts";
 import { useBrowserStack } from "../helpers/stack.ts";
 
@@ -16,6 +17,7 @@ describe("tasks in the coaching workspace", () => {
     await clientList.waitFor();
     // The demo seed's tasks are there already.
     await clientList.getByRole("link", { name: "Morning Greeting" }).waitFor();
+    await expectAccessible(client.page, "the client's tasks at phone width");
 
     // The coach finds an exercise in the shared library and assigns it.
     const coach = await signedIn(stack, "coach@tandem.test");
@@ -23,6 +25,8 @@ describe("tasks in the coaching workspace", () => {
     const card = coach.page.getByRole("region", { name: "Three Good Things" });
     await card.getByRole("button", { name: "Assign" }).click();
     const form = card.getByRole("form", { name: "Assign a task" });
+    await form.waitFor();
+    await expectAccessible(coach.page, "the exercise library with the assign form open");
     await form.getByLabel("Client").selectOption({ label: "Chris Client" });
     await form.getByLabel("Exercise").selectOption({ label: "Three Good Things (5-day challenge) · shared" });
     // A due date in the past is refused with a field error, and nothing is written.
@@ -42,6 +46,8 @@ describe("tasks in the coaching workspace", () => {
     await client.page.getByRole("heading", { name: "Three Good Things", level: 1 }).waitFor();
     await coach.page.goto(`${stack.server.url}/tasks/${task!.id}`);
     await coach.page.getByRole("heading", { name: "Three Good Things", level: 1 }).waitFor();
+    await expectAccessible(client.page, "the client's task page at phone width");
+    await expectAccessible(coach.page, "the coach's task page");
     const coachThread = coach.page.getByRole("list", { name: "Task thread" });
     const clientThread = client.page.getByRole("list", { name: "Task thread" });
 
@@ -101,6 +107,7 @@ describe("tasks in the coaching workspace", () => {
     await coach.page.getByRole("heading", { name: "Exercise library", level: 1 }).waitFor();
     await coach.page.getByRole("button", { name: "Add a log field" }).click();
     expect(await fits(coach.page)).toBe(true);
+    await expectAccessible(coach.page, "the exercise library with a log field open at phone width");
     await client.context.close();
     await coach.context.close();
   });
@@ -109,6 +116,8 @@ describe("tasks in the coaching workspace", () => {
     const coach = await signedIn(stack, "coach@tandem.test");
     await coach.page.goto(`${stack.server.url}/tasks`);
     const form = coach.page.getByRole("form", { name: "Assign a task" });
+    await form.waitFor();
+    await expectAccessible(coach.page, "the coach's tasks");
     await form.getByLabel("Client").selectOption({ label: "Chris Client" });
     await form.getByLabel("One-off task").check();
     await form.getByLabel("Title").fill("Write to an old friend");
@@ -116,6 +125,7 @@ describe("tasks in the coaching workspace", () => {
     await form.getByLabel("Due date").fill(inDays(3));
     await form.getByRole("button", { name: "Assign task" }).click();
     await form.getByText(/scripts, embedded pages, event handlers and javascript: links are not allowed/).waitFor();
+    await expectAccessible(coach.page, "the coach's tasks with a field error");
     const [none] = await query<{ n: number }>(
       `SELECT count(*)::int AS n FROM "Task" WHERE title = 'Write to an old friend'`,
     );
