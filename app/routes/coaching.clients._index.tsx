@@ -1,9 +1,8 @@
 import { RelationshipBadge } from "~/components/workspace/relationship-badge";
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Alert, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
+import { Alert, Button, Card, EmptyState, Field, PageHeader, TextareaField } from "~/components/ui";
 import { ProgressBar } from "~/components/workspace/progress";
-import { TextArea } from "~/components/workspace/textarea";
 import { formatDateTime } from "~/lib/format";
 import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
 
@@ -101,7 +100,7 @@ export default function MyClients() {
               </Alert>
             ) : null}
             <Field label="Email" name="email" type="email" required errors={errors.email} />
-            <TextArea label="Message (optional)" name="message" rows={3} errors={errors.message} />
+            <TextareaField label="Message (optional)" name="message" rows={3} errors={errors.message} />
             <Button busy={busy} disabled={full}>
               Send invitation
             </Button>

@@ -1,8 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Alert, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
+import { Alert, Button, Card, EmptyState, Field, PageHeader, TextareaField } from "~/components/ui";
 import { GoalCard } from "~/components/workspace/goal-card";
-import { TextArea } from "~/components/workspace/textarea";
 import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
 
 export const meta: MetaFunction = () => [{ title: "Goals · Tandem" }];
@@ -178,7 +177,7 @@ export default function Goals() {
           <Form method="post" className="space-y-3" noValidate>
             <input type="hidden" name="intent" value="create" />
             <Field label="Goal" name="title" required errors={errors.title} />
-            <TextArea
+            <TextareaField
               label="Why it matters (optional, Markdown)"
               name="description"
               rows={3}
@@ -204,7 +203,7 @@ export default function Goals() {
                 </select>
               </div>
             ) : null}
-            <TextArea
+            <TextareaField
               label="Milestones (optional, one per line)"
               name="milestones"
               rows={3}

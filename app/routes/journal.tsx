@@ -1,8 +1,7 @@
 import { type ActionFunctionArgs, json, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Markdown } from "~/components/markdown";
-import { Alert, Button, Card, EmptyState, PageHeader } from "~/components/ui";
-import { TextArea } from "~/components/workspace/textarea";
+import { Alert, Button, Card, EmptyState, PageHeader, TextareaField } from "~/components/ui";
 import { errorResponse, formError, formFields, requireViewer } from "~/lib/viewer.server";
 
 export const meta: MetaFunction = () => [{ title: "Journal · Tandem" }];
@@ -60,7 +59,7 @@ export default function Journal() {
           <Form method="post" className="space-y-3" noValidate>
             {result ? <Alert tone={result.ok ? "success" : "error"}>{result.message}</Alert> : null}
             <input type="hidden" name="date" value={today.date} />
-            <TextArea
+            <TextareaField
               key={today.updatedAt ?? "new"}
               label="What is on your mind today?"
               name="body"

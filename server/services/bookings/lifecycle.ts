@@ -60,26 +60,28 @@ export function createLifecycle(
     return expired.count;
   }
 
+  /** What a confirmed booking's notices and the domains that hear of it need, read once. */
+  const confirmedSelect = {
+    id: true,
+    tenantId: true,
+    coachProfileId: true,
+    startsAt: true,
+    clientId: true,
+    topic: true,
+    coachProfile: { select: { userId: true, displayName: true } },
+    service: { select: { name: true } },
+    _count: { select: { files: { where: { kind: "PREPARATION" } } } },
+  } satisfies Prisma.BookingSelect;
+  type ConfirmedBooking = Prisma.BookingGetPayload<{ select: typeof confirmedSelect }>;
+
   /**
    * Tells both people that a session is booked, once, when it becomes CONFIRMED (paid, or booked
    * with a credit): in-app and by mail, each in their own time zone; the coach also learns the
    * topic and how many files the client attached to prepare. Never fails the confirmation.
    */
-  async function announceConfirmed(bookingId: string) {
-    if (!notifications) return;
+  async function announceConfirmed(b: ConfirmedBooking) {
+    const bookingId = b.id;
     try {
-      const b = await db.booking.findUniqueOrThrow({
-        where: { id: bookingId },
-        select: {
-          tenantId: true,
-          startsAt: true,
-          clientId: true,
-          topic: true,
-          coachProfile: { select: { userId: true, displayName: true } },
-          service: { select: { name: true } },
-          _count: { select: { files: { where: { kind: "PREPARATION" } } } },
-        },
-      });
       const people = new Map(
         (
           await db.user.findMany({
@@ -133,13 +135,16 @@ export function createLifecycle(
    */
   async function afterConfirmed(bookingId: string) {
     await reminders.scheduleReminders(bookingId);
-    await announceConfirmed(bookingId);
+    let b: ConfirmedBooking;
+    try {
+      b = await db.booking.findUniqueOrThrow({ where: { id: bookingId }, select: confirmedSelect });
+    } catch (error) {
+      log.error("could not read a confirmed booking", { bookingId, error: String(error) });
+      return;
+    }
+    await announceConfirmed(b);
     if (!ctx.hooks.confirmed) return;
     try {
-      const b = await db.booking.findUniqueOrThrow({
-        where: { id: bookingId },
-        select: { tenantId: true, coachProfileId: true, clientId: true },
-      });
       await ctx.hooks.confirmed(b);
     } catch (error) {
       log.error("could not run the confirmed-booking hook", { bookingId, error: String(error) });

@@ -102,34 +102,25 @@ export function createCoachService({ db, now, storage, log }: ServiceDeps, notif
     });
   }
 
-  /**
-   * Distinct days with words written (one row per day; an emptied day has no row or no body), within
-   * the tenant's window up to the member's today (in their zone) when it has one.
-   */
-  async function journalDaysFrom(tenantId: string, userId: string) {
-    const [tenant, user] = await Promise.all([
-      db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { eligibilityJournalWindowDays: true } }),
+  async function eligibility(tenantId: string, userId: string) {
+    const [tenant, user, exercises] = await Promise.all([
+      db.tenant.findUniqueOrThrow({
+        where: { id: tenantId },
+        select: { eligibilityMinExercises: true, eligibilityMinJournalDays: true, eligibilityJournalWindowDays: true },
+      }),
       db.user.findUniqueOrThrow({ where: { id: userId }, select: { timeZone: true } }),
+      db.exerciseCompletion.count({ where: { tenantId, userId } }),
     ]);
+    // Distinct days with words written (one row per day; an emptied day has no row or no body), within the
+    // tenant's window up to the member's today (in their zone) when it has one.
     const window = tenant.eligibilityJournalWindowDays;
     const since =
       window === null
         ? undefined
         : new Date(Date.parse(`${dayIn(now(), user.timeZone)}T00:00:00Z`) - (window - 1) * 86_400_000);
-    return db.journalEntry.count({
+    const journalDays = await db.journalEntry.count({
       where: { tenantId, userId, body: { not: null }, ...(since ? { entryDate: { gte: since } } : {}) },
     });
-  }
-
-  async function eligibility(tenantId: string, userId: string) {
-    const [tenant, exercises, journalDays] = await Promise.all([
-      db.tenant.findUniqueOrThrow({
-        where: { id: tenantId },
-        select: { eligibilityMinExercises: true, eligibilityMinJournalDays: true, eligibilityJournalWindowDays: true },
-      }),
-      db.exerciseCompletion.count({ where: { tenantId, userId } }),
-      journalDaysFrom(tenantId, userId),
-    ]);
     const rules = [
       {
         key: "completedExercises",

@@ -85,7 +85,16 @@ export async function seedWorkspace(
   }
   for (const [i, clientId] of clients.entries()) {
     const thread = await tx.thread.create({
-      data: { tenantId, kind: "DIRECT", members: { create: [{ userId: coachUserId }, { userId: clientId }] } },
+      data: {
+        tenantId,
+        kind: "DIRECT",
+        members: {
+          create: [
+            { userId: coachUserId, role: "coach" },
+            { userId: clientId, role: "client" },
+          ],
+        },
+      },
     });
     const startedAt = new Date(now.getTime() - (30 - i * 5) * 24 * 3_600_000);
     const rel = await tx.coachingRelationship.create({
