@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useEffect, useState } from "react";
 import { Markdown } from "~/components/markdown";
 import { AssignTaskForm } from "~/components/tasks/AssignTaskForm";
-import { Alert, Badge, Button, Card, EmptyState, Field, PageHeader } from "~/components/ui";
+import { Alert, Badge, Button, Card, EmptyState, Field, PageHeader, controlClass } from "~/components/ui";
 import { errorResponse, formError, requireViewer } from "~/lib/viewer.server";
 
 export const meta: MetaFunction = () => [{ title: "Exercise library · Tandem" }];
@@ -113,8 +113,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-const inputClass =
-  "block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-inset focus:ring-brand-500";
+/** The shared control style of the form primitives (`~/components/ui`). */
+const inputClass = controlClass();
 
 /** The exercise library: your exercises and the shared ones, search, write, publish (certified), copy and assign. */
 export default function Exercises() {

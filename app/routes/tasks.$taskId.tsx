@@ -5,7 +5,7 @@ import type { ChatMessage } from "@realtime/contracts.ts";
 import { Markdown } from "~/components/markdown";
 import { fieldErrorsOf, STATUS_TONES, useTaskUpdates } from "~/components/tasks/live";
 import { TaskThread } from "~/components/tasks/TaskThread";
-import { Alert, Badge, Button, Card } from "~/components/ui";
+import { Alert, Badge, Button, Card, controlClass } from "~/components/ui";
 import { formatDateTime } from "~/lib/format";
 import { trpc } from "~/lib/trpc";
 import { errorResponse, requireViewer } from "~/lib/viewer.server";
@@ -31,8 +31,8 @@ const days = (from: string, to: string) => {
     out.push(d.toISOString().slice(0, 10));
   return out;
 };
-const inputClass =
-  "block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-inset focus:ring-brand-500";
+/** The shared control style of the form primitives (`~/components/ui`). */
+const inputClass = controlClass();
 
 export default function TaskPage() {
   const { task, viewerId, timeZone } = useLoaderData<typeof loader>();

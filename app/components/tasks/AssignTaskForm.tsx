@@ -1,10 +1,10 @@
 import { useEffect, useId, useState } from "react";
-import { Alert, Button } from "~/components/ui";
+import { Alert, Button, controlClass } from "~/components/ui";
 import { trpc } from "~/lib/trpc";
 import { fieldErrorsOf } from "./live";
 
-const inputClass =
-  "block w-full rounded-md border-0 px-3 py-2 text-sm shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-inset focus:ring-brand-500";
+/** The shared control style of the form primitives (`~/components/ui`). */
+const inputClass = controlClass();
 
 function Errors({ id, errors }: { id: string; errors?: string[] }) {
   return errors?.length ? (
