@@ -215,25 +215,30 @@ export function createConsentService(deps: ServiceDeps, { notifications }: { not
       detail: string;
       assigningCoach?: boolean;
     }) {
-      const membership = await db.membership.findUnique({
-        where: { tenantId_userId: { tenantId: input.tenantId, userId: input.viewerUserId } },
-        select: { role: true },
-      });
-      if (!membership) throw forbidden("You are not a member of this organisation.");
-      const coach =
+      const [membership, coach] = await Promise.all([
+        db.membership.findUnique({
+          where: { tenantId_userId: { tenantId: input.tenantId, userId: input.viewerUserId } },
+          select: { role: true },
+        }),
         input.viewerUserId === input.clientId
           ? null
-          : await db.coachProfile.findUnique({
+          : db.coachProfile.findUnique({
               where: { tenantId_userId: { tenantId: input.tenantId, userId: input.viewerUserId } },
               select: { id: true },
-            });
-      const relationship = coach ? await relationshipOf(input.tenantId, coach.id, input.clientId) : null;
-      const consent = coach
-        ? await db.dataConsent.findUnique({
-            where: { coachProfileId_clientId: { coachProfileId: coach.id, clientId: input.clientId } },
-            select: { journal: true, goals: true },
-          })
-        : null;
+            }),
+      ]);
+      if (!membership) throw forbidden("You are not a member of this organisation.");
+      // Task logs are decided by who assigned the task: the relationship and the switches are not read.
+      const [relationship, consent] =
+        coach && input.resource !== "TASK_LOGS"
+          ? await Promise.all([
+              relationshipOf(input.tenantId, coach.id, input.clientId),
+              db.dataConsent.findUnique({
+                where: { coachProfileId_clientId: { coachProfileId: coach.id, clientId: input.clientId } },
+                select: { journal: true, goals: true },
+              }),
+            ])
+          : [null, null];
       const decision = canReadClientData({
         viewer: { userId: input.viewerUserId, role: membership.role, coachProfileId: coach?.id ?? null },
         clientId: input.clientId,

@@ -1,4 +1,4 @@
-import type { Prisma } from "@server/db/client.ts";
+import { constraintOf, isUniqueViolation } from "@server/db/constraint-errors.ts";
 import type { RelationshipOrigin, RelationshipStatus } from "@server/db/generated/enums.ts";
 import { AppError, forbidden, notFound } from "@server/errors.ts";
 import { type Actor, isCoachRole } from "@server/policies/coaching.ts";
@@ -6,19 +6,17 @@ import type { createChatService } from "../chat/service.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
 
-type Tx = Prisma.TransactionClient;
 type ChatService = Pick<ReturnType<typeof createChatService>, "createThread">;
 
-/** The capacity trigger (`relationship_capacity`, check_violation 23514) refused a place. */
+/** The capacity trigger (`relationship_capacity`, a check violation) refused a place. */
 export function isCapacityError(error: unknown): boolean {
-  const text = JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})) + String(error);
-  return text.includes("relationship_capacity") || (text.includes("23514") && text.includes("no free place"));
+  const violation = constraintOf(error);
+  if (violation?.constraint === "relationship_capacity") return true;
+  // Where the driver does not carry the trigger's constraint name, its message says it.
+  return (
+    violation?.kind === "check" && /no free place/.test(JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})))
+  );
 }
-
-const isUniqueViolation = (error: unknown) => {
-  const text = JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})) + String(error);
-  return text.includes("P2002") || text.includes("23505") || /unique constraint/i.test(text);
-};
 
 /** The message for whoever hits a coach's capacity. */
 export const capacityMessage = (coachName: string) =>
@@ -589,16 +587,6 @@ export function createRelationshipsService(
       }
       return row;
     },
-
-    /** The relationship of a coach and a client, if any (other services: consent, goals). */
-    findFor(tenantId: string, coachProfileId: string, clientId: string, tx?: Tx) {
-      return (tx ?? db).coachingRelationship.findFirst({
-        where: { tenantId, coachProfileId, clientId },
-        select: { id: true, status: true, coachProfileId: true, clientId: true, threadId: true, goalReachedAt: true },
-      });
-    },
-
-    capacityOf,
   };
 }
 
