@@ -186,6 +186,19 @@ describe("assigning", () => {
       goalId: goal.id,
     });
     expect(linked.goalId).toBe(goal.id);
+
+    // The goal is the client's data: the coach sees it on the task only while goals are shared.
+    const goalReads = () => app.db.dataAccessLog.count({ where: { clientId: ann.user.id, resource: "GOALS" } });
+    const before = await goalReads();
+    expect(await c.tasks.get({ taskId: linked.id })).toMatchObject({ goal: null, goalHidden: true });
+    expect((await (await api(ann)).tasks.get({ taskId: linked.id })).goal?.title).toBe("Speak up at work");
+    await (await api(ann)).consent.update({ coachProfileId: coach.profile.id, journal: false, goals: true });
+    expect(await c.tasks.get({ taskId: linked.id })).toMatchObject({
+      goal: { title: "Speak up at work" },
+      goalHidden: false,
+    });
+    expect(await goalReads()).toBe(before + 1);
+    await (await api(ann)).consent.update({ coachProfileId: coach.profile.id, journal: false, goals: false });
   });
 });
 

@@ -30,6 +30,7 @@ import {
   dayToDate,
   isDay,
   OPEN_FOR_CLIENT,
+  OPEN_STATUSES,
   REFLECTION_MAX_CHARS,
   STATUS_LABELS,
   streaks,
@@ -407,7 +408,7 @@ export function createTaskService(deps: ServiceDeps, { chat, notifications, rela
           tenantId: actor.tenantId,
           coachProfileId: coach.id,
           ...(input.clientId ? { clientId: input.clientId } : {}),
-          ...(input.openOnly ? { status: { in: ["ASSIGNED", "IN_PROGRESS", "SUBMITTED", "REVIEWED"] } } : {}),
+          ...(input.openOnly ? { status: { in: [...OPEN_STATUSES] } } : {}),
         },
         select: taskSelect,
         orderBy: [{ dueOn: "asc" }, { createdAt: "asc" }],
@@ -488,6 +489,25 @@ export function createTaskService(deps: ServiceDeps, { chat, notifications, rela
         });
       const client = await zoneOf(task.clientId);
       const today = dayIn(now(), client.timeZone);
+      // The linked goal is the client's data: their coach sees it only while goals are shared (and the read is logged).
+      const goalVisible =
+        task.goalId !== null &&
+        (isClient ||
+          (await consent
+            .readGuard({
+              tenantId: actor.tenantId,
+              viewerUserId: actor.userId,
+              clientId: task.clientId,
+              resource: "GOALS",
+              detail: `The goal linked to the task “${task.title}”`,
+            })
+            .then(
+              () => true,
+              (error: unknown) => {
+                if (error instanceof AppError && error.code === "FORBIDDEN") return false;
+                throw error;
+              },
+            )));
       const [logs, changes, files, goal] = await Promise.all([
         db.taskLog.findMany({ where: { taskId: task.id }, orderBy: { day: "asc" } }),
         db.taskStatusChange.findMany({ where: { taskId: task.id }, orderBy: { createdAt: "asc" } }),
@@ -497,7 +517,7 @@ export function createTaskService(deps: ServiceDeps, { chat, notifications, rela
               select: { id: true, name: true, type: true, size: true },
             })
           : Promise.resolve([] as { id: string; name: string; type: string; size: number }[]),
-        task.goalId
+        goalVisible && task.goalId
           ? db.goal.findUnique({ where: { id: task.goalId }, select: { id: true, title: true } })
           : Promise.resolve(null),
       ]);
@@ -535,7 +555,7 @@ export function createTaskService(deps: ServiceDeps, { chat, notifications, rela
         })),
         files,
         goal,
-        goalHidden: Boolean(task.goalId) && !isClient,
+        goalHidden: Boolean(task.goalId) && !goalVisible,
       };
     },
 
