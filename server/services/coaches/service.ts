@@ -11,7 +11,7 @@ import {
 } from "@server/policies/coaching.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/service.ts";
-import { dayIn } from "../journal/day.ts";
+import { dayIn } from "../days.ts";
 import { assertCoachTransition } from "./status.ts";
 
 type Tx = Prisma.TransactionClient;

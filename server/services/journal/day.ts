@@ -1,18 +1,9 @@
-import { DateTime } from "luxon";
+import { addDays, dateToDay, dayIn, dayToDate } from "../days.ts";
 
-/** "2026-12-06": the calendar day of this moment in an IANA zone (the member's own day). */
-export function dayIn(moment: Date, timeZone: string): string {
-  const d = DateTime.fromJSDate(moment, { zone: timeZone });
-  return (d.isValid ? d : DateTime.fromJSDate(moment, { zone: "UTC" })).toISODate()!;
-}
-
+export { addDays, dayIn };
 /** A DATE column's value (midnight UTC) for "YYYY-MM-DD", and back. */
-export const dateColumn = (day: string) => new Date(`${day}T00:00:00.000Z`);
-export const dayOf = (column: Date) => column.toISOString().slice(0, 10);
-
-/** The day before or after, as "YYYY-MM-DD". */
-export const addDays = (day: string, n: number) =>
-  DateTime.fromISO(day, { zone: "UTC" }).plus({ days: n }).toISODate()!;
+export const dateColumn = dayToDate;
+export const dayOf = dateToDay;
 
 /**
  * Raw HTML in text meant as Markdown (`<script>`, `<img onerror=…>`, `<!-- -->`): refused with a

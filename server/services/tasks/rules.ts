@@ -1,3 +1,4 @@
+import { addDays, dateToDay, dayIn, dayToDate } from "../days.ts";
 import type { TaskStatus } from "@server/db/generated/enums.ts";
 
 /**
@@ -45,23 +46,9 @@ export const isDay = (s: string) =>
   /^\d{4}-\d{2}-\d{2}$/.test(s) &&
   !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
   new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
-export const dayToDate = (day: string) => new Date(`${day}T00:00:00.000Z`);
-export const dateToDay = (d: Date) => d.toISOString().slice(0, 10);
-export const addDays = (day: string, n: number) => dateToDay(new Date(dayToDate(day).getTime() + n * DAY_MS));
+export { addDays, dateToDay, dayIn, dayToDate };
 export const daysBetween = (from: string, to: string) =>
   Math.round((dayToDate(to).getTime() - dayToDate(from).getTime()) / DAY_MS);
-
-/** The calendar day it is at `at` in `timeZone`. */
-export function dayIn(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
-  return `${get("year")}-${get("month")}-${get("day")}`;
-}
 
 /**
  * Streaks over the logged days of a challenge, as the client's calendar has them: `current`
