@@ -4,6 +4,7 @@ import { AppError, forbidden, notFound } from "@server/errors.ts";
 import { type Actor, isCoachRole } from "@server/policies/coaching.ts";
 import type { createChatService } from "../chat/service.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { noteContext } from "../session-notes/service.ts";
 import type { NotificationService } from "../notifications/service.ts";
 
 type ChatService = Pick<ReturnType<typeof createChatService>, "createThread">;
@@ -22,8 +23,6 @@ export function isCapacityError(error: unknown): boolean {
 export const capacityMessage = (coachName: string) =>
   `${coachName} has no free place right now: they already coach as many clients as this organisation allows. ` +
   "A place opens when one of their coaching relationships ends.";
-
-const noteContext = (bookingId: string, visibility: "PRIVATE" | "SHARED") => `session-note:${bookingId}:${visibility}`;
 
 /**
  * Coach–client relationships ("My coach", "My clients"): ACTIVE, PAUSED or ENDED with every

@@ -32,7 +32,8 @@ export function cleanFileName(name: string, ext: string): string {
   return clean || `file.${ext}`;
 }
 
-const noteContext = (bookingId: string, visibility: NoteVisibility) => `session-note:${bookingId}:${visibility}`;
+/** The context a session note is sealed with: bound to its booking and visibility. */
+export const noteContext = (bookingId: string, visibility: NoteVisibility) => `session-note:${bookingId}:${visibility}`;
 
 /** A note's words, without differences in spacing (which are not news for the client). */
 const words = (text: string) => text.replace(/\s+/g, " ").trim();
